@@ -1,0 +1,76 @@
+import ShqStore
+
+/// Everything `shq info` shows about one invocation.
+public struct InvocationDetails {
+    public var invocation: Invocation
+    public var events: [LifecycleEvent]
+    public var outputs: [StoredOutput]
+
+    public init(invocation: Invocation, events: [LifecycleEvent], outputs: [StoredOutput]) {
+        self.invocation = invocation
+        self.events = events
+        self.outputs = outputs
+    }
+
+    public var text: String {
+        let i = invocation
+        var lines: [(String, String)] = [
+            ("id", i.id),
+            ("command", i.cmdText.singleLine),
+            ("status", statusText),
+            ("cwd", i.cwdText ?? "-"),
+            ("started", i.startedAt.localDisplay),
+        ]
+        if let ended = i.endedAt { lines.append(("ended", ended.localDisplay)) }
+        if let duration = i.durationMicros { lines.append(("duration", DurationText.format(micros: duration))) }
+        if let pipestatus = i.pipestatus { lines.append(("pipestatus", pipestatus)) }
+        lines.append(("source", i.source.rawValue))
+        if let session = i.session { lines.append(("session", session)) }
+        let origin = [i.user, i.host].compactMap { $0 }.joined(separator: "@")
+        if !origin.isEmpty { lines.append(("host", origin)) }
+        if let shell = i.shell { lines.append(("shell", shell)) }
+        if let tty = i.tty { lines.append(("tty", tty)) }
+        if let pid = i.pid { lines.append(("pid", String(pid))) }
+        if let tag = i.tag { lines.append(("tag", tag)) }
+        for output in outputs {
+            lines.append((output.stream.rawValue, "\(output.bytes) bytes" + (output.truncated ? " (truncated: head and tail kept)" : "")))
+        }
+        var text = lines.map { $0.0 + String(repeating: " ", count: 11 - $0.0.count) + $0.1 }.joined(separator: "\n") + "\n"
+        if !events.isEmpty {
+            text += "timeline\n"
+            for event in events {
+                text += "  " + event.at.localDisplay + "  " + Self.describe(event) + "\n"
+            }
+        }
+        return text
+    }
+
+    var statusText: String {
+        let i = invocation
+        if let signal = i.signal { return "\(i.status.rawValue) (killed by \(SignalName.name(of: signal)))" }
+        if let code = i.exitCode { return "\(i.status.rawValue) (exit \(code))" }
+        return i.status.rawValue
+    }
+
+    static func describe(_ event: LifecycleEvent) -> String {
+        var text = event.kind.rawValue
+        if let signal = event.signal { text += " " + SignalName.name(of: signal) }
+        if let code = event.exitCode { text += " " + String(code) }
+        return text
+    }
+
+    public var json: String {
+        var object = invocation.jsonObject
+        object.removeLast()
+        let eventList = events.map { event in
+            "{\"kind\":\(JSONText.quote(event.kind.rawValue)),\"at\":\(JSONText.quote(event.at.iso8601)),"
+                + "\"signal\":\(JSONText.value(event.signal)),\"exit_code\":\(JSONText.value(event.exitCode))}"
+        }
+        object += ",\"host\":\(JSONText.value(invocation.host)),\"user\":\(JSONText.value(invocation.user))"
+        object += ",\"pid\":\(JSONText.value(invocation.pid)),\"tag\":\(JSONText.value(invocation.tag))"
+        object += ",\"pipestatus\":\(JSONText.value(invocation.pipestatus))"
+        object += ",\"truncated\":\(outputs.contains { $0.truncated })"
+        object += ",\"events\":[" + eventList.joined(separator: ",") + "]}"
+        return object
+    }
+}

@@ -1,0 +1,27 @@
+import CZstd
+
+/// Compression of output chunks: zstd level 3 (fast enough to keep up with a live relay, see
+/// Docs/benchmarks.md). Each chunk is compressed on its own so output can be streamed chunk by chunk.
+enum ChunkCodec {
+    static let level: Int32 = 3
+
+    static func compress(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+        let bound = ZSTD_compressBound(raw.count)
+        var out = [UInt8](repeating: 0, count: bound)
+        let written = out.withUnsafeMutableBytes { dst in
+            ZSTD_compress(dst.baseAddress, bound, raw.baseAddress, raw.count, level)
+        }
+        precondition(ZSTD_isError(written) == 0, "zstd compression cannot fail with a bound-sized buffer")
+        out.removeSubrange(written...)
+        return out
+    }
+
+    static func decompress(_ compressed: UnsafeRawBufferPointer, rawSize: Int) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: rawSize)
+        let produced = out.withUnsafeMutableBytes { dst in
+            ZSTD_decompress(dst.baseAddress, rawSize, compressed.baseAddress, compressed.count)
+        }
+        guard ZSTD_isError(produced) == 0, produced == rawSize else { return nil }
+        return out
+    }
+}

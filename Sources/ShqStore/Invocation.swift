@@ -1,0 +1,140 @@
+/// Where a record came from.
+public enum InvocationSource: String, Sendable, CaseIterable {
+    /// `shq run`: output captured, lifecycle tracked.
+    case run
+    /// The bash/zsh hook: every interactive command, no output.
+    case hook
+    /// `shq save`: recorded from outside.
+    case save
+    /// `shq import`: another tool's history.
+    case `import`
+}
+
+/// An invocation's state. `running` and `stopped` are live; the rest are final.
+public enum InvocationStatus: String, Sendable, CaseIterable {
+    case running, stopped, completed, failed
+    /// The wrapper died (SIGKILL, crash) before recording an end.
+    case orphaned
+    /// Never started: a signal arrived before the command was spawned.
+    case interrupted
+
+    public var isLive: Bool { self == .running || self == .stopped }
+}
+
+/// How a command ended.
+public enum Termination: Equatable, Sendable {
+    case exited(Int32)
+    case signaled(Int32)
+
+    /// The status a shell would show in `$?`.
+    public var shellStatus: Int32 {
+        switch self {
+        case .exited(let code): return code
+        case .signaled(let signal): return 128 + signal
+        }
+    }
+
+    public var invocationStatus: InvocationStatus {
+        self == .exited(0) ? .completed : .failed
+    }
+}
+
+/// One recorded command.
+public struct Invocation: Sendable, Equatable {
+    /// Row number inside this store (joins); `id` is the stable, user-facing identifier.
+    public var seq: Int64?
+    public var id: String
+    public var session: String?
+    /// The command line exactly as given: raw bytes, may be invalid UTF-8 or hold NULs.
+    public var cmd: [UInt8]
+    public var cwd: [UInt8]?
+    public var host: String?
+    public var user: String?
+    public var shell: String?
+    public var tty: String?
+    public var source: InvocationSource
+    public var startedAt: Timestamp
+    public var endedAt: Timestamp?
+    public var durationMicros: Int64?
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var status: InvocationStatus
+    public var pid: Int32?
+    /// The process start time (clock ticks since boot, /proc/PID/stat field 22): with `pid`, identifies
+    /// the process even after the pid is reused.
+    public var pidStartTicks: Int64?
+    public var tag: String?
+    /// Space-separated exit codes of a pipeline's stages, when the shell reported them.
+    public var pipestatus: String?
+    /// Set by importers: makes importing the same history twice add nothing.
+    public var importKey: String?
+    /// Bytes the command wrote, filled in when read back from the store.
+    public var stdoutBytes: Int64?
+    public var stderrBytes: Int64?
+
+    public init(
+        id: String = InvocationID.make(), session: String? = nil, cmd: [UInt8], cwd: [UInt8]? = nil,
+        host: String? = nil, user: String? = nil, shell: String? = nil, tty: String? = nil,
+        source: InvocationSource, startedAt: Timestamp, endedAt: Timestamp? = nil, durationMicros: Int64? = nil,
+        exitCode: Int32? = nil, signal: Int32? = nil, status: InvocationStatus, pid: Int32? = nil,
+        pidStartTicks: Int64? = nil, tag: String? = nil, pipestatus: String? = nil, importKey: String? = nil
+    ) {
+        self.id = id
+        self.session = session
+        self.cmd = cmd
+        self.cwd = cwd
+        self.host = host
+        self.user = user
+        self.shell = shell
+        self.tty = tty
+        self.source = source
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.durationMicros = durationMicros
+        self.exitCode = exitCode
+        self.signal = signal
+        self.status = status
+        self.pid = pid
+        self.pidStartTicks = pidStartTicks
+        self.tag = tag
+        self.pipestatus = pipestatus
+        self.importKey = importKey
+    }
+
+    public var cmdText: String { String(decoding: cmd, as: UTF8.self) }
+    public var cwdText: String? { cwd.map { String(decoding: $0, as: UTF8.self) } }
+
+    public var termination: Termination? {
+        if let signal { return .signaled(signal) }
+        if let exitCode { return .exited(exitCode) }
+        return nil
+    }
+}
+
+/// A step in an invocation's life, timestamped: the job lifecycle.
+public struct LifecycleEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case started, stopped, resumed, exited, signaled, orphaned
+        /// A signal shq forwarded to the command (`shq kill`, or a kill() aimed at the wrapper).
+        case forwarded
+    }
+
+    public var kind: Kind
+    public var at: Timestamp
+    public var signal: Int32?
+    public var exitCode: Int32?
+
+    public init(_ kind: Kind, at: Timestamp = .now(), signal: Int32? = nil, exitCode: Int32? = nil) {
+        self.kind = kind
+        self.at = at
+        self.signal = signal
+        self.exitCode = exitCode
+    }
+}
+
+/// Which captured stream.
+public enum OutputStream: String, Sendable, CaseIterable {
+    case stdout, stderr
+    /// `shq run --pty`: stdout and stderr merged by the terminal.
+    case pty
+}

@@ -1,0 +1,156 @@
+/// Writing and reading invocation rows and their lifecycle events.
+extension Store {
+    /// The columns `decodeInvocation` expects, in order, for a query over `invocations AS i`.
+    public static let invocationColumns = """
+        i.seq, i.id, i.session, i.cmd, i.cwd, i.host, i.user, i.shell, i.tty, i.source, i.started_at, i.ended_at,
+        i.duration_us, i.exit_code, i.signal, i.status, i.pid, i.pid_start, i.tag, i.pipestatus, i.import_key,
+        (SELECT sum(o.bytes) FROM outputs o WHERE o.invocation = i.seq AND o.stream IN ('stdout', 'pty')),
+        (SELECT o.bytes FROM outputs o WHERE o.invocation = i.seq AND o.stream = 'stderr')
+        """
+
+    /// Reads a row selected with `invocationColumns`, starting at column `offset`.
+    public static func decodeInvocation(_ row: Statement, offset: Int32 = 0) -> Invocation {
+        func int32(_ index: Int32) -> Int32? { row.optionalInt(offset + index).map { Int32(truncatingIfNeeded: $0) } }
+        var invocation = Invocation(
+            id: row.string(offset + 1),
+            session: row.optionalString(offset + 2),
+            cmd: row.bytes(offset + 3),
+            cwd: row.optionalBytes(offset + 4),
+            host: row.optionalString(offset + 5),
+            user: row.optionalString(offset + 6),
+            shell: row.optionalString(offset + 7),
+            tty: row.optionalString(offset + 8),
+            source: InvocationSource(rawValue: row.string(offset + 9)) ?? .save,
+            startedAt: Timestamp(microseconds: row.int(offset + 10)),
+            endedAt: row.optionalInt(offset + 11).map(Timestamp.init(microseconds:)),
+            durationMicros: row.optionalInt(offset + 12),
+            exitCode: int32(13),
+            signal: int32(14),
+            status: InvocationStatus(rawValue: row.string(offset + 15)) ?? .completed,
+            pid: int32(16),
+            pidStartTicks: row.optionalInt(offset + 17),
+            tag: row.optionalString(offset + 18),
+            pipestatus: row.optionalString(offset + 19),
+            importKey: row.optionalString(offset + 20)
+        )
+        invocation.seq = row.int(offset)
+        invocation.stdoutBytes = row.optionalInt(offset + 21)
+        invocation.stderrBytes = row.optionalInt(offset + 22)
+        return invocation
+    }
+
+    /// Inserts a new invocation; returns its `seq`. With an `importKey` already present, inserts nothing and
+    /// returns nil.
+    @discardableResult
+    public func insert(_ invocation: Invocation) throws -> Int64? {
+        let statement = try db.prepare("""
+            INSERT INTO invocations(id, session, cmd, cwd, host, user, shell, tty, source, started_at, ended_at,
+                duration_us, exit_code, signal, status, pid, pid_start, tag, pipestatus, import_key)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+            ON CONFLICT(import_key) DO NOTHING
+            """)
+        statement.bind(1, invocation.id)
+        statement.bind(2, invocation.session)
+        statement.bindText(3, invocation.cmd)
+        statement.bindText(4, invocation.cwd)
+        statement.bind(5, invocation.host)
+        statement.bind(6, invocation.user)
+        statement.bind(7, invocation.shell)
+        statement.bind(8, invocation.tty)
+        statement.bind(9, invocation.source.rawValue)
+        statement.bind(10, invocation.startedAt.microseconds)
+        statement.bind(11, invocation.endedAt?.microseconds)
+        statement.bind(12, invocation.durationMicros)
+        statement.bind(13, invocation.exitCode.map(Int64.init))
+        statement.bind(14, invocation.signal.map(Int64.init))
+        statement.bind(15, invocation.status.rawValue)
+        statement.bind(16, invocation.pid.map(Int64.init))
+        statement.bind(17, invocation.pidStartTicks)
+        statement.bind(18, invocation.tag)
+        statement.bind(19, invocation.pipestatus)
+        statement.bind(20, invocation.importKey)
+        try statement.run()
+        return db.changes == 0 ? nil : db.lastInsertRowID
+    }
+
+    /// Appends a lifecycle event and moves the invocation's status with it.
+    public func record(_ event: LifecycleEvent, for seq: Int64) throws {
+        let insert = try db.prepare("INSERT INTO invocation_events(invocation, at, kind, signal, exit_code) VALUES (?, ?, ?, ?, ?)")
+        insert.bind(1, seq)
+        insert.bind(2, event.at.microseconds)
+        insert.bind(3, event.kind.rawValue)
+        insert.bind(4, event.signal.map(Int64.init))
+        insert.bind(5, event.exitCode.map(Int64.init))
+        try insert.run()
+        let status: InvocationStatus? = switch event.kind {
+        case .stopped: .stopped
+        case .resumed: .running
+        case .orphaned: .orphaned
+        default: nil
+        }
+        if let status { try setStatus(status, for: seq) }
+    }
+
+    public func setStatus(_ status: InvocationStatus, for seq: Int64) throws {
+        let update = try db.prepare("UPDATE invocations SET status = ? WHERE seq = ?")
+        update.bind(1, status.rawValue)
+        update.bind(2, seq)
+        try update.run()
+    }
+
+    /// Records how the command ended: exit code or signal, end time, duration, final status.
+    public func finish(_ seq: Int64, termination: Termination, endedAt: Timestamp, durationMicros: Int64) throws {
+        let update = try db.prepare("""
+            UPDATE invocations SET exit_code = ?, signal = ?, ended_at = ?, duration_us = ?, status = ? WHERE seq = ?
+            """)
+        switch termination {
+        case .exited(let code):
+            update.bind(1, Int64(code))
+            update.bind(2, nil as Int64?)
+        case .signaled(let signal):
+            update.bind(1, nil as Int64?)
+            update.bind(2, Int64(signal))
+        }
+        update.bind(3, endedAt.microseconds)
+        update.bind(4, durationMicros)
+        update.bind(5, termination.invocationStatus.rawValue)
+        update.bind(6, seq)
+        try update.run()
+    }
+
+    /// The invocation with this row number.
+    public func invocation(seq: Int64) throws -> Invocation? {
+        let query = try db.prepare("SELECT \(Self.invocationColumns) FROM invocations i WHERE i.seq = ?")
+        query.bind(1, seq)
+        return try query.step() ? Self.decodeInvocation(query) : nil
+    }
+
+    /// Invocations matching `whereClause` (over `invocations AS i`), newest first.
+    public func invocations(
+        where whereClause: String = "1", bind: (Statement) -> Void = { _ in }, limit: Int? = nil
+    ) throws -> [Invocation] {
+        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
+        let query = try db.prepare("""
+            SELECT \(Self.invocationColumns) FROM invocations i WHERE \(whereClause)
+            ORDER BY i.started_at DESC, i.seq DESC\(limitClause)
+            """)
+        bind(query)
+        var rows: [Invocation] = []
+        while try query.step() { rows.append(Self.decodeInvocation(query)) }
+        return rows
+    }
+
+    /// The lifecycle events of one invocation, oldest first.
+    public func events(for seq: Int64) throws -> [LifecycleEvent] {
+        let query = try db.prepare("SELECT kind, at, signal, exit_code FROM invocation_events WHERE invocation = ? ORDER BY at, rowid")
+        query.bind(1, seq)
+        var events: [LifecycleEvent] = []
+        while try query.step() {
+            guard let kind = LifecycleEvent.Kind(rawValue: query.string(0)) else { continue }
+            events.append(LifecycleEvent(
+                kind, at: Timestamp(microseconds: query.int(1)),
+                signal: query.optionalInt(2).map { Int32($0) }, exitCode: query.optionalInt(3).map { Int32($0) }))
+        }
+        return events
+    }
+}

@@ -1,0 +1,132 @@
+/// Streams one captured stream into the store: buffers bytes into chunks, compresses each and commits it
+/// as it fills, so a large output is never held whole in memory and a running command's output is
+/// readable (`shq show --follow`) and survives a crashed wrapper.
+///
+/// When the stream ends, `finish` gives the blob its SHA-256; an identical blob already stored is reused
+/// and the new copy dropped (content addressing).
+public final class OutputWriter {
+    public static let defaultChunkSize = 256 * 1024
+
+    private let store: Store
+    private let invocation: Int64
+    public let stream: OutputStream
+    private let chunkSize: Int
+    private var blob: Int64?
+    private var nextChunk: Int64 = 0
+    private var buffer: [UInt8] = []
+    private var hasher = SHA256()
+    /// Bytes accepted so far (stored in chunks or buffered).
+    public private(set) var byteCount: Int64 = 0
+
+    public init(store: Store, invocation: Int64, stream: OutputStream, chunkSize: Int = OutputWriter.defaultChunkSize) {
+        self.store = store
+        self.invocation = invocation
+        self.stream = stream
+        self.chunkSize = chunkSize
+        buffer.reserveCapacity(chunkSize)
+    }
+
+    /// Adds bytes; commits a chunk each time `chunkSize` bytes have accumulated.
+    public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let take = min(chunkSize - buffer.count, bytes.count - offset)
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
+            offset += take
+            if buffer.count == chunkSize { try flush() }
+        }
+    }
+
+    public func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in try append(raw) }
+    }
+
+    /// Commits whatever is buffered as a (possibly short) chunk.
+    public func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try store.db.writeTransaction { () throws in
+            let blob = try ensureBlob()
+            let compressed = buffer.withUnsafeBytes { ChunkCodec.compress($0) }
+            let insert = try store.db.prepare("INSERT INTO blob_chunks(blob, seq, raw_size, data) VALUES (?, ?, ?, ?)")
+            insert.bind(1, blob)
+            insert.bind(2, nextChunk)
+            insert.bind(3, Int64(buffer.count))
+            compressed.withUnsafeBytes { insert.bindBlob(4, $0) }
+            try insert.run()
+            let grow = try store.db.prepare("UPDATE blobs SET size = size + ?1 WHERE id = ?2")
+            grow.bind(1, Int64(buffer.count))
+            grow.bind(2, blob)
+            try grow.run()
+            let count = try store.db.prepare("UPDATE outputs SET bytes = bytes + ?1 WHERE invocation = ?2 AND stream = ?3")
+            count.bind(1, Int64(buffer.count))
+            count.bind(2, invocation)
+            count.bind(3, stream.rawValue)
+            try count.run()
+        }
+        buffer.withUnsafeBytes { hasher.update($0) }
+        byteCount += Int64(buffer.count)
+        nextChunk += 1
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, then content-addresses the blob: reuses an identical stored blob if there is one.
+    /// An empty stream leaves an `outputs` row with zero bytes and no blob.
+    public func finish(truncated: Bool = false) throws {
+        try flush()
+        try store.db.writeTransaction { () throws in
+            if blob == nil {
+                let row = try store.db.prepare("""
+                    INSERT INTO outputs(invocation, stream, blob, bytes, truncated) VALUES (?, ?, NULL, 0, ?)
+                    ON CONFLICT(invocation, stream) DO NOTHING
+                    """)
+                row.bind(1, invocation)
+                row.bind(2, stream.rawValue)
+                row.bind(3, Int64(truncated ? 1 : 0))
+                try row.run()
+                return
+            }
+            guard let blob else { return }
+            if truncated {
+                let mark = try store.db.prepare("UPDATE outputs SET truncated = 1 WHERE invocation = ? AND stream = ?")
+                mark.bind(1, invocation)
+                mark.bind(2, stream.rawValue)
+                try mark.run()
+            }
+            let hash = hasher.finalize()
+            let existing = try store.db.prepare("SELECT id FROM blobs WHERE hash = ?")
+            existing.bind(1, hash)
+            if try existing.step() {
+                let twin = existing.int(0)
+                let repoint = try store.db.prepare("UPDATE outputs SET blob = ? WHERE blob = ?")
+                repoint.bind(1, twin)
+                repoint.bind(2, blob)
+                try repoint.run()
+                let drop = try store.db.prepare("DELETE FROM blobs WHERE id = ?")
+                drop.bind(1, blob)
+                try drop.run()
+            } else {
+                let name = try store.db.prepare("UPDATE blobs SET hash = ? WHERE id = ?")
+                name.bind(1, hash)
+                name.bind(2, blob)
+                try name.run()
+            }
+        }
+    }
+
+    /// Creates the blob and the `outputs` row on the first chunk (inside the caller's transaction).
+    private func ensureBlob() throws -> Int64 {
+        if let blob { return blob }
+        try store.db.execute("INSERT INTO blobs(hash, size) VALUES (NULL, 0)")
+        let id = store.db.lastInsertRowID
+        let row = try store.db.prepare("""
+            INSERT INTO outputs(invocation, stream, blob, bytes) VALUES (?1, ?2, ?3, 0)
+            ON CONFLICT(invocation, stream) DO UPDATE SET blob = ?3, bytes = 0
+            """)
+        row.bind(1, invocation)
+        row.bind(2, stream.rawValue)
+        row.bind(3, id)
+        try row.run()
+        blob = id
+        return id
+    }
+}

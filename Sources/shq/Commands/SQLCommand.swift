@@ -1,0 +1,43 @@
+import ArgumentParser
+import ShqQuery
+import ShqStore
+
+struct SQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Run a read-only SQL query on the history.",
+        discussion: """
+            The connection is read-only: statements that would change anything are refused.
+            Tables: invocations, invocation_events, sessions, outputs, blobs, blob_chunks.
+            Views: failed_invocations, invocations_today, running_invocations.
+            Times are microseconds since the epoch: datetime(started_at / 1e6, 'unixepoch').
+
+              shq sql "SELECT cmd, count(*) FROM invocations GROUP BY cmd ORDER BY 2 DESC LIMIT 10"
+            """,
+        aliases: ["q"]
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The query.")
+    var query: String
+
+    @Option(help: "table or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        let result = try ReadOnlySQL.run(query, on: store.open())
+        let text: String
+        switch format {
+        case .json:
+            text = "[" + result.rows.map { row in
+                "{" + zip(result.columns, row).map { JSONText.quote($0) + ":" + JSONText.value($1) }.joined(separator: ",") + "}"
+            }.joined(separator: ",\n") + "]\n"
+        case .table:
+            var table = Table(headers: result.columns)
+            for row in result.rows { table.add(row.map { ($0 ?? "NULL").singleLine }) }
+            text = table.render()
+        }
+        _ = writeAll(1, Array(text.utf8))
+    }
+}

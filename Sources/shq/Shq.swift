@@ -1,0 +1,59 @@
+import ArgumentParser
+import Glibc
+import ShqStore
+
+@main
+struct Shq: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shq",
+        abstract: "Remembers every command you run: what, where, when, how long, how it ended, and its output.",
+        discussion: """
+            Record interactive commands with the shell hook (eval "$(shq hook init)" in ~/.bashrc or ~/.zshrc),
+            run a command through `shq run` to also capture its output, then ask the history.
+
+            The store is one SQLite file: --db, else $SHQ_DB, else ${XDG_DATA_HOME:-~/.local/share}/shq/history.db.
+            """,
+        version: ShqVersion.current,
+        subcommands: [
+            SaveCommand.self,
+            HistoryCommand.self,
+            ShowCommand.self,
+            InfoCommand.self,
+            SQLCommand.self,
+        ]
+    )
+
+    /// Runs the command line; failures print `shq: <what failed>: <why>` and exit non-zero.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as StoreError {
+            fail("\(error)")
+        } catch let error as CommandFailure {
+            fail(error.message, code: error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)  // --help, --version
+            }
+            fail(message(for: error), code: code.rawValue == 0 ? 1 : code.rawValue)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32 = 1) -> Never {
+        let text = "shq: " + message + "\n"
+        _ = writeAll(2, Array(text.utf8))
+        Glibc.exit(code)
+    }
+}
+
+/// An error already worded for the user (`shq: ` is added when printed).
+struct CommandFailure: Error {
+    var message: String
+    var exitCode: Int32 = 1
+    init(_ message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+}

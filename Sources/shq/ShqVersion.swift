@@ -1,0 +1,3 @@
+enum ShqVersion {
+    static let current = "0.1.0"
+}

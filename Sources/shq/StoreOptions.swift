@@ -1,0 +1,20 @@
+import ArgumentParser
+import ShqStore
+
+/// Options every command that reads or writes the history takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The history database to use.", discussion: "Default: $SHQ_DB, else ${XDG_DATA_HOME:-~/.local/share}/shq/history.db.", valueName: "path"))
+    var db: String?
+
+    var location: StoreLocation { StoreLocation.resolve(explicit: db) }
+
+    /// Opens (creating on first use) the store.
+    func open() throws -> Store {
+        try Store(location: location)
+    }
+}
+
+/// `--format` for commands that print records.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}

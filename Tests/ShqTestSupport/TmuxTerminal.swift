@@ -1,0 +1,150 @@
+import Foundation
+
+/// A real interactive shell in a real terminal: tmux drives bash or zsh, tests type keys and read the
+/// screen. Each terminal has its own tmux server (socket), so tests can run in parallel.
+public final class TmuxTerminal: @unchecked Sendable {
+    public enum Shell: String, Sendable, CaseIterable { case bash, zsh }
+
+    public let shell: Shell
+    public let socket: String
+    public let home: TemporaryDirectory
+    private static let counter = Counter()
+
+    /// Starts `shell` interactively with a plain prompt (`$ `), `shq`'s folder first on PATH, and
+    /// `SHQ_DB` at `database`. `rc` is extra shell code run at start-up (after the prompt is set).
+    public init(
+        _ shell: Shell, database: String, rc: String = "", environment: [String: String] = [:],
+        width: Int = 120, height: Int = 40
+    ) throws {
+        self.shell = shell
+        self.home = TemporaryDirectory("shq-term")
+        self.socket = "shq-test-\(getpid())-\(Self.counter.next())"
+        let binDir = (ShqProcess.binary as NSString).deletingLastPathComponent
+        var env: [String: String] = [
+            "HOME": home.path, "TERM": "xterm-256color", "SHQ_DB": database, "LANG": "C.UTF-8",
+            "PATH": binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+            "XDG_DATA_HOME": home.path + "/data", "HISTFILE": home.path + "/history",
+        ]
+        for (key, value) in environment { env[key] = value }
+        let command: String
+        switch shell {
+        case .bash:
+            try ("PS1='$ '\nPS2='> '\nunset PROMPT_COMMAND\n" + rc + "\n").write(toFile: home.file("bashrc"), atomically: true, encoding: .utf8)
+            command = "bash --noprofile --rcfile \(home.file("bashrc")) -i"
+        case .zsh:
+            try ("PS1='$ '\nPS2='> '\nunsetopt PROMPT_SP\n" + rc + "\n").write(toFile: home.file(".zshrc"), atomically: true, encoding: .utf8)
+            env["ZDOTDIR"] = home.path
+            command = "zsh -i"
+        }
+        let envArgs = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.shellQuote($0.value))" }.joined(separator: " ")
+        try tmux(["new-session", "-d", "-x", String(width), "-y", String(height), "exec env -i \(envArgs) \(command)"])
+        _ = try waitFor("\\$ $", timeout: 10)
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+    }
+
+    // MARK: Typing
+
+    /// Types `text` literally, then Enter.
+    public func run(_ text: String) throws {
+        try tmux(["send-keys", "-l", text])
+        try tmux(["send-keys", "Enter"])
+    }
+
+    /// Types `text` literally, no Enter.
+    public func type(_ text: String) throws { try tmux(["send-keys", "-l", text]) }
+
+    /// Sends a key by tmux name: `C-c`, `C-z`, `Enter`, `Escape`, `q`.
+    public func key(_ name: String) throws { try tmux(["send-keys", name]) }
+
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-x", String(width), "-y", String(height)])
+    }
+
+    // MARK: Reading
+
+    /// The visible screen, wrapped lines joined, trailing blank lines removed.
+    public func screen() throws -> String {
+        let text = try tmux(["capture-pane", "-p", "-J"])
+        return text.replacingOccurrences(of: "\\n+$", with: "\n", options: .regularExpression)
+    }
+
+    /// Polls the screen until `pattern` (a regex, multi-line) matches; returns the screen.
+    @discardableResult
+    public func waitFor(_ pattern: String, timeout: Double = 10) throws -> String {
+        let regex = try NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if regex.firstMatch(in: last, range: NSRange(last.startIndex..., in: last)) != nil { return last }
+            usleep(50_000)
+        }
+        throw TerminalTimeout(pattern: pattern, screen: last)
+    }
+
+    /// Clears the screen (so later waits don't match old text), by typing `clear`.
+    public func clear() throws {
+        try run("clear")
+        try waitFor("\\A\\$ $", timeout: 5)
+    }
+
+    /// Runs `echo "__RC=$?__"` and returns the status the shell saw for the previous command.
+    public func lastStatus() throws -> Int32 {
+        let marker = "__RC\(Self.counter.next())="
+        try run("echo \"\(marker)$?__\"")
+        let screen = try waitFor("^\(marker)\\d+__", timeout: 10)
+        let regex = try NSRegularExpression(pattern: "^\(marker)(\\d+)__", options: [.anchorsMatchLines])
+        let match = regex.firstMatch(in: screen, range: NSRange(screen.startIndex..., in: screen))!
+        return Int32(screen[Range(match.range(at: 1), in: screen)!])!
+    }
+
+    /// The pid of the interactive shell.
+    public func shellPID() throws -> Int32 {
+        Int32(try tmux(["display-message", "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))!
+    }
+
+    /// The terminal's foreground process group, from field 8 (tpgid) of /proc/<shell>/stat.
+    public func foregroundGroup() throws -> Int32 {
+        let stat = try String(contentsOfFile: "/proc/\(try shellPID())/stat", encoding: .utf8)
+        let afterName = stat[stat.range(of: ")", options: .backwards)!.upperBound...]
+        let fields = afterName.split(separator: " ")
+        return Int32(fields[5])!  // fields after "(comm)": state ppid pgrp session tty_nr tpgid
+    }
+
+    /// True when the shell itself owns the terminal (its pid is the foreground group).
+    public func shellOwnsTerminal() throws -> Bool { try foregroundGroup() == (try shellPID()) }
+
+    @discardableResult
+    private func tmux(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        process.arguments = ["-L", socket, "-f", "/dev/null"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public static func shellQuote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private final class Counter: @unchecked Sendable {
+        private var value = 0
+        private let lock = NSLock()
+        func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    }
+}
+
+public struct TerminalTimeout: Error, CustomStringConvertible {
+    public let pattern: String
+    public let screen: String
+    public var description: String { "timed out waiting for /\(pattern)/; screen was:\n\(screen)" }
+}
