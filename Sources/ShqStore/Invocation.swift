@@ -63,6 +63,10 @@ public struct Invocation: Sendable, Equatable {
     /// The process start time (clock ticks since boot, /proc/PID/stat field 22): with `pid`, identifies
     /// the process even after the pid is reused.
     public var pidStartTicks: Int64?
+    /// The `shq run` process watching the command, and its start time: if it is gone while the record
+    /// still says running or stopped, the record is orphaned.
+    public var wrapperPID: Int32?
+    public var wrapperStartTicks: Int64?
     public var tag: String?
     /// Space-separated exit codes of a pipeline's stages, when the shell reported them.
     public var pipestatus: String?

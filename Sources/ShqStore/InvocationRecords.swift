@@ -3,7 +3,7 @@ extension Store {
     /// The columns `decodeInvocation` expects, in order, for a query over `invocations AS i`.
     public static let invocationColumns = """
         i.seq, i.id, i.session, i.cmd, i.cwd, i.host, i.user, i.shell, i.tty, i.source, i.started_at, i.ended_at,
-        i.duration_us, i.exit_code, i.signal, i.status, i.pid, i.pid_start, i.tag, i.pipestatus, i.import_key,
+        i.duration_us, i.exit_code, i.signal, i.status, i.pid, i.pid_start, i.tag, i.pipestatus, i.import_key, i.wrapper_pid, i.wrapper_start,
         (SELECT sum(o.bytes) FROM outputs o WHERE o.invocation = i.seq AND o.stream IN ('stdout', 'pty')),
         (SELECT o.bytes FROM outputs o WHERE o.invocation = i.seq AND o.stream = 'stderr')
         """
@@ -34,8 +34,10 @@ extension Store {
             importKey: row.optionalString(offset + 20)
         )
         invocation.seq = row.int(offset)
-        invocation.stdoutBytes = row.optionalInt(offset + 21)
-        invocation.stderrBytes = row.optionalInt(offset + 22)
+        invocation.wrapperPID = int32(21)
+        invocation.wrapperStartTicks = row.optionalInt(offset + 22)
+        invocation.stdoutBytes = row.optionalInt(offset + 23)
+        invocation.stderrBytes = row.optionalInt(offset + 24)
         return invocation
     }
 
@@ -45,8 +47,8 @@ extension Store {
     public func insert(_ invocation: Invocation) throws -> Int64? {
         let statement = try db.prepare("""
             INSERT INTO invocations(id, session, cmd, cwd, host, user, shell, tty, source, started_at, ended_at,
-                duration_us, exit_code, signal, status, pid, pid_start, tag, pipestatus, import_key)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+                duration_us, exit_code, signal, status, pid, pid_start, tag, pipestatus, import_key, wrapper_pid, wrapper_start)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
             ON CONFLICT(import_key) DO NOTHING
             """)
         statement.bind(1, invocation.id)
@@ -69,6 +71,8 @@ extension Store {
         statement.bind(18, invocation.tag)
         statement.bind(19, invocation.pipestatus)
         statement.bind(20, invocation.importKey)
+        statement.bind(21, invocation.wrapperPID.map(Int64.init))
+        statement.bind(22, invocation.wrapperStartTicks)
         try statement.run()
         return db.changes == 0 ? nil : db.lastInsertRowID
     }

@@ -28,6 +28,8 @@ enum Schema {
             status TEXT NOT NULL,
             pid INTEGER,
             pid_start INTEGER,
+            wrapper_pid INTEGER,
+            wrapper_start INTEGER,
             tag TEXT,
             pipestatus TEXT,
             import_key TEXT UNIQUE

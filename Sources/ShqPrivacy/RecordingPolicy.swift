@@ -1,0 +1,26 @@
+/// Where a command line is about to be recorded from; every entry point asks the same policy, so
+/// whether a command is stored never depends on how it was run.
+public enum RecordingEntryPoint: String, Sendable {
+    case hook, run, save, `import`
+}
+
+/// The verdict for one command line.
+public enum RecordingDecision: Equatable, Sendable {
+    /// Store it, as these bytes (possibly redacted).
+    case record([UInt8])
+    /// Don't store it; the reason is for `shq ignore-check` and diagnostics.
+    case skip(reason: String)
+}
+
+/// Decides whether and how a command line is stored: ignore rules (SHQ_DISABLED, leading space or
+/// backslash, SHQ_IGNORE, SHQ_EXCLUDE), secret exclusion, and redaction.
+///
+/// INTEGRATION POINT: the ignore matcher and the redactor plug in here; until they land this records
+/// everything verbatim.
+public enum RecordingPolicy {
+    public static func decide(
+        _ command: [UInt8], entryPoint: RecordingEntryPoint, forceCapture: Bool = false
+    ) -> RecordingDecision {
+        .record(command)
+    }
+}

@@ -1,0 +1,1 @@
+// INTEGRATION POINT: the `shq run` engine (issue 3) lands here.
