@@ -13,7 +13,7 @@ public struct StoredOutput: Sendable, Equatable {
 extension Store {
     /// The streams recorded for an invocation.
     public func outputs(for invocation: Int64) throws -> [StoredOutput] {
-        let query = try db.prepare("SELECT stream, blob, bytes, truncated FROM outputs WHERE invocation = ? ORDER BY stream")
+        let query = try db.prepare("SELECT stream, blob, bytes, truncated FROM outputs WHERE invocation = ? ORDER BY stream = 'stderr', stream")
         query.bind(1, invocation)
         var result: [StoredOutput] = []
         while try query.step() {

@@ -1,0 +1,33 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+@Suite struct ConcurrentWriterTests {
+    /// 8 processes × 500 `shq save` at once: every row arrives, nobody sees "database is locked".
+    @Test(.timeLimit(.minutes(5))) func eightProcessesSavingAtOnceLoseNothing() throws {
+        let fixture = StoreFixture()
+        try fixture.shq("history")  // create the store first, as any earlier use would have
+        let script = """
+            for i in $(seq 1 500); do "$SHQ" save -c "writer $1 #$i" --exit $((i % 3)) || echo "FAILED $1 $i" >&2; done
+            """
+        let writers = (1...8).map { writer in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", script, "bash", String(writer)]
+            var env = ProcessInfo.processInfo.environment
+            env["SHQ"] = ShqProcess.binary
+            env["SHQ_DB"] = fixture.database
+            process.environment = env
+            process.standardInput = FileHandle.nullDevice
+            let errorFile = fixture.directory.file("stderr-\(writer)")
+            _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: errorFile)
+            return process
+        }
+        for writer in writers { try writer.run() }
+        for writer in writers { writer.waitUntilExit() }
+        let errors = try (1...8).map { try String(contentsOfFile: fixture.directory.file("stderr-\($0)"), encoding: .utf8) }.joined()
+        #expect(errors.isEmpty, "\(errors.prefix(500))")
+        #expect(try fixture.sqlite("SELECT count(*), count(DISTINCT cmd), count(DISTINCT id) FROM invocations") == ["4000|4000|4000"])
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+
+@testable import ShqStore
+
+@Suite struct ValueTypeTests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func sha256MatchesKnownVectors(input: String, digest: String) {
+        var hasher = SHA256()
+        // Feed byte by byte to exercise the partial-block path too.
+        for byte in Array(input.utf8) { [byte].withUnsafeBytes { hasher.update($0) } }
+        #expect(hasher.finalize() == digest)
+    }
+
+    @Test func sha256OfAMillionAs() {
+        var hasher = SHA256()
+        let block = [UInt8](repeating: 0x61, count: 1000)
+        for _ in 0..<1000 { block.withUnsafeBytes { hasher.update($0) } }
+        #expect(hasher.finalize() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func timestampsFormatAndParse() throws {
+        let t = Timestamp(microseconds: 1_795_442_612_123_456)
+        #expect(t.iso8601 == "2026-11-23T14:03:32.123456Z")
+        #expect(Timestamp(parsing: "2026-11-23T14:03:32.123456Z") == t)
+        #expect(Timestamp(parsing: "2026-11-23T16:03:32.123456+02:00") == t)
+        #expect(Timestamp(parsing: "@1795442612.5") == Timestamp(microseconds: 1_795_442_612_500_000))
+        #expect(Timestamp(parsing: "2026-11-23") != nil)
+        for bad in ["", "yesterday", "2026-13-01", "2026-11-23T25:00", "2026-11-23T10:00:00Zjunk", "@x"] {
+            #expect(Timestamp(parsing: bad) == nil, "\(bad)")
+        }
+        #expect(Timestamp(microseconds: -1).iso8601 == "1969-12-31T23:59:59.999999Z")
+    }
+
+    @Test func invocationIDsAreVersion7AndTimeOrdered() {
+        let earlier = InvocationID.make(at: Timestamp(microseconds: 1_700_000_000_000_000))
+        let later = InvocationID.make(at: Timestamp(microseconds: 1_700_000_000_001_000))
+        #expect(earlier < later)
+        let parts = earlier.split(separator: "-")
+        #expect(parts.map(\.count) == [8, 4, 4, 4, 12])
+        #expect(parts[2].first == "7")
+        #expect(Set(["8", "9", "a", "b"]).contains(String(parts[3].first!)))
+        #expect(InvocationID.make() != InvocationID.make())
+    }
+}
