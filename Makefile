@@ -36,7 +36,7 @@ build: deps
 
 install: build
 	install -d $(BINDIR)
-	install -m 0755 $(RELEASE_BIN) $(BINDIR)/shq
+	install -s -m 0755 $(RELEASE_BIN) $(BINDIR)/shq
 	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "note: add $(BINDIR) to your PATH";; esac
 	@echo "installed $(BINDIR)/shq — try: shq save -c 'echo hello' && shq history"
 

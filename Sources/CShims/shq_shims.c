@@ -20,3 +20,8 @@ int shq_errno(void) { return errno; }
 
 #include <sys/random.h>
 long shq_getrandom(void *buffer, unsigned long length) { return (long)getrandom(buffer, length, 0); }
+
+#include <sqlite3.h>
+int shq_sqlite_db_config_int(sqlite3 *db, int option, int value) {
+    return sqlite3_db_config(db, option, value, (int *)0);
+}

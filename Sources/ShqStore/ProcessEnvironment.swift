@@ -27,9 +27,12 @@ public enum ProcessEnvironment {
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
+    /// `$USER` (or `$LOGNAME`), else the password database: the environment first, because a passwd
+    /// look-up loads NSS and costs a measurable part of a short-lived `shq save`.
     public static var userName: String {
+        if let name = nonEmpty("USER") ?? nonEmpty("LOGNAME") { return name }
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
-        return nonEmpty("USER") ?? String(getuid())
+        return String(getuid())
     }
 
     /// The current directory as raw bytes (paths need not be UTF-8).

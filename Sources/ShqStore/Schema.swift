@@ -84,6 +84,12 @@ enum Schema {
     static func migrate(_ db: Database) throws {
         let version = try db.scalarInt("PRAGMA user_version") ?? 0
         if version == currentVersion { return }
+        if version == 0 {
+            // A new store: switch to WAL first (outside any transaction). journal_mode is persistent, so
+            // later opens don't pay for asking again.
+            let wal = try db.prepare("PRAGMA journal_mode=WAL")
+            guard try wal.step(), wal.string(0) == "wal" else { throw StoreError(db.path, "cannot switch to WAL mode") }
+        }
         if version > currentVersion {
             throw StoreError(db.path, "made by a newer shq (schema \(version), this one knows \(currentVersion))")
         }

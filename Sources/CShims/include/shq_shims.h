@@ -26,4 +26,9 @@ long shq_getrandom(void *buffer, unsigned long length);
 // The calling thread's errno (a macro in glibc).
 int shq_errno(void);
 
+// sqlite3_db_config is variadic, so Swift cannot call it: this sets one integer option
+// (SQLITE_DBCONFIG_*) on a connection. Returns the SQLite result code.
+typedef struct sqlite3 sqlite3;
+int shq_sqlite_db_config_int(sqlite3 *db, int option, int value);
+
 #endif
