@@ -79,8 +79,9 @@ struct ScenarioTimeout: Error, CustomStringConvertible {
 extension TmuxTerminal.Shell {
     /// A job stopped by Ctrl-Z (SIGTSTP).
     var stopped: String { self == .bash ? "Stopped" : "suspended" }
-    var stoppedTTYInput: String { self == .bash ? "Stopped \\(tty input\\)" : "suspended \\(tty input\\)" }
-    var stoppedTTYOutput: String { self == .bash ? "Stopped \\(tty output\\)" : "suspended \\(tty output\\)" }
+    /// Stopped by SIGTTIN / SIGTTOU: bash's `jobs` says just "Stopped".
+    var stoppedTTYInput: String { self == .bash ? "Stopped" : "suspended \\(tty input\\)" }
+    var stoppedTTYOutput: String { self == .bash ? "Stopped" : "suspended \\(tty output\\)" }
     /// What `bg` prints.
     var continued: String { self == .bash ? "&$" : "continued" }
     /// The exit status of a pipeline's first command.
