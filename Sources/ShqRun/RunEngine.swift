@@ -133,7 +133,7 @@ public enum RunEngine {
         let reason = failure.errno == ENOENT ? "command not found" : errnoDescription(failure.errno)
         let message = Array("shq: ".utf8) + program + Array(": \(reason)\n".utf8)
         _ = writeAll(2, message)
-        recorder?.submit(.output(.stderr, message, tail: false))
+        recorder?.submit(.output(.stderr, message))
     }
 
     static func makePipe() -> (read: Int32, write: Int32) {
