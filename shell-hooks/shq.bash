@@ -50,9 +50,9 @@ __shq_skip_reason() {
 # One spool field: backslash, TAB and newline escaped. Sets __shq_e.
 __shq_escape() {
     local __shq_bs='\\' __shq_tab='\t' __shq_nl='\n'
-    __shq_e=${1//\\/$__shq_bs}
-    __shq_e=${__shq_e//$'\t'/$__shq_tab}
-    __shq_e=${__shq_e//$'\n'/$__shq_nl}
+    __shq_e=${1//\\/"$__shq_bs"}
+    __shq_e=${__shq_e//$'\t'/"$__shq_tab"}
+    __shq_e=${__shq_e//$'\n'/"$__shq_nl"}
 }
 
 # Appends $1 (one or more lines) to the session's spool file, creating it owner-only. Never prints.

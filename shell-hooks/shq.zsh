@@ -42,9 +42,9 @@ __shq_skip_reason() {
 __shq_escape() {
     emulate -L zsh
     local bs='\\' tab='\t' nl='\n'
-    __shq_e=${1//\\/$bs}
-    __shq_e=${__shq_e//$'\t'/$tab}
-    __shq_e=${__shq_e//$'\n'/$nl}
+    __shq_e=${1//\\/"$bs"}
+    __shq_e=${__shq_e//$'\t'/"$tab"}
+    __shq_e=${__shq_e//$'\n'/"$nl"}
 }
 
 # Appends $1 to the session's spool file, creating it owner-only. Never prints.

@@ -86,7 +86,9 @@ extension Store {
                     tty: session?.tty, source: .hook, startedAt: command.startedAt,
                     endedAt: Timestamp(microseconds: command.startedAt.microseconds + command.durationMicros),
                     durationMicros: command.durationMicros, exitCode: command.exitStatus,
-                    status: command.exitStatus == 0 ? .completed : .failed, pipestatus: command.pipestatus,
+                    status: command.exitStatus == 0 ? .completed : .failed,
+                    // Stage statuses only say something for a pipeline; one stage repeats the exit status.
+                    pipestatus: command.pipestatus.flatMap { $0.contains(" ") ? $0 : nil },
                     importKey: "hook:\(command.session):\(command.number)")
                 if invocation.cwd?.isEmpty == true { invocation.cwd = nil }
                 if try insert(invocation) != nil { report.recorded += 1 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import ShqPrivacy
 import ShqStore
 
@@ -25,7 +26,7 @@ struct IgnoreCheckCommand: ParsableCommand {
             _ = writeAll(1, Array("skipped: \(reason)\n".utf8))
         case .record:
             _ = writeAll(1, Array("recorded\n".utf8))
-            throw ExitCode(1)
+            Glibc.exit(1)  // not an error: the answer is "no", as with `git check-ignore`
         }
     }
 }
