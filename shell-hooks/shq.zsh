@@ -7,18 +7,67 @@
 
 zmodload zsh/datetime 2>/dev/null   # $epochtime: seconds and nanoseconds, no fork
 
+(( ${+__shq_zglob} )) || typeset -gA __shq_zglob   # our patterns, translated to zsh's syntax once
 __shq_default_ignore='shq *:shqr *:%*:fg:fg *:bg:bg *:jobs:jobs *:exit:logout:clear:history:history *'
 
 # Sets __shq_pat and returns 0 when LINE ($2) matches one of the colon-separated globs in $1.
 __shq_match_list() {
     emulate -L zsh
-    # SH_GLOB: ( | ) < are plain characters, so only *, ?, [...] and \ are special, as in bash and Swift.
-    setopt sh_glob no_extended_glob no_ksh_glob
     local p
     for p in ${(s.:.)1}; do
-        if [[ $2 == ${~p} ]]; then __shq_pat=$p; return 0; fi
+        if (( ! ${+__shq_zglob[$p]} )); then __shq_translate "$p"; __shq_zglob[$p]=$__shq_zp; fi
+        if [[ $2 == ${~__shq_zglob[$p]} ]]; then __shq_pat=$p; return 0; fi
     done
     return 1
+}
+
+# Our glob syntax (*, ?, [...], \ escapes; everything else literal; an unclosed [ is literal), the one
+# bash and Sources/ShqPrivacy/GlobPattern.swift use, rewritten as a zsh pattern in __shq_zp: zsh's own
+# ( | ) < > # ^ ~ are escaped, and in zsh a backslash only quotes special characters.
+__shq_translate() {
+    emulate -L zsh
+    local p=$1 c d lo hi members specials='*?[]()|<>#^~\' inset=']\-^!'
+    integer i=1 n=${#1} j found
+    __shq_zp=
+    while (( i <= n )); do
+        c=${p[i]}
+        if [[ $c == '\' ]]; then
+            if (( i == n )); then __shq_zp+='\\'; (( i++ )); continue; fi
+            d=${p[i+1]}
+            if [[ $specials == *"$d"* ]]; then __shq_zp+="\\$d"; else __shq_zp+=$d; fi
+            (( i += 2 )); continue
+        fi
+        if [[ $c == '*' || $c == '?' ]]; then __shq_zp+=$c; (( i++ )); continue; fi
+        if [[ $c != '[' ]]; then
+            if [[ $specials == *"$c"* ]]; then __shq_zp+="\\$c"; else __shq_zp+=$c; fi
+            (( i++ )); continue
+        fi
+        # A bracket expression, read as GlobPattern.parseSet reads it.
+        j=i+1; members=; found=0
+        [[ ${p[j]} == '!' || ${p[j]} == '^' ]] && { members='!'; (( j++ )) }
+        local first=1
+        while (( j <= n )); do
+            c=${p[j]}
+            if [[ $c == ']' ]] && (( ! first )); then found=1; break; fi
+            first=0
+            if [[ $c == '[' && ${p[j+1]} == ':' && ${p[j+2,n]} == [[:alnum:]]#':]'* ]]; then
+                members+='[:'; (( j += 2 ))
+                while [[ ${p[j]} != ':' ]]; do members+=${p[j]}; (( j++ )); done
+                members+=':]'; (( j += 2 )); continue
+            fi
+            if [[ $c == '\' ]] && (( j < n )); then (( j++ )); c=${p[j]}; fi
+            if [[ $inset == *"$c"* ]]; then lo="\\$c"; else lo=$c; fi
+            if (( j + 2 <= n )) && [[ ${p[j+1]} == '-' && ${p[j+2]} != ']' ]]; then
+                d=${p[j+2]}; (( j += 3 ))
+                if [[ $d == '\' ]] && (( j <= n )); then d=${p[j]}; (( j++ )); fi
+                if [[ $inset == *"$d"* ]]; then hi="\\$d"; else hi=$d; fi
+                members+="$lo-$hi"
+            else
+                members+=$lo; (( j++ ))
+            fi
+        done
+        if (( found )); then __shq_zp+="[$members]"; i=j+1; else __shq_zp+='\['; (( i++ )); fi
+    done
 }
 
 # The ignore rules (the same as `shq ignore-check` and Sources/ShqPrivacy/IgnoreRules.swift).
