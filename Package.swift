@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShqTestSupport"]),
         // Shared by the test targets: temporary stores, running the built `shq`, driving tmux.
-        .target(name: "ShqTestSupport", path: "Tests/ShqTestSupport"),
+        .target(name: "ShqTestSupport", dependencies: ["CShims"], path: "Tests/ShqTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )
