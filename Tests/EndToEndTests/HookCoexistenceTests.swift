@@ -67,7 +67,7 @@ extension HookEndToEndTests {
         try session.run("echo two")
         try session.sync()
         let screen = try session.terminal.screen()
-        #expect(screen.components(separatedBy: "\n").filter { !$0.isEmpty }
+        #expect(screen.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             == ["$ echo one", "one", "$ echo two", "two", "$  echo __SYNC1__", "__SYNC1__", "$"])
     }
 

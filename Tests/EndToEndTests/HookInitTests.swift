@@ -10,7 +10,9 @@ extension HookEndToEndTests {
 
     @Test(arguments: ["bash", "zsh"])
     func detectsTheShellThatRunsIt(_ shell: String) throws {
-        let result = try ShqProcess.run(["-c", "\(TmuxTerminal.shellQuote(ShqProcess.binary)) hook init"], executable: "/usr/bin/" + shell)
+        // As in `eval "$(shq hook init)"`: the command substitution's shell is shq's parent.
+        let script = "out=$(\(TmuxTerminal.shellQuote(ShqProcess.binary)) hook init); printf '%s\\n' \"$out\""
+        let result = try ShqProcess.run(["-c", script], environment: ["SHELL": "/bin/sh"], executable: "/usr/bin/" + shell)
         #expect(result.status == 0)
         #expect(firstScriptLine(result.stdoutText)?.hasPrefix("# shq — \(shell) integration") == true)
         #expect(result.stdoutText.hasPrefix("__shq_bin='"))

@@ -13,6 +13,7 @@ extension HookEndToEndTests {
     @Test(arguments: TmuxTerminal.Shell.allCases)
     func recordsEachCommandAsTyped(_ shell: TmuxTerminal.Shell) throws {
         let session = try HookSession(shell)
+        try session.run("cd \"$HOME\"")
         try session.run("cd /tmp")
         try session.run("echo one")
         try session.run("false | (exit 3) | true")
@@ -25,14 +26,14 @@ extension HookEndToEndTests {
 
         let rows = try session.rows()
         let loop = shell == .bash ? "for i in 1 2; do echo \"n$i\"; done" : "for i in 1 2\ndo echo \"n$i\"; done"
-        #expect(rows.map(\.cmd) == ["cd /tmp", "echo one", "false | (exit 3) | true", "sleep 1.2", loop,
+        #expect(rows.map(\.cmd) == ["cd \"$HOME\"", "cd /tmp", "echo one", "false | (exit 3) | true", "sleep 1.2", loop,
                                     #"printf '%s\t|\n' a\\b"#, "echo $SHQ_SESSION > \"$HOME/session\""])
-        guard rows.count == 7 else { return }
-        #expect(rows[0].cwd == session.home)      // cwd at start, before cd ran
-        #expect(rows[1].cwd == "/tmp")
-        #expect(rows[2].exit == 0 && rows[2].pipestatus == "1 3 0")
-        #expect(rows[1].pipestatus == nil)
-        let sleep = try #require(rows[3].duration)
+        guard rows.count == 8 else { return }
+        #expect(rows[1].cwd == session.home.replacingOccurrences(of: "//", with: "/"))  // cwd at start, before cd ran
+        #expect(rows[2].cwd == "/tmp")
+        #expect(rows[3].exit == 0 && rows[3].pipestatus == "1 3 0")
+        #expect(rows[2].pipestatus == nil)
+        let sleep = try #require(rows[4].duration)
         #expect(abs(sleep - 1_200_000) <= 100_000, "sleep 1.2 took \(sleep) µs")
         let sessionID = try String(contentsOfFile: session.home + "/session", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(rows.allSatisfy { $0.session == sessionID && $0.shell == shell.rawValue && $0.source == "hook" })
@@ -69,11 +70,11 @@ extension HookEndToEndTests {
         try session.run(" echo hidden")
         try session.run("ls / >/dev/null")
         try session.run("echo last")
-        try session.run(" history > \"$HOME/h\"")
+        try session.run("history > \"$HOME/h\"")
         try session.sync()
         let history = try String(contentsOfFile: session.home + "/h", encoding: .utf8)
         let entries = history.split(separator: "\n").map { $0.drop { $0 == " " || $0.isNumber } }
-        #expect(entries == ["echo dup", "echo last"])
+        #expect(entries == ["echo dup", "echo last", "history > \"$HOME/h\""])
         #expect(try session.commands() == ["echo dup", "echo dup", "echo dup", "ls / >/dev/null", "echo last"])
     }
 
