@@ -63,7 +63,19 @@ extension Store {
         }
         for (path, _) in contents { unlink(path) }
         report.files = contents.count
+        Self.removeStaleScratchFiles(in: directory)
         return report
+    }
+
+    /// The bash hook reads each command line back through `.<session>.line`, rewritten at every command.
+    /// One untouched for a week belongs to a shell that is gone (a live one recreates it if needed).
+    static func removeStaleScratchFiles(in directory: String) {
+        let cutoff = Timestamp.now().seconds - 7 * 86_400
+        for name in entries(of: directory) where name.hasPrefix(".") && name.hasSuffix(".line") {
+            var info = stat()
+            let path = directory + "/" + name
+            if lstat(path, &info) == 0, Int64(info.st_mtim.tv_sec) < cutoff { unlink(path) }
+        }
     }
 
     /// Applies one spool file's lines (inside the caller's transaction).
@@ -115,17 +127,20 @@ extension Store {
 
     /// Names of spool files waiting in `directory`: live `*.spool` and leftover `*.taken`.
     static func pendingSpoolFiles(in directory: String) -> [String] {
+        entries(of: directory).filter { !$0.hasPrefix(".") && ($0.hasSuffix(".spool") || $0.hasSuffix(".taken")) }.sorted()
+    }
+
+    /// The names in a folder (none when it cannot be read).
+    private static func entries(of directory: String) -> [String] {
         guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            names.append(withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name.hasPrefix(".") { continue }
-            if name.hasSuffix(".spool") || name.hasSuffix(".taken") { names.append(name) }
+            })
         }
-        return names.sorted()
+        return names
     }
 
     /// The file's bytes once no process has it open for writing (checked with a read lease, retried for
