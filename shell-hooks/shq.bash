@@ -14,21 +14,76 @@
 
 __shq_default_ignore='shq *:shqr *:%*:fg:fg *:bg:bg *:jobs:jobs *:exit:logout:clear:history:history *'
 
-# Sets __shq_pat and returns 0 when LINE ($2) matches one of the colon-separated globs in $1.
-__shq_match_list() {
-    local __shq_rest=$1: __shq_p __shq_nocase= __shq_found=1
-    if [[ :$BASHOPTS: == *:nocasematch:* ]]; then __shq_nocase=1; shopt -u nocasematch; fi
+# Compiles colon-separated glob list $2 for list $1 (ignore, exclude) into __shq_all_$1, one extglob
+# alternation @(p1|p2|…): one [[ == ]] per prompt instead of one per pattern (3 µs instead of 70 µs).
+# __shq_raw_$1 / __shq_glob_$1 keep the patterns one by one, to tell which matched.
+__shq_compile() {
+    local -n __shq_src=__shq_src_$1 __shq_raw=__shq_raw_$1 __shq_glob=__shq_glob_$1 __shq_all=__shq_all_$1
+    __shq_src=$2 __shq_raw=() __shq_glob=() __shq_all=
+    local __shq_rest=$2: __shq_p __shq_joined=
     while [[ -n $__shq_rest ]]; do
-        __shq_pat=${__shq_rest%%:*}
+        __shq_p=${__shq_rest%%:*}
         __shq_rest=${__shq_rest#*:}
-        [[ -n $__shq_pat ]] || continue
-        # [[ == ]] always knows extglob; escape "X(" so only *, ?, [...] and \ are special, as in zsh and Swift.
-        __shq_p=${__shq_pat//\?(/?\\(}; __shq_p=${__shq_p//\*(/*\\(}; __shq_p=${__shq_p//+(/+\\(}
-        __shq_p=${__shq_p//@(/@\\(}; __shq_p=${__shq_p//!(/!\\(}
-        if [[ $2 == $__shq_p ]]; then __shq_found=0; break; fi
+        [[ -n $__shq_p ]] || continue
+        __shq_raw+=("$__shq_p")
+        __shq_bash_glob "$__shq_p"
+        __shq_glob+=("$__shq_g")
+        __shq_joined+=${__shq_joined:+|}$__shq_g
     done
-    [[ -z $__shq_nocase ]] || shopt -s nocasematch
-    return $__shq_found
+    [[ -z $__shq_joined ]] || __shq_all="@($__shq_joined)"
+}
+
+# Sets __shq_pat to the first pattern of list $1 that matches LINE ($2).
+__shq_which() {
+    local -n __shq_raw=__shq_raw_$1 __shq_glob=__shq_glob_$1
+    local __shq_i
+    for __shq_i in "${!__shq_glob[@]}"; do
+        if [[ $2 == ${__shq_glob[__shq_i]} ]]; then __shq_pat=${__shq_raw[__shq_i]}; return; fi
+    done
+}
+
+# One of our globs (*, ?, [...], \ escapes, everything else literal) as a bash pattern in __shq_g that
+# also works inside @(…|…): ( ) | are escaped, so bash's extglob never applies; an unclosed [ (read as
+# GlobPattern.parseSet reads it) and a trailing \ become literal.
+__shq_bash_glob() {
+    local __shq_c __shq_k __shq_j __shq_n=${#1} __shq_first
+    __shq_g=
+    for (( __shq_k = 0; __shq_k < __shq_n; __shq_k++ )); do
+        __shq_c=${1:__shq_k:1}
+        case $__shq_c in
+            '\') if (( __shq_k + 1 < __shq_n )); then __shq_g+=${1:__shq_k:2}; (( __shq_k++ )); else __shq_g+='\\'; fi ;;
+            '('|')'|'|') __shq_g+="\\$__shq_c" ;;
+            '[')
+                # Find the closing ]: after an optional ! or ^, the first member may be ], [:name:] is a
+                # class, \ escapes the next character.
+                __shq_j=$(( __shq_k + 1 ))
+                [[ ${1:__shq_j:1} == [!^] ]] && (( __shq_j++ ))
+                __shq_first=1
+                while (( __shq_j < __shq_n )); do
+                    __shq_c=${1:__shq_j:1}
+                    if [[ $__shq_c == ']' && -z $__shq_first ]]; then break; fi
+                    __shq_first=
+                    if [[ $__shq_c == '[' && ${1:__shq_j+1:1} == ':' && ${1:__shq_j+2} =~ ^[[:alnum:]]*:\] ]]; then
+                        __shq_j=$(( __shq_j + 2 + ${#BASH_REMATCH} )); continue
+                    fi
+                    [[ $__shq_c == '\' ]] && (( __shq_j++ ))
+                    (( __shq_j++ ))
+                done
+                if (( __shq_j < __shq_n )); then
+                    # Copy the bracket expression, escaping ( ) | that are not escaped yet.
+                    for (( ; __shq_k <= __shq_j; __shq_k++ )); do
+                        __shq_c=${1:__shq_k:1}
+                        if [[ $__shq_c == '\' ]]; then __shq_g+=${1:__shq_k:2}; (( __shq_k++ ))
+                        elif [[ $__shq_c == [\(\)\|] ]]; then __shq_g+="\\$__shq_c"
+                        else __shq_g+=$__shq_c; fi
+                    done
+                    (( __shq_k-- ))
+                else
+                    __shq_g+='\['
+                fi ;;
+            *) __shq_g+=$__shq_c ;;
+        esac
+    done
 }
 
 # The ignore rules (the same as `shq ignore-check` and Sources/ShqPrivacy/IgnoreRules.swift).
@@ -39,10 +94,18 @@ __shq_skip_reason() {
     elif [[ -z $1 ]]; then __shq_reason='empty line'
     elif [[ $1 == ' '* ]]; then __shq_reason='leading space'
     elif [[ $1 == '\'* ]]; then __shq_reason='leading backslash'
-    elif __shq_match_list "${SHQ_IGNORE-$__shq_default_ignore}" "$1"; then
-        __shq_reason="matches SHQ_IGNORE pattern '$__shq_pat'"
-    elif __shq_match_list "${SHQ_EXCLUDE-}" "$1"; then
-        __shq_reason="matches SHQ_EXCLUDE pattern '$__shq_pat'"
+    else
+        [[ -n ${__shq_src_ignore+x} && ${SHQ_IGNORE-$__shq_default_ignore} == "$__shq_src_ignore" ]] \
+            || __shq_compile ignore "${SHQ_IGNORE-$__shq_default_ignore}"
+        [[ -n ${__shq_src_exclude+x} && ${SHQ_EXCLUDE-} == "$__shq_src_exclude" ]] || __shq_compile exclude "${SHQ_EXCLUDE-}"
+        local __shq_nocase=
+        if shopt -q nocasematch; then __shq_nocase=1; shopt -u nocasematch; fi
+        if [[ -n $__shq_all_ignore && $1 == $__shq_all_ignore ]]; then
+            __shq_which ignore "$1"; __shq_reason="matches SHQ_IGNORE pattern '$__shq_pat'"
+        elif [[ -n $__shq_all_exclude && $1 == $__shq_all_exclude ]]; then
+            __shq_which exclude "$1"; __shq_reason="matches SHQ_EXCLUDE pattern '$__shq_pat'"
+        fi
+        [[ -z $__shq_nocase ]] || shopt -s nocasematch
     fi
     [[ -n $__shq_reason ]]
 }
@@ -134,7 +197,9 @@ __shq_precmd() {
         local __shq_start=${__shq_rest%% *} __shq_cwd=${__shq_rest#* }
         __shq_start=${__shq_start//[!0-9]/}
         local HISTTIMEFORMAT= __shq_line= __shq_hn
-        if { builtin history 1 >|"$__shq_scratch"; } 2>/dev/null; then
+        # Rewritten in place and NUL-terminated, never truncated: on ext4 a truncate-and-rewrite costs
+        # ~2.4 ms (its replace-via-truncate heuristic flushes the file), the in-place write ~10 µs.
+        if { builtin history 1; printf '\0'; } 2>/dev/null 1<>"$__shq_scratch"; then
             IFS= read -r -d '' __shq_line <"$__shq_scratch"
         fi
         __shq_line=${__shq_line#"${__shq_line%%[! ]*}"}

@@ -13,7 +13,7 @@ import Testing
         var rng = SplitMix(seed: seed)
         let lineAlphabet = ["a", "b", "c", "é", "日", " ", "/", "*", "?", "(", ")", "|", "-", "\\", "]", "[", "!", "^", ".", "x"]
         let patternAtoms = ["a", "b", "c", "é", "日", " ", "/", "-", "!", "^", "(", ")", "|", ".", "x",
-                            "*", "*", "?", "?", "[ab]", "[!a]", "[^b]", "[a-c]", "[日é]", "\\*", "\\?", "\\(", "[", "]", ":"]
+                            "*", "*", "?", "?", "[ab]", "[!a]", "[^b]", "[a-c]", "[日é]", "[\\(x]", "[|a]", "[]a]", "[[:alpha:]]", "\\*", "\\?", "\\(", "[", "]", ":"]
         func line() -> String {
             (0..<rng.next(upTo: 9)).map { _ in lineAlphabet[rng.next(upTo: lineAlphabet.count)] }.joined()
         }
