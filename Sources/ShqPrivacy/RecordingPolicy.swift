@@ -21,6 +21,9 @@ public enum RecordingPolicy {
     public static func decide(
         _ command: [UInt8], entryPoint: RecordingEntryPoint, forceCapture: Bool = false
     ) -> RecordingDecision {
-        .record(command)
+        // Ignore rules first. Hook lines were already judged by the shell with its own variables.
+        let rules = entryPoint == .hook ? IgnoreRules.environmentIndependent : IgnoreRules.fromEnvironment()
+        if let reason = rules.reason(toSkip: command) { return .skip(reason: reason.description) }
+        return .record(command)
     }
 }

@@ -22,6 +22,8 @@ struct Shq: ParsableCommand {
             ShowCommand.self,
             InfoCommand.self,
             SQLCommand.self,
+            HookCommand.self,
+            IgnoreCheckCommand.self,
         ]
     )
 

@@ -8,9 +8,11 @@ struct StoreOptions: ParsableArguments {
 
     var location: StoreLocation { StoreLocation.resolve(explicit: db) }
 
-    /// Opens (creating on first use) the store.
+    /// Opens (creating on first use) the store, after moving pending hook records in from the spool.
     func open() throws -> Store {
-        try Store(location: location)
+        let store = try Store(location: location)
+        HookSpool.ingest(into: store, wait: true)
+        return store
     }
 }
 
