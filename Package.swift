@@ -28,7 +28,7 @@ let package = Package(
         ),
         .target(name: "ShqStore", dependencies: ["CSQLite", "CZstd", "CShims"]),
         .target(name: "ShqPrivacy"),
-        .target(name: "ShqQuery", dependencies: ["ShqStore"]),
+        .target(name: "ShqQuery", dependencies: ["ShqStore", "ShqPrivacy"]),
         .target(name: "ShqRun", dependencies: ["ShqStore", "ShqPrivacy", "CShims"]),
         .executableTarget(
             name: "shq",

@@ -20,6 +20,12 @@ struct Shq: ParsableCommand {
             ShowCommand.self,
             InfoCommand.self,
             SQLCommand.self,
+            SearchCommand.self,
+            StatsCommand.self,
+            RerunCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            SelectorsTopic.self,
         ]
     )
 
