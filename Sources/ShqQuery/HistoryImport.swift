@@ -88,9 +88,9 @@ extension Store {
     }
 }
 
-/// `format:` + 16 hex digits of a 64-bit FNV-1a hash of the identity: short, because the key is stored
-/// (and indexed) once per imported command. 64 bits make a collision among a million commands
-/// about a 1-in-30-million event.
+/// A letter for the format (b, z, h, a) and 11 base64url digits of a 64-bit FNV-1a hash of the identity:
+/// 12 bytes, because the key is stored and indexed once per imported command. 64 bits make a collision
+/// among a million imported commands about a 1-in-30-million event.
 enum ImportKey {
     static func make(format: ImportFormat, identity: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -98,8 +98,21 @@ enum ImportKey {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        let hex = String(hash, radix: 16)
-        return format.rawValue + ":" + String(repeating: "0", count: 16 - hex.count) + hex
+        let digits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        var key = String(format.keyLetter)
+        for shift in stride(from: 60, through: 0, by: -6) { key.append(digits[Int((hash >> UInt64(shift)) & 63)]) }
+        return key
+    }
+}
+
+extension ImportFormat {
+    var keyLetter: Character {
+        switch self {
+        case .bash: "b"
+        case .zsh: "z"
+        case .zshHistdb: "h"
+        case .atuin: "a"
+        }
     }
 }
 

@@ -72,7 +72,9 @@ public struct SelectorError: Error, CustomStringConvertible, Sendable, Equatable
         self.reason = reason
     }
 
+    /// The message, then the selector with a caret under the offending character.
     public var description: String {
-        "selector '\(input)': \(reason) at character \(position + 1)"
+        "selector '\(input)': \(reason) at character \(position + 1)\n  \(input.singleLine)\n"
+            + String(repeating: " ", count: 2 + position) + "^"
     }
 }

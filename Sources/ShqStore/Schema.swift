@@ -77,11 +77,12 @@ enum Schema {
         """,
         // 2: substring search on command lines (`shq search`). A trigram index over the invocations table
         // itself (external content: the text is not stored twice) with detail=none (no positions: LIKE
-        // still uses the index; candidates are re-checked against the text). 100k commands: +2.5 MB,
+        // still uses the index; candidates are re-checked against the text), no per-row sizes (columnsize=0:
+        // no ranking). 100k commands: +2.5 MB,
         // against +7 MB with detail=full.
         """
         CREATE VIRTUAL TABLE invocations_fts USING fts5(
-            cmd, content='invocations', content_rowid='seq', tokenize='trigram', detail='none'
+            cmd, content='invocations', content_rowid='seq', tokenize='trigram', detail='none', columnsize=0
         );
         CREATE TRIGGER invocations_fts_insert AFTER INSERT ON invocations BEGIN
             INSERT INTO invocations_fts(rowid, cmd) VALUES (new.seq, new.cmd);
