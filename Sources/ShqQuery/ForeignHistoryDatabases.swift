@@ -21,7 +21,7 @@ public enum ForeignHistoryDatabase {
                 exitCode: rows.optionalInt(3).map { Int32(truncatingIfNeeded: $0) },
                 cwd: rows.optionalBytes(6), host: rows.optionalString(7),
                 session: rows.optionalInt(4).map { "zsh-histdb-\($0)" },
-                identity: "\(rows.int(0))\u{0}\(start)"))
+                identity: ImportKey.hash("\(rows.int(0))\u{0}\(start)".utf8)))
         }
         return commands
     }
@@ -49,7 +49,7 @@ public enum ForeignHistoryDatabase {
                 cwd: cwd == Array("unknown".utf8) ? nil : cwd,
                 host: colon.map { String(hostname[..<$0]) } ?? (hostname.isEmpty ? nil : hostname),
                 user: colon.map { String(hostname[hostname.index(after: $0)...]) },
-                session: rows.optionalString(6), identity: rows.string(0)))
+                session: rows.optionalString(6), identity: ImportKey.hash(rows.bytes(0))))
         }
         return commands
     }

@@ -26,7 +26,7 @@ public enum ShellHistoryFile {
         for entry in entries where !entry.lines.isEmpty {
             raw.append((entry.time, Array(entry.lines.joined(separator: [10])), entry.line))
         }
-        return timed(raw, format: "bash", fallbackTime: fallbackTime)
+        return timed(raw, fallbackTime: fallbackTime)
     }
 
     /// zsh writes embedded newlines as `\` + newline and "metafies" bytes 0x83–0xA2 as 0x83, byte ^ 0x20.
@@ -69,7 +69,7 @@ public enum ShellHistoryFile {
             flush()
         }
         flush()
-        var commands = timed(raw, format: "zsh", fallbackTime: fallbackTime)
+        var commands = timed(raw, fallbackTime: fallbackTime)
         for (index, micros) in durations { commands[index].durationMicros = micros }
         return commands
     }
@@ -103,7 +103,7 @@ public enum ShellHistoryFile {
     }
 
     /// Turns (epoch seconds?, text, line number) into commands with times and stable identities.
-    static func timed(_ raw: [(Int64?, [UInt8], Int)], format: String, fallbackTime: Timestamp) -> [ImportedCommand] {
+    static func timed(_ raw: [(Int64?, [UInt8], Int)], fallbackTime: Timestamp) -> [ImportedCommand] {
         var counter = OccurrenceCounter()
         var lastTime: Int64?
         var sinceLast: Int64 = 0
@@ -111,17 +111,18 @@ public enum ShellHistoryFile {
         var commands: [ImportedCommand] = []
         commands.reserveCapacity(raw.count)
         for (index, (epoch, text, line)) in raw.enumerated() {
-            let identity: String
+            let identity: UInt64
             let micros: Int64
             if let epoch {
                 lastTime = epoch * 1_000_000
                 sinceLast = 0
                 micros = lastTime!
-                identity = counter.identity("\(epoch)\u{0}" + String(decoding: text, as: UTF8.self))
+                identity = counter.identity(ImportKey.hash(text, from: ImportKey.hash("\(epoch)\u{0}".utf8)))
             } else {
+                // Untimed: the line number identifies it (a file that only grows keeps its numbers).
                 sinceLast += 1
                 micros = lastTime.map { $0 + sinceLast } ?? fallbackTime.microseconds - (leadingUntimed - Int64(index)) * 1_000_000
-                identity = "line \(line)\u{0}" + String(decoding: text, as: UTF8.self)
+                identity = ImportKey.hash(text, from: ImportKey.hash("line \(line)\u{0}".utf8))
             }
             commands.append(ImportedCommand(cmd: text, startedAt: Timestamp(microseconds: micros), identity: identity))
         }
