@@ -5,7 +5,7 @@ import ShqStore
 /// (EXTENDED_HISTORY `: start:elapsed;command`).
 public enum ShellHistoryFile {
     /// Entries without a timestamp take the last timestamp seen before them (plus a microsecond per
-    /// entry, to keep their order), or, before any, count back from `fallbackTime`.
+    /// entry, to keep their order).
     public static func parseBash(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand] {
         var entries: [(time: Int64?, lines: [ArraySlice<UInt8>], line: Int)] = []
         var pendingTime: Int64?
@@ -108,6 +108,9 @@ public enum ShellHistoryFile {
         var lastTime: Int64?
         var sinceLast: Int64 = 0
         let leadingUntimed = Int64(raw.prefix { $0.0 == nil }.count)
+        // Untimed entries before any timestamp count back a second each from the first timestamp, or,
+        // in a file without any, from its modification time.
+        let anchor = raw.lazy.compactMap { $0.0 }.first.map { $0 * 1_000_000 } ?? fallbackTime.microseconds
         var commands: [ImportedCommand] = []
         commands.reserveCapacity(raw.count)
         for (index, (epoch, text, line)) in raw.enumerated() {
@@ -121,7 +124,7 @@ public enum ShellHistoryFile {
             } else {
                 // Untimed: the line number identifies it (a file that only grows keeps its numbers).
                 sinceLast += 1
-                micros = lastTime.map { $0 + sinceLast } ?? fallbackTime.microseconds - (leadingUntimed - Int64(index)) * 1_000_000
+                micros = lastTime.map { $0 + sinceLast } ?? anchor - (leadingUntimed - Int64(index)) * 1_000_000
                 identity = ImportKey.hash(text, from: ImportKey.hash("line \(line)\u{0}".utf8))
             }
             commands.append(ImportedCommand(cmd: text, startedAt: Timestamp(microseconds: micros), identity: identity))
