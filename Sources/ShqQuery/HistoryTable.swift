@@ -2,8 +2,10 @@ import ShqStore
 
 /// The table `shq history` prints.
 public enum HistoryTable {
-    /// Oldest at the top, newest last (next to the prompt). With `colour`: failures red, ids dim.
+    /// Oldest at the top, newest last (next to the prompt). With `colour`: failures red, ids dim. No rows,
+    /// no output (not even the header), so `[ -z "$(shq history …)" ]` works.
     public static func render(_ rows: [Invocation], colour: Bool = false) -> String {
+        if rows.isEmpty { return "" }
         var table = Table(headers: ["ID", "STARTED", "DURATION", "EXIT", "COMMAND"])
         let shown = Array(rows.reversed())
         for row in shown {
