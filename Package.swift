@@ -28,7 +28,7 @@ let package = Package(
         ),
         .target(name: "ShqStore", dependencies: ["CSQLite", "CZstd", "CShims"]),
         .target(name: "ShqPrivacy"),
-        .target(name: "ShqQuery", dependencies: ["ShqStore"]),
+        .target(name: "ShqQuery", dependencies: ["ShqStore", "ShqPrivacy"]),
         .target(name: "ShqRun", dependencies: ["ShqStore", "ShqPrivacy", "CShims"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.
         .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),

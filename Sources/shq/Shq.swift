@@ -24,6 +24,12 @@ struct Shq: ParsableCommand {
             SQLCommand.self,
             HookCommand.self,
             IgnoreCheckCommand.self,
+            SearchCommand.self,
+            StatsCommand.self,
+            RerunCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            SelectorsTopic.self,
         ]
     )
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShqQuery
 import ShqStore
 
 /// Options every command that reads or writes the history takes.
@@ -16,7 +17,9 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// `--format` for commands that print records.
+/// `--format` for commands that print records: an aligned table, a JSON array, JSON Lines, or CSV.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
+    case table, json, jsonl, csv
+
+    var style: RecordStyle { RecordStyle(rawValue: rawValue)! }
 }
