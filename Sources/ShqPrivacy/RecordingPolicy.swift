@@ -15,12 +15,20 @@ public enum RecordingDecision: Equatable, Sendable {
 /// Decides whether and how a command line is stored: ignore rules (SHQ_DISABLED, leading space or
 /// backslash, SHQ_IGNORE, SHQ_EXCLUDE), secret exclusion, and redaction.
 ///
-/// INTEGRATION POINT: the ignore matcher and the redactor plug in here; until they land this records
-/// everything verbatim.
+/// INTEGRATION POINT: the ignore matcher plugs in here, before the privacy step.
 public enum RecordingPolicy {
     public static func decide(
         _ command: [UInt8], entryPoint: RecordingEntryPoint, forceCapture: Bool = false
     ) -> RecordingDecision {
-        .record(command)
+        privacyDecision(command, forceCapture: forceCapture, exclusion: .current)
+    }
+
+    /// Secret exclusion then redaction; `forceCapture` (`-X`) stores the line verbatim.
+    static func privacyDecision(_ command: [UInt8], forceCapture: Bool, exclusion: SecretExclusion) -> RecordingDecision {
+        if forceCapture { return .record(command) }
+        if let pattern = exclusion.match(command) {
+            return .skip(reason: "secret-prone command (matches '\(pattern)'); -X stores it anyway")
+        }
+        return .record(Redactor.redact(command))
     }
 }

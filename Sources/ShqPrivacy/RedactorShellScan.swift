@@ -1,0 +1,206 @@
+/// The quote-aware half of the redactor: walks the text as shell words and finds secret values by what
+/// precedes them (`TOKEN=`, `--password`, `mysql -p`). Quoted strings are scanned again as text of their
+/// own, so `bash -c "export TOKEN=x"` and `curl -d "password=x&user=y"` are caught too.
+struct ShellScan {
+    let text: UnsafeBufferPointer<UInt8>
+    private(set) var spans: [RedactionSpan] = []
+
+    /// Quoted strings nested deeper than this are not rescanned (bounds the work on adversarial input).
+    private static let maximumDepth = 3
+
+    init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
+
+    /// What the next word is, given the words before it in the same simple command.
+    private enum Pending {
+        case none
+        case value(afterColon: Bool)
+    }
+
+    mutating func scan(_ lower: Int, _ upper: Int, depth: Int) {
+        var index = lower
+        var pending = Pending.none
+        // The words of the current simple command so far, for program-specific short options.
+        var commandWords: [Range<Int>] = []
+        while index < upper {
+            let byte = text[index]
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { index += 1; continue }
+            if Self.isCommandSeparator(byte) {
+                commandWords.removeAll(keepingCapacity: true)
+                pending = .none
+                index += 1
+                continue
+            }
+            if Self.isWordBreak(byte) { index += 1; continue }
+            let end = wordEnd(from: index, upper)
+            let word = index..<end
+            if case .value(let afterColon) = pending, text[index] != UInt8(ascii: "-") {
+                addValue(word, afterColon: afterColon)
+                pending = .none
+            } else {
+                pending = examine(word, commandWords: commandWords, depth: depth)
+            }
+            commandWords.append(word)
+            index = end
+        }
+    }
+
+    /// Looks at one word: its `=` assignments, its option name, its quoted parts. Returns what it says
+    /// about the next word.
+    private mutating func examine(_ word: Range<Int>, commandWords: [Range<Int>], depth: Int) -> Pending {
+        if text[word.lowerBound] == UInt8(ascii: "-") {
+            if let pending = examineOption(word, commandWords: commandWords) { return pending }
+        }
+        if startsWith(word, "pass:") && word.count > 5 {
+            // openssl -pass/-passin/-passout pass:SECRET (env:VAR and file:PATH are not secrets).
+            addValue((word.lowerBound + 5)..<word.upperBound, afterColon: false)
+            return .none
+        }
+        var index = word.lowerBound
+        var nameStart = word.lowerBound
+        while index < word.upperBound {
+            let byte = text[index]
+            switch byte {
+            case UInt8(ascii: "="):
+                if index > nameStart && SecretName.isSecret(text[nameStart..<index]) {
+                    addValue((index + 1)..<word.upperBound, afterColon: false)
+                    return .none
+                }
+                index += 1
+                nameStart = index
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"):
+                let close = quoteEnd(from: index, word.upperBound)
+                if depth < Self.maximumDepth {
+                    let closed = close - 1 > index && text[close - 1] == byte
+                    let contentEnd = closed ? close - 1 : close
+                    if contentEnd > index + 1 { scan(index + 1, contentEnd, depth: depth + 1) }
+                }
+                index = close
+                nameStart = index
+            case UInt8(ascii: "\\"):
+                index = min(index + 2, word.upperBound)
+                nameStart = index
+            default:
+                if !SecretName.isNameByte(byte) { nameStart = index + 1 }
+                index += 1
+            }
+        }
+        return .none
+    }
+
+    /// `--password=x`, `--token x`, `--user u:p`, and the program-specific short options.
+    private mutating func examineOption(_ word: Range<Int>, commandWords: [Range<Int>]) -> Pending? {
+        let isLong = word.count > 2 && text[word.lowerBound + 1] == UInt8(ascii: "-")
+        if isLong {
+            var nameEnd = word.lowerBound + 2
+            while nameEnd < word.upperBound && SecretName.isNameByte(text[nameEnd]) { nameEnd += 1 }
+            let name = word.lowerBound..<nameEnd
+            let hasValue = nameEnd < word.upperBound && text[nameEnd] == UInt8(ascii: "=")
+            if nameEnd < word.upperBound && !hasValue { return nil }
+            let userPassword = RedactorPatterns.userPasswordOptions.contains { equals(name, $0) }
+            guard userPassword || SecretName.isSecret(text[name]) else { return nil }
+            if hasValue {
+                addValue((nameEnd + 1)..<word.upperBound, afterColon: userPassword)
+                return Pending.none
+            }
+            if !userPassword && commandMentions(RedactorPatterns.promptingPasswordPrograms, commandWords) { return Pending.none }
+            return .value(afterColon: userPassword)
+        }
+        for rule in RedactorPatterns.shortOptions where startsWith(word, rule.option) {
+            guard commandMentions(rule.programs, commandWords) else { continue }
+            if word.count > rule.option.count {
+                addValue((word.lowerBound + rule.option.count)..<word.upperBound, afterColon: rule.afterColon)
+                return Pending.none
+            }
+            return rule.value == .attachedOrNext ? .value(afterColon: rule.afterColon) : Pending.none
+        }
+        return nil
+    }
+
+    /// Marks a value for redaction unless it is empty or only refers to a secret kept elsewhere
+    /// (`$TOKEN`, `"$(pass show x)"`): those are not secrets and stay readable.
+    private mutating func addValue(_ value: Range<Int>, afterColon: Bool) {
+        var start = value.lowerBound
+        if afterColon {
+            guard let colon = text[value].firstIndex(of: UInt8(ascii: ":")) else { return }
+            start = colon + 1
+        }
+        guard start < value.upperBound else { return }
+        var first = text[start]
+        if first == UInt8(ascii: "\"") && start + 1 < value.upperBound { first = text[start + 1] }
+        if first == UInt8(ascii: "$") || first == UInt8(ascii: "`") { return }
+        if value.upperBound - start == 2 && (first == UInt8(ascii: "\"") || first == UInt8(ascii: "'")) { return }  // ""
+        spans.append(RedactionSpan(start: start, end: value.upperBound))
+    }
+
+    // MARK: Shell lexing
+
+    /// The end of the shell word starting at `start`: the first unquoted blank or operator.
+    private func wordEnd(from start: Int, _ upper: Int) -> Int {
+        var index = start
+        while index < upper {
+            let byte = text[index]
+            switch byte {
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"):
+                index = quoteEnd(from: index, upper)
+            case UInt8(ascii: "\\"):
+                index = min(index + 2, upper)
+            default:
+                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || Self.isCommandSeparator(byte) || Self.isWordBreak(byte) {
+                    return index
+                }
+                index += 1
+            }
+        }
+        return upper
+    }
+
+    /// Just past the quote that closes the one at `open` (or `upper` when unterminated). Backslash escapes
+    /// count inside double quotes and backquotes, not inside single quotes.
+    private func quoteEnd(from open: Int, _ upper: Int) -> Int {
+        let quote = text[open]
+        var index = open + 1
+        while index < upper {
+            let byte = text[index]
+            if byte == quote { return index + 1 }
+            if byte == UInt8(ascii: "\\") && quote != UInt8(ascii: "'") { index += 2; continue }
+            index += 1
+        }
+        return upper
+    }
+
+    /// Ends a simple command: `;`, `&`, `|`, `(`, `)`, newline.
+    private static func isCommandSeparator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ";") || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: "(")
+            || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    }
+
+    /// Ends a word without ending the command: redirections.
+    private static func isWordBreak(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+    }
+
+    // MARK: Byte comparisons
+
+    private func startsWith(_ word: Range<Int>, _ prefix: String) -> Bool {
+        startsWith(word, Array(prefix.utf8))
+    }
+
+    private func startsWith(_ word: Range<Int>, _ prefix: [UInt8]) -> Bool {
+        word.count >= prefix.count && text[word.lowerBound..<(word.lowerBound + prefix.count)].elementsEqual(prefix)
+    }
+
+    private func equals(_ range: Range<Int>, _ bytes: [UInt8]) -> Bool {
+        range.count == bytes.count && text[range].elementsEqual(bytes)
+    }
+
+    /// True when one of the command's earlier words is one of `programs` (by basename: `/usr/bin/mysql`).
+    private func commandMentions(_ programs: [[UInt8]], _ words: [Range<Int>]) -> Bool {
+        for word in words {
+            var start = word.lowerBound
+            if let slash = text[word].lastIndex(of: UInt8(ascii: "/")) { start = slash + 1 }
+            let base = start..<word.upperBound
+            if programs.contains(where: { equals(base, $0) }) { return true }
+        }
+        return false
+    }
+}
