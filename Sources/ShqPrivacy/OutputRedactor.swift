@@ -53,11 +53,12 @@ public struct OutputRedactor: Sendable {
         return output
     }
 
+    /// Decisions are taken on what is emitted (the redacted line, the `-----END` kept at the start of its
+    /// line), so that redacting the stored output again gives the same bytes.
     private mutating func emitLine(_ line: [UInt8], newline: Bool, into output: inout [UInt8]) {
+        var redacted: [UInt8]
         if inPrivateKey {
-            if Self.contains(line, Self.pemEnd) {
-                inPrivateKey = false
-            } else {
+            guard let end = Self.find(line, Self.pemEnd) else {
                 if !privateKeyReplaced {
                     output += RedactorPatterns.replacement
                     output.append(UInt8(ascii: "\n"))
@@ -65,11 +66,17 @@ public struct OutputRedactor: Sendable {
                 }
                 return
             }
-        } else if Self.contains(line, Self.pemBegin) && Self.contains(line, Self.pemPrivateKey) && !Self.contains(line, Self.pemEnd) {
-            inPrivateKey = true
-            privateKeyReplaced = false
+            inPrivateKey = false
+            redacted = Self.pemEnd + Redactor.redact(Array(line[(end + Self.pemEnd.count)...]))
+        } else {
+            redacted = Redactor.redact(line)
+            if let begin = Self.find(redacted, Self.pemBegin), Self.find(redacted, Self.pemPrivateKey) != nil,
+               Self.find(Array(redacted[begin...]), Self.pemEnd) == nil {
+                inPrivateKey = true
+                privateKeyReplaced = false
+            }
         }
-        output += Redactor.redact(line)
+        output += redacted
         if newline { output.append(UInt8(ascii: "\n")) }
     }
 
@@ -77,13 +84,13 @@ public struct OutputRedactor: Sendable {
     private static let pemEnd = Array("-----END".utf8)
     private static let pemPrivateKey = Array("PRIVATE KEY-----".utf8)
 
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
+    private static func find(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
         var start = 0
         while start <= haystack.count - needle.count {
-            if haystack[start] == needle[0] && haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            if haystack[start] == needle[0] && haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
             start += 1
         }
-        return false
+        return nil
     }
 }

@@ -15,6 +15,21 @@ public enum Redactor {
     public static let replacement = "[REDACTED]"
 
     public static func redact(_ text: [UInt8]) -> [UInt8] {
+        // A replacement can change what a later scan sees (a merged span swallowing a PEM footer, `Bearer`
+        // now followed by `TOKEN=[REDACTED]`), so passes repeat until nothing changes; that is what makes
+        // redaction idempotent. Lines without secrets take one pass; the fuzz tests never needed a fourth.
+        var current = text
+        for _ in 0..<maximumPasses {
+            let next = redactOnce(current)
+            if next == current { break }
+            current = next
+        }
+        return current
+    }
+
+    static let maximumPasses = 8
+
+    static func redactOnce(_ text: [UInt8]) -> [UInt8] {
         var spans: [RedactionSpan] = []
         text.withUnsafeBufferPointer { buffer in
             var shell = ShellScan(text: buffer)

@@ -80,8 +80,8 @@ enum RedactorPatterns {
     /// Long options whose `user:password` value is secret after the colon (their names are not secret).
     static let userPasswordOptions: [[UInt8]] = ["--user", "--proxy-user"].map { Array($0.utf8) }
 
-    /// Programs for which `--password` without a value means "prompt me", so the next word is not it.
-    static let promptingPasswordPrograms: [[UInt8]] = shortOptions[0].programs
+    /// The rule whose programs read `--password` without a value as "prompt me" (the next word is not it).
+    static let promptingPasswordRule = 0
 
     // MARK: Token shapes (found anywhere, quoted or not)
 

@@ -19,13 +19,13 @@ struct ShellScan {
     mutating func scan(_ lower: Int, _ upper: Int, depth: Int) {
         var index = lower
         var pending = Pending.none
-        // The words of the current simple command so far, for program-specific short options.
-        var commandWords: [Range<Int>] = []
+        // Which programs the current simple command has named so far, for program-specific options.
+        var programs = ProgramsSeen()
         while index < upper {
             let byte = text[index]
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { index += 1; continue }
             if Self.isCommandSeparator(byte) {
-                commandWords.removeAll(keepingCapacity: true)
+                programs = ProgramsSeen()
                 pending = .none
                 index += 1
                 continue
@@ -37,18 +37,18 @@ struct ShellScan {
                 addValue(word, afterColon: afterColon)
                 pending = .none
             } else {
-                pending = examine(word, commandWords: commandWords, depth: depth)
+                pending = examine(word, programs: programs, depth: depth)
             }
-            commandWords.append(word)
+            programs.note(word, in: text)
             index = end
         }
     }
 
     /// Looks at one word: its `=` assignments, its option name, its quoted parts. Returns what it says
     /// about the next word.
-    private mutating func examine(_ word: Range<Int>, commandWords: [Range<Int>], depth: Int) -> Pending {
+    private mutating func examine(_ word: Range<Int>, programs: ProgramsSeen, depth: Int) -> Pending {
         if text[word.lowerBound] == UInt8(ascii: "-") {
-            if let pending = examineOption(word, commandWords: commandWords) { return pending }
+            if let pending = examineOption(word, programs: programs) { return pending }
         }
         if startsWith(word, "pass:") && word.count > 5 {
             // openssl -pass/-passin/-passout pass:SECRET (env:VAR and file:PATH are not secrets).
@@ -88,7 +88,7 @@ struct ShellScan {
     }
 
     /// `--password=x`, `--token x`, `--user u:p`, and the program-specific short options.
-    private mutating func examineOption(_ word: Range<Int>, commandWords: [Range<Int>]) -> Pending? {
+    private mutating func examineOption(_ word: Range<Int>, programs: ProgramsSeen) -> Pending? {
         let isLong = word.count > 2 && text[word.lowerBound + 1] == UInt8(ascii: "-")
         if isLong {
             var nameEnd = word.lowerBound + 2
@@ -102,11 +102,11 @@ struct ShellScan {
                 addValue((nameEnd + 1)..<word.upperBound, afterColon: userPassword)
                 return Pending.none
             }
-            if !userPassword && commandMentions(RedactorPatterns.promptingPasswordPrograms, commandWords) { return Pending.none }
+            if !userPassword && programs.contains(rule: RedactorPatterns.promptingPasswordRule) { return Pending.none }
             return .value(afterColon: userPassword)
         }
-        for rule in RedactorPatterns.shortOptions where startsWith(word, rule.option) {
-            guard commandMentions(rule.programs, commandWords) else { continue }
+        for (index, rule) in RedactorPatterns.shortOptions.enumerated() where startsWith(word, rule.option) {
+            guard programs.contains(rule: index) else { continue }
             if word.count > rule.option.count {
                 addValue((word.lowerBound + rule.option.count)..<word.upperBound, afterColon: rule.afterColon)
                 return Pending.none
@@ -192,15 +192,22 @@ struct ShellScan {
     private func equals(_ range: Range<Int>, _ bytes: [UInt8]) -> Bool {
         range.count == bytes.count && text[range].elementsEqual(bytes)
     }
+}
 
-    /// True when one of the command's earlier words is one of `programs` (by basename: `/usr/bin/mysql`).
-    private func commandMentions(_ programs: [[UInt8]], _ words: [Range<Int>]) -> Bool {
-        for word in words {
-            var start = word.lowerBound
-            if let slash = text[word].lastIndex(of: UInt8(ascii: "/")) { start = slash + 1 }
-            let base = start..<word.upperBound
-            if programs.contains(where: { equals(base, $0) }) { return true }
+/// The short-option rules whose programs the current simple command has named (by basename:
+/// `/usr/bin/mysql`), kept as a bit set so each word costs one look-up, not a rescan of the command.
+struct ProgramsSeen {
+    private var rules: UInt64 = 0
+
+    func contains(rule index: Int) -> Bool { rules & (1 << UInt64(index)) != 0 }
+
+    mutating func note(_ word: Range<Int>, in text: UnsafeBufferPointer<UInt8>) {
+        var start = word.lowerBound
+        if let slash = text[word].lastIndex(of: UInt8(ascii: "/")) { start = slash + 1 }
+        let base = text[start..<word.upperBound]
+        for (index, rule) in RedactorPatterns.shortOptions.enumerated()
+        where rule.programs.contains(where: { $0.count == base.count && base.elementsEqual($0) }) {
+            rules |= 1 << UInt64(index)
         }
-        return false
     }
 }

@@ -9,7 +9,12 @@ public enum ReadOnlySQL {
 
     public static func run(_ sql: String, on store: Store) throws -> Result {
         let reader = try store.openReadOnlyConnection()
-        let statement = try reader.prepare(sql)
+        let statement: Statement
+        do {
+            statement = try reader.prepareSingleStatement(sql)
+        } catch let error as StoreError where error.sqliteCode.map({ $0 & 0xFF }) == 23 {  // SQLITE_AUTH
+            throw StoreError("sql", "refused: the query may only read (\(error.reason))")
+        }
         guard statement.isReadOnly else {
             throw StoreError("sql", "only read-only statements are allowed (the store is opened read-only)")
         }
