@@ -12,7 +12,8 @@ public enum ReadOnlySQL {
         let statement: Statement
         do {
             statement = try reader.prepareSingleStatement(sql)
-        } catch let error as StoreError where error.sqliteCode.map({ $0 & 0xFF }) == 23 {  // SQLITE_AUTH
+        } catch let error as StoreError where error.reason.hasPrefix("not authorized") {
+            // The authorizer in ReadOnlyGuard said no (SQLITE_AUTH, or SQLITE_ERROR for functions).
             throw StoreError("sql", "refused: the query may only read (\(error.reason))")
         }
         guard statement.isReadOnly else {

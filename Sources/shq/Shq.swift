@@ -20,6 +20,8 @@ struct Shq: ParsableCommand {
             ShowCommand.self,
             InfoCommand.self,
             SQLCommand.self,
+            ForgetCommand.self,
+            PruneCommand.self,
         ]
     )
 
