@@ -10,7 +10,7 @@ public struct Settings: Sendable, Equatable {
 
     /// Parses the text of a config file.
     public init(parsing text: String) {
-        for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for rawLine in text.split(whereSeparator: \.isNewline) {
             let line = rawLine.drop { $0 == " " || $0 == "\t" }
             guard !line.isEmpty, line.first != "#", let equals = line.firstIndex(of: "=") else { continue }
             let key = line[..<equals].trimmingBlanks
