@@ -114,6 +114,26 @@ private func chownToNobody(_ path: String) throws {
         #expect(try fixture.shq("show", "~2", "-O").stdoutText == "kept output\n")
     }
 
+    /// A full-text index kept by triggers (as the search feature keeps one) is purged too.
+    @Test func forgetPurgesAFullTextIndex() throws {
+        let fixture = StoreFixture()
+        try fixture.shq("save", "-c", "warm up")
+        _ = try fixture.sqlite("""
+            CREATE VIRTUAL TABLE test_fts USING fts5(cmd);
+            CREATE TRIGGER test_fts_insert AFTER INSERT ON invocations BEGIN
+                INSERT INTO test_fts(rowid, cmd) VALUES (new.seq, new.cmd); END;
+            CREATE TRIGGER test_fts_delete AFTER DELETE ON invocations BEGIN
+                DELETE FROM test_fts WHERE rowid = old.seq; END;
+            """)
+        let marker = "FTS" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try saveMarked(fixture, marker)
+        #expect(try fixture.sqlite("SELECT count(*) FROM test_fts WHERE test_fts MATCH '\(marker)'") == ["1"])
+        #expect(fileBytes(fixture).range(of: Data(marker.utf8)) != nil)
+        try fixture.shq("forget", "~1")
+        #expect(fileBytes(fixture).range(of: Data(marker.utf8)) == nil)
+        #expect(try fixture.sqlite("SELECT count(*) FROM test_fts WHERE test_fts MATCH '\(marker)'") == ["0"])
+    }
+
     @Test func pruneRemovesOldCommandsAndEveryByte() throws {
         let fixture = StoreFixture()
         let marker = "OLD" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
