@@ -80,7 +80,7 @@ export SHQ_DB="$work/big.db"
 sqlite3 "$SHQ_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
   INSERT INTO invocations(id, cmd, cwd, source, started_at, status, exit_code)
   SELECT printf('bench-%06d', i), 'make -j4 target' || i, '/home/user/code', 'save', 1700000000000000 + i * 1000000, 'completed', 0 FROM n;
-  PRAGMA wal_checkpoint(TRUNCATE);"
+  PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 echo "### Forget and prune in a 100 000-command store ($(du -k "$SHQ_DB" | cut -f1) KiB)"
 echo
 hyperfine -N --warmup 3 -r 20 --export-markdown "$work/forget.md" \
