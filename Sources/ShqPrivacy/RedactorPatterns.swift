@@ -58,6 +58,8 @@ enum RedactorPatterns {
         let value: Value
         /// `user:password` values: only what follows the first colon is secret.
         let afterColon: Bool
+        /// A word that must follow the program (`docker login -p`, not `docker run -p 8080:80`).
+        var subcommand: [UInt8]? = nil
     }
 
     static let shortOptions: [ShortOption] = [
@@ -73,8 +75,9 @@ enum RedactorPatterns {
         ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-u".utf8), value: .attachedOrNext, afterColon: true),
         ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-U".utf8), value: .attachedOrNext, afterColon: true),
         ShortOption(programs: ["http", "https", "xh"].map { Array($0.utf8) }, option: Array("-a".utf8), value: .attachedOrNext, afterColon: true),
-        // `docker login -p`, `podman login -p`.
-        ShortOption(programs: ["login"].map { Array($0.utf8) }, option: Array("-p".utf8), value: .attachedOrNext, afterColon: false),
+        // `docker login -p`, `podman login -p` (elsewhere their `-p` publishes a port).
+        ShortOption(programs: ["docker", "podman", "nerdctl"].map { Array($0.utf8) }, option: Array("-p".utf8),
+                    value: .attachedOrNext, afterColon: false, subcommand: Array("login".utf8)),
     ]
 
     /// Long options whose `user:password` value is secret after the colon (their names are not secret).

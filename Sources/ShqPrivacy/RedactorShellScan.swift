@@ -194,20 +194,30 @@ struct ShellScan {
     }
 }
 
-/// The short-option rules whose programs the current simple command has named (by basename:
-/// `/usr/bin/mysql`), kept as a bit set so each word costs one look-up, not a rescan of the command.
+/// The short-option rules whose programs (and subcommand, when the rule has one) the current simple
+/// command has named, by basename (`/usr/bin/mysql`). Bit sets, so each word costs one look-up rather than
+/// a rescan of the command.
 struct ProgramsSeen {
-    private var rules: UInt64 = 0
+    private var programs: UInt64 = 0
+    private var subcommands: UInt64 = 0
 
-    func contains(rule index: Int) -> Bool { rules & (1 << UInt64(index)) != 0 }
+    func contains(rule index: Int) -> Bool {
+        let bit: UInt64 = 1 << UInt64(index)
+        return programs & bit != 0 && (RedactorPatterns.shortOptions[index].subcommand == nil || subcommands & bit != 0)
+    }
 
     mutating func note(_ word: Range<Int>, in text: UnsafeBufferPointer<UInt8>) {
         var start = word.lowerBound
         if let slash = text[word].lastIndex(of: UInt8(ascii: "/")) { start = slash + 1 }
         let base = text[start..<word.upperBound]
-        for (index, rule) in RedactorPatterns.shortOptions.enumerated()
-        where rule.programs.contains(where: { $0.count == base.count && base.elementsEqual($0) }) {
-            rules |= 1 << UInt64(index)
+        func matches(_ name: [UInt8]) -> Bool { name.count == base.count && base.elementsEqual(name) }
+        for (index, rule) in RedactorPatterns.shortOptions.enumerated() {
+            let bit: UInt64 = 1 << UInt64(index)
+            if rule.programs.contains(where: matches) {
+                programs |= bit
+            } else if programs & bit != 0, let subcommand = rule.subcommand, matches(subcommand) {
+                subcommands |= bit
+            }
         }
     }
 }

@@ -48,6 +48,7 @@ let mustRedact: [(String, String)] = [
     ("curl --user admin:hunter2 https://x", "curl --user admin:[REDACTED] https://x"),
     ("redis-cli -a hunter2 ping", "redis-cli -a [REDACTED] ping"),
     ("docker login -u bob -p hunter2 registry.example.com", "docker login -u bob -p [REDACTED] registry.example.com"),
+    ("podman login -phunter2 quay.io", "podman login -p[REDACTED] quay.io"),
     ("openssl enc -aes256 -pass pass:hunter2 -in f", "openssl enc -aes256 -pass pass:[REDACTED] -in f"),
     // Authorization headers and JSON
     ("curl -H \"Authorization: Bearer abc.def.ghi\" https://x", "curl -H \"Authorization: Bearer [REDACTED]\" https://x"),
@@ -143,6 +144,8 @@ let mustKeep: [String] = [
     "history | grep AKIA",
     "export EDITOR=vim",
     "env | sort",
+    "gh auth login -p ssh",
+    "docker run -p 5432:5432 -e POSTGRES_USER=app postgres",
 ]
 
 @Suite struct RedactionTableTests {
