@@ -13,8 +13,15 @@ echo "Machine: $(nproc) vCPU. Binary: \`$SHQ_BIN\` (release, static Swift runtim
 echo
 
 # 1. The redactor against Swift Regex, in process, on a synthetic history plus secret-bearing lines.
-OUT_DIR="$work" python3 /work/shared/bench/gen_history.py 100000 >/dev/null 2>&1 || OUT_DIR="$work" python3 /work/shared/bench/gen_history.py 100000
+# The shared synthetic-history generator when present (dev machine); otherwise a simple stand-in.
+generator=${SHQ_GEN_HISTORY:-/work/shared/bench/gen_history.py}
 history="$work/bash_history_100000"
+if [ -f "$generator" ]; then
+  OUT_DIR="$work" python3 "$generator" 100000 >/dev/null
+else
+  python3 -c 'import random; random.seed(42); w="git commit -m fix ls -la cd src make test grep -rn TODO . vim main.c docker run -p 80:80 nginx".split()
+for i in range(100000): print(" ".join(random.choice(w) for _ in range(random.randint(1, 8))))' > "$history"
+fi
 for i in $(seq 1 2000); do
   echo "export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 && mysql -uroot -phunter$i app"
   echo "curl -H 'Authorization: Bearer abc$i.def.ghi' https://bob:pw$i@api.example.com/v1?access_token=x$i"
