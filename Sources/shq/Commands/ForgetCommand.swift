@@ -18,7 +18,7 @@ struct ForgetCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Which commands (see `shq help show` for selectors).")
+    @Argument(help: "Which commands (see `shq help selectors`).")
     var selector: String
 
     func run() throws {
