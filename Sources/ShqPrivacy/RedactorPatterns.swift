@@ -18,7 +18,10 @@ enum RedactorPatterns {
     static let secretSegmentSuffixes: [[UInt8]] = ["token", "tokens"].map { Array($0.utf8) }
 
     /// Secret only as a whole segment.
-    static let secretSegments: [[UInt8]] = ["pass", "creds", "auth", "cookie", "sshpass"].map { Array($0.utf8) }
+    static let secretSegments: [[UInt8]] = [
+        "pass", "creds", "auth", "cookie", "sshpass", "psk", "storepass", "keypass", "srcstorepass", "deststorepass",
+        "srckeypass", "destkeypass",
+    ].map { Array($0.utf8) }
 
     /// Secret only as a whole segment of a name with several segments: `MYSQL_PWD` but not `PWD`.
     static let secretSegmentsInCompounds: [[UInt8]] = ["pwd", "pw"].map { Array($0.utf8) }
@@ -75,10 +78,18 @@ enum RedactorPatterns {
         ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-u".utf8), value: .attachedOrNext, afterColon: true),
         ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-U".utf8), value: .attachedOrNext, afterColon: true),
         ShortOption(programs: ["http", "https", "xh"].map { Array($0.utf8) }, option: Array("-a".utf8), value: .attachedOrNext, afterColon: true),
+        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-N".utf8), value: .attachedOrNext, afterColon: false),
+        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-P".utf8), value: .attachedOrNext, afterColon: false),
+        ShortOption(programs: [Array("az".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: false,
+                    subcommand: Array("login".utf8)),
         // `docker login -p`, `podman login -p` (elsewhere their `-p` publishes a port).
         ShortOption(programs: ["docker", "podman", "nerdctl"].map { Array($0.utf8) }, option: Array("-p".utf8),
                     value: .attachedOrNext, afterColon: false, subcommand: Array("login".utf8)),
     ]
+
+    /// Words after which a bare secret name is followed by its value: `aws configure set
+    /// aws_secret_access_key VALUE`, `git config user.password VALUE`, `nmcli … password VALUE`.
+    static let setterWords: [[UInt8]] = ["set", "config", "configure", "nmcli"].map { Array($0.utf8) }
 
     /// Long options whose `user:password` value is secret after the colon (their names are not secret).
     static let userPasswordOptions: [[UInt8]] = ["--user", "--proxy-user"].map { Array($0.utf8) }

@@ -5,6 +5,9 @@ struct ShellScan {
     let text: UnsafeBufferPointer<UInt8>
     private(set) var spans: [RedactionSpan] = []
 
+    /// OpenSSL-style values that name where the secret is, not the secret (`-passin env:VAR`).
+    private static let referencePrefixes: [[UInt8]] = ["env:", "file:", "fd:", "stdin"].map { Array($0.utf8) }
+
     /// Quoted strings nested deeper than this are not rescanned (bounds the work on adversarial input).
     private static let maximumDepth = 3
 
@@ -34,7 +37,10 @@ struct ShellScan {
             let end = wordEnd(from: index, upper)
             let word = index..<end
             if case .value(let afterColon) = pending, text[index] != UInt8(ascii: "-") {
-                addValue(word, afterColon: afterColon)
+                if !Self.referencePrefixes.contains(where: { startsWith(word, $0) }) {
+                    let passPrefix = startsWith(word, "pass:") ? 5 : 0
+                    addValue((word.lowerBound + passPrefix)..<word.upperBound, afterColon: afterColon)
+                }
                 pending = .none
             } else {
                 pending = examine(word, programs: programs, depth: depth)
@@ -54,6 +60,9 @@ struct ShellScan {
             // openssl -pass/-passin/-passout pass:SECRET (env:VAR and file:PATH are not secrets).
             addValue((word.lowerBound + 5)..<word.upperBound, afterColon: false)
             return .none
+        }
+        if programs.sawSetter && text[word].allSatisfy(SecretName.isNameByte) && SecretName.isSecret(text[word]) {
+            return .value(afterColon: false)
         }
         var index = word.lowerBound
         var nameStart = word.lowerBound
@@ -112,6 +121,11 @@ struct ShellScan {
                 return Pending.none
             }
             return rule.value == .attachedOrNext ? .value(afterColon: rule.afterColon) : Pending.none
+        }
+        // Single-dash long options: `keytool -storepass VALUE`, `-password VALUE`.
+        let name = (word.lowerBound + 1)..<word.upperBound
+        if !isLong && name.count > 1 && text[name].allSatisfy(SecretName.isNameByte) && SecretName.isSecret(text[name]) {
+            return .value(afterColon: false)
         }
         return nil
     }
@@ -200,6 +214,8 @@ struct ShellScan {
 struct ProgramsSeen {
     private var programs: UInt64 = 0
     private var subcommands: UInt64 = 0
+    /// A word after which a bare secret name announces its value (`set`, `config`).
+    private(set) var sawSetter = false
 
     func contains(rule index: Int) -> Bool {
         let bit: UInt64 = 1 << UInt64(index)
@@ -211,6 +227,7 @@ struct ProgramsSeen {
         if let slash = text[word].lastIndex(of: UInt8(ascii: "/")) { start = slash + 1 }
         let base = text[start..<word.upperBound]
         func matches(_ name: [UInt8]) -> Bool { name.count == base.count && base.elementsEqual(name) }
+        if RedactorPatterns.setterWords.contains(where: matches) { sawSetter = true }
         for (index, rule) in RedactorPatterns.shortOptions.enumerated() {
             let bit: UInt64 = 1 << UInt64(index)
             if rule.programs.contains(where: matches) {
