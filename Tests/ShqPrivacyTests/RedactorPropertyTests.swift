@@ -21,7 +21,7 @@ let fragments: [[UInt8]] = [
     ";", "&", "|", "<", ">", "=", ":", "@", "/", "://", "https://u:p@h/", "-p", "mysql ", "curl ", "-u ", "sshpass ",
     "ghp_", "abcdefghijklmnopqrstuvwxyz0123456789", "AKIA", "IOSFODNN7EXAMPLE", "sk-", "xoxb-", "glpat-", "Bearer ",
     "Authorization: ", "\"password\": \"", "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----",
-    "[REDACTED]", "pass:", "é", "😀", "日本", "x", "42", "_", "-", ".", "{", "}",
+    "[REDACTED]", "pass:", "set ", "-storepass", "ssh-keygen ", "docker ", "login ", "-N", "env:", "é", "😀", "日本", "x", "42", "_", "-", ".", "{", "}",
 ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00], [0x1B], [0xE2, 0x82]]
 
 func randomLine(_ rng: inout SplitMix64, maxPieces: Int) -> [UInt8] {
