@@ -27,7 +27,7 @@ let package = Package(
             cSettings: [.define("_GNU_SOURCE")]
         ),
         .target(name: "ShqStore", dependencies: ["CSQLite", "CZstd", "CShims"]),
-        .target(name: "ShqPrivacy"),
+        .target(name: "ShqPrivacy", dependencies: ["ShqStore"]),
         .target(name: "ShqQuery", dependencies: ["ShqStore", "ShqPrivacy"]),
         .target(name: "ShqRun", dependencies: ["ShqStore", "ShqPrivacy", "CShims"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.

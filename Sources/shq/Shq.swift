@@ -30,6 +30,8 @@ struct Shq: ParsableCommand {
             ImportCommand.self,
             ExportCommand.self,
             SelectorsTopic.self,
+            ForgetCommand.self,
+            PruneCommand.self,
         ]
     )
 
