@@ -20,13 +20,17 @@ struct Shq: ParsableCommand {
             ShowCommand.self,
             InfoCommand.self,
             SQLCommand.self,
+            JobsCommand.self,
+            KillCommand.self,
+            WaitCommand.self,
+            CleanCommand.self,
         ]
     )
 
     /// Runs the command line; failures print `shq: <what failed>: <why>` and exit non-zero.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(KillArguments.normalized(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as StoreError {
             fail("\(error)")

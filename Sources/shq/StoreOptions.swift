@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShqRun
 import ShqStore
 
 /// Options every command that reads or writes the history takes.
@@ -11,6 +12,14 @@ struct StoreOptions: ParsableArguments {
     /// Opens (creating on first use) the store.
     func open() throws -> Store {
         try Store(location: location)
+    }
+
+    /// Opens the store for a command that shows records, after orphan recovery: a job whose `shq run`
+    /// died is never shown as running. Recovery failing (a read-only store) does not stop the reading.
+    func openForReading() throws -> Store {
+        let store = try open()
+        _ = try? JobRegistry(store: store).reconcile()
+        return store
     }
 }
 

@@ -22,7 +22,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let rows = try store.open().invocations(limit: n)
+        let rows = try store.openForReading().invocations(limit: n)
         let text: String
         switch format {
         case .json: text = "[" + rows.map(\.jsonObject).joined(separator: ",\n") + "]\n"

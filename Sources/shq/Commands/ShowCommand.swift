@@ -48,7 +48,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try self.store.open()
+        let store = try self.store.openForReading()
         let invocation = try store.resolveOne(try SelectorParser.parse(selector), text: selector)
         let printer = OutputPrinter(headLines: head, tailLines: tail, stripEscapes: strip)
         for output in try store.outputs(for: invocation.seq!) {
