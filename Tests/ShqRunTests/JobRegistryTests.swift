@@ -7,17 +7,17 @@ import Testing
 
 /// A record as `shq run` leaves it while its command runs, watched by `wrapper` (a real process).
 func insertLiveRecord(
-    _ store: Store, command: Process?, wrapper: Process?, status: InvocationStatus = .running,
+    _ store: Store, command: SpawnedProcess?, wrapper: SpawnedProcess?, status: InvocationStatus = .running,
     host: String? = ProcessEnvironment.hostName, wrapperStart: Int64? = nil
 ) throws -> Int64 {
     var record = Invocation(cmd: Array("sleep 30".utf8), host: host, source: .run, startedAt: .now(), status: status)
     if let command {
-        record.pid = command.processIdentifier
-        record.pidStartTicks = ProcessProbe.startTicks(command.processIdentifier)
+        record.pid = command.pid
+        record.pidStartTicks = ProcessProbe.startTicks(command.pid)
     }
     if let wrapper {
-        record.wrapperPID = wrapper.processIdentifier
-        record.wrapperStartTicks = wrapperStart ?? ProcessProbe.startTicks(wrapper.processIdentifier)
+        record.wrapperPID = wrapper.pid
+        record.wrapperStartTicks = wrapperStart ?? ProcessProbe.startTicks(wrapper.pid)
     }
     return try store.db.writeTransaction { () throws in try store.insert(record)! }
 }
@@ -32,33 +32,33 @@ func insertLiveRecord(
 
     @Test func reusedPidIsNotMistakenForTheRecordedProcess() throws {
         let sleeper = try ProcessProbe.spawn("/bin/sleep", ["30"])
-        defer { sleeper.terminate(); sleeper.waitUntilExit() }
-        let ticks = try #require(ProcessProbe.startTicks(sleeper.processIdentifier))
-        #expect(ProcessIdentity(pid: sleeper.processIdentifier, startTicks: ticks).isAlive)
+        defer { sleeper.stop() }
+        let ticks = try #require(ProcessProbe.startTicks(sleeper.pid))
+        #expect(ProcessIdentity(pid: sleeper.pid, startTicks: ticks).isAlive)
         // Same pid, another start time: a different process that happens to have the pid now.
-        #expect(!ProcessIdentity(pid: sleeper.processIdentifier, startTicks: ticks - 1).isAlive)
-        #expect(ProcessIdentity(pid: sleeper.processIdentifier, startTicks: ticks - 1).send(0) == ESRCH)
+        #expect(!ProcessIdentity(pid: sleeper.pid, startTicks: ticks - 1).isAlive)
+        #expect(ProcessIdentity(pid: sleeper.pid, startTicks: ticks - 1).send(0) == ESRCH)
     }
 
     @Test func exitedProcessIsGoneAndCannotBeSignalled() throws {
         let quick = try ProcessProbe.spawn("/bin/true", [])
-        let identity = try #require(ProcessProbe.startTicks(quick.processIdentifier).map {
-            ProcessIdentity(pid: quick.processIdentifier, startTicks: $0)
+        let identity = try #require(ProcessProbe.startTicks(quick.pid).map {
+            ProcessIdentity(pid: quick.pid, startTicks: $0)
         })
-        quick.waitUntilExit()
+        quick.wait()
         #expect(!identity.isAlive)
         #expect(identity.send(SIGTERM) == ESRCH)
     }
 
     @Test func sendStopsAndContinues() throws {
         let sleeper = try ProcessProbe.spawn("/bin/sleep", ["30"])
-        defer { sleeper.terminate(); sleeper.waitUntilExit() }
-        let identity = ProcessIdentity(pid: sleeper.processIdentifier, startTicks: ProcessProbe.startTicks(sleeper.processIdentifier)!)
+        defer { sleeper.stop() }
+        let identity = ProcessIdentity(pid: sleeper.pid, startTicks: ProcessProbe.startTicks(sleeper.pid)!)
         #expect(identity.send(SIGSTOP) == 0)
-        #expect(ProcessProbe.waitUntil { ProcessProbe.state(sleeper.processIdentifier) == "T" })
+        #expect(ProcessProbe.waitUntil { ProcessProbe.state(sleeper.pid) == "T" })
         #expect(identity.snapshot()?.isStopped == true)
         #expect(identity.send(SIGCONT) == 0)
-        #expect(ProcessProbe.waitUntil { ProcessProbe.state(sleeper.processIdentifier) == "S" })
+        #expect(ProcessProbe.waitUntil { ProcessProbe.state(sleeper.pid) == "S" })
     }
 }
 
@@ -69,7 +69,7 @@ func insertLiveRecord(
     @Test func liveWrapperKeepsTheJobRunning() throws {
         let store = try openStore()
         let sleeper = try ProcessProbe.spawn("/bin/sleep", ["30"])
-        defer { sleeper.terminate(); sleeper.waitUntilExit() }
+        defer { sleeper.stop() }
         let seq = try insertLiveRecord(store, command: sleeper, wrapper: sleeper)
         let registry = JobRegistry(store: store)
         #expect(try registry.reconcile().isEmpty)
@@ -83,8 +83,8 @@ func insertLiveRecord(
         let seq = try insertLiveRecord(store, command: wrapper, wrapper: wrapper, status: .stopped)
         let writer = OutputWriter(store: store, invocation: seq, stream: .stdout, chunkSize: 4)
         try writer.append(Array("partial output".utf8))  // three full chunks committed, 2 bytes pending
-        kill(wrapper.processIdentifier, SIGKILL)
-        wrapper.waitUntilExit()
+        kill(wrapper.pid, SIGKILL)
+        wrapper.wait()
 
         let registry = JobRegistry(store: store)
         #expect(try registry.jobs().isEmpty)
@@ -103,8 +103,8 @@ func insertLiveRecord(
     @Test func reusedWrapperPidStillCountsAsDead() throws {
         let store = try openStore()
         let impostor = try ProcessProbe.spawn("/bin/sleep", ["30"])
-        defer { impostor.terminate(); impostor.waitUntilExit() }
-        let start = ProcessProbe.startTicks(impostor.processIdentifier)!
+        defer { impostor.stop() }
+        let start = ProcessProbe.startTicks(impostor.pid)!
         let seq = try insertLiveRecord(store, command: nil, wrapper: impostor, wrapperStart: start - 7)
         #expect(try JobRegistry(store: store).reconcile().map(\.seq) == [seq])
     }
@@ -113,7 +113,7 @@ func insertLiveRecord(
         let store = try openStore()
         let quick = try ProcessProbe.spawn("/bin/sleep", ["0.1"])
         let seq = try insertLiveRecord(store, command: quick, wrapper: quick)
-        quick.waitUntilExit()
+        quick.wait()
         try store.finish(seq, termination: .exited(0), endedAt: .now(), durationMicros: 100_000)
         #expect(try JobRegistry(store: store).markOrphaned(seq) == false)
         #expect(try store.invocation(seq: seq)?.status == .completed)
@@ -140,18 +140,18 @@ func insertLiveRecord(
             usleep(300_000)
             let other = try! Store(location: StoreLocation(databasePath: path))
             try! other.finish(seq, termination: .exited(3), endedAt: .now(), durationMicros: 300_000)
-            kill(wrapper.processIdentifier, SIGTERM)
+            kill(wrapper.pid, SIGTERM)
         }
         finisher.start()
         let ended = try JobWait.untilEnded(seq, registry: JobRegistry(store: store), deadline: nil)
-        wrapper.waitUntilExit()
+        wrapper.wait()
         #expect(ended?.termination == .exited(3))
     }
 
     @Test func waitGivesUpAtTheDeadline() throws {
         let store = try openStore()
         let wrapper = try ProcessProbe.spawn("/bin/sleep", ["30"])
-        defer { wrapper.terminate(); wrapper.waitUntilExit() }
+        defer { wrapper.stop() }
         let seq = try insertLiveRecord(store, command: wrapper, wrapper: wrapper)
         let deadline = Timestamp(microseconds: Timestamp.now().microseconds + 200_000)
         #expect(try JobWait.untilEnded(seq, registry: JobRegistry(store: store), deadline: deadline) == nil)
