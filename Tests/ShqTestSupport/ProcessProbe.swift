@@ -40,7 +40,12 @@ public enum ProcessProbe {
     /// Starts a program in the background, as a child of the test process, with every signal unblocked
     /// and at its default action. (Foundation's `Process` starts children with almost every signal
     /// blocked — SigBlk fffffffe3bfbea27 measured here — so a TERM sent to them does nothing.)
-    public static func spawn(_ executable: String, _ arguments: [String]) throws -> SpawnedProcess {
+    /// `environment` entries are added to the test's own; `stdout`/`stderr` name files to write (else
+    /// /dev/null).
+    public static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        stdout: String? = nil, stderr: String? = nil
+    ) throws -> SpawnedProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -53,11 +58,16 @@ public enum ProcessProbe {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd in Int32(0)...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
         return SpawnedProcess(pid: pid)
     }

@@ -10,7 +10,7 @@ struct CleanCommand: ParsableCommand {
         discussion: """
             A record that still says running or stopped while its `shq run` process no longer exists becomes
             `orphaned`, with an `orphaned` event in its timeline. The output it had already captured is kept
-            (`shq show ID`). Reading commands (jobs, history, info, show) do the same on the way; clean does
+            (`shq show ID`). Reading commands (jobs, history, info) do the same on the way; clean does
             it explicitly and says what it found, including commands that outlived their wrapper.
             """
     )
