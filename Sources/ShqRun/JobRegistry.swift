@@ -56,13 +56,30 @@ public struct JobRegistry {
     /// Orphan recovery: every live record whose wrapper is gone (SIGKILL, crash, reboot) becomes
     /// `orphaned`, with an `orphaned` event. Output chunks it already committed stay readable. Returns the
     /// records it changed. Cheap when nothing is live: one read of a partial index.
+    ///
+    /// A command that outlived its wrapper gets SIGHUP (and SIGCONT if stopped), the hangup a terminal
+    /// gives a session whose leader died: its shell already reported the job killed, nothing records its
+    /// output any more, and no shell lists it, so it would otherwise linger unseen. A command that
+    /// ignores SIGHUP (nohup) keeps running and stays listed by `shq jobs --all`.
     @discardableResult
     public func reconcile() throws -> [Invocation] {
         var orphaned: [Invocation] = []
         for record in try liveRecords() where liveness(of: record) == .gone {
-            if try markOrphaned(record.seq!) { orphaned.append(record) }
+            guard try markOrphaned(record.seq!) else { continue }
+            orphaned.append(record)
+            try hangUp(survivorOf: record)
         }
         return orphaned
+    }
+
+    private func hangUp(survivorOf record: Invocation) throws {
+        guard let command = ProcessIdentity(pid: record.pid, startTicks: record.pidStartTicks),
+              let snapshot = command.snapshot(), ProcessSnapshot.realUserID(of: command.pid) == getuid(),
+              command.send(SIGHUP) == 0 else { return }
+        if snapshot.isStopped { _ = command.send(SIGCONT) }
+        try store.db.writeTransaction { () throws in
+            try store.record(LifecycleEvent(.forwarded, signal: SIGHUP), for: record.seq!)
+        }
     }
 
     /// Orphans one record if it is still live; false when its wrapper recorded an end in the meantime.
