@@ -185,21 +185,37 @@ import Testing
         #expect(result.stderrText.contains("still running"))
     }
 
-    @Test func cleanOrphansDeadJobsAndPointsAtSurvivingCommands() throws {
+    @Test func cleanOrphansDeadJobsAndHangsUpTheirSurvivingCommands() throws {
         let command = try sleeper(), wrapper = try sleeper()
         defer { command.stop() }
         try insertJob("01f0f1", command: command, wrapper: wrapper)
         kill(wrapper.pid, SIGKILL)
         wrapper.wait()
-        let result = try fixture.sqliteFreeClean()
+        let result = try fixture.shq("clean").stdoutText
         #expect(result.contains("orphaned  01f0f1"))
-        #expect(result.contains("its command still runs as pid \(command.pid)"))
-        #expect(try fixture.shq("clean").stdoutText == "nothing to clean\n")
-        // The command outlived its wrapper: still listed with --all, and still killable.
-        #expect(try jobsJSON("--all").map { $0["status"] as? String } == ["orphaned"])
-        #expect(try fixture.shq("kill", "01f0f1").status == 0)
+        #expect(result.contains("its command (pid \(command.pid)) outlived it and was hung up (SIGHUP)"), "\(result)")
         command.wait()
-        #expect(command.terminationSignal == SIGTERM)
+        #expect(command.terminationSignal == SIGHUP)
+        #expect(try fixture.shq("clean").stdoutText == "nothing to clean\n")
+        #expect(try fixture.sqlite("SELECT group_concat(e.kind || coalesce(e.signal, ''), ' ') FROM invocation_events e JOIN invocations i ON i.seq = e.invocation WHERE i.id = '01f0f1'") == ["orphaned forwarded1"])
+    }
+
+    /// A command that ignores SIGHUP (nohup) survives recovery: listed by `jobs --all`, killable.
+    @Test func aCommandIgnoringHangupStaysListedAndKillable() throws {
+        let command = try ProcessProbe.spawn("/bin/sh", ["-c", "trap '' HUP; exec sleep 30"])
+        let wrapper = try sleeper()
+        defer { command.stop() }
+        #expect(ProcessProbe.waitUntil { (try? String(contentsOfFile: "/proc/\(command.pid)/comm", encoding: .utf8)) == "sleep\n" })
+        try insertJob("01f0f3", command: command, wrapper: wrapper)
+        kill(wrapper.pid, SIGKILL)
+        wrapper.wait()
+        let result = try fixture.shq("clean").stdoutText
+        #expect(result.contains("ignores SIGHUP and still runs: shq kill -KILL 01f0f3"), "\(result)")
+        #expect(try jobsJSON("--all").map { $0["status"] as? String } == ["orphaned"])
+        #expect(try jobsJSON().isEmpty)
+        #expect(try fixture.shq("kill", "-KILL", "01f0f3").status == 0)
+        command.wait()
+        #expect(command.terminationSignal == SIGKILL)
     }
 
     @Test func infoShowsTheTimelineWithTimeStopped() throws {
