@@ -25,3 +25,144 @@ long shq_getrandom(void *buffer, unsigned long length) { return (long)getrandom(
 int shq_sqlite_db_config_int(sqlite3 *db, int option, int value) {
     return sqlite3_db_config(db, option, value, (int *)0);
 }
+
+// --- shq run: job-control signals -------------------------------------------------------------------
+#include <signal.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+
+static sigset_t shq_job_set;
+static sigset_t shq_saved_mask;
+
+static void shq_fill_job_set(void) {
+    sigemptyset(&shq_job_set);
+    int signals[] = {SIGCHLD, SIGINT, SIGQUIT, SIGTSTP, SIGCONT, SIGWINCH, SIGHUP, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE};
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaddset(&shq_job_set, signals[i]);
+}
+
+void shq_block_job_signals(void) {
+    shq_fill_job_set();
+    sigprocmask(SIG_BLOCK, &shq_job_set, &shq_saved_mask);
+}
+
+int shq_signalfd_open(void) { return signalfd(-1, &shq_job_set, SFD_NONBLOCK | SFD_CLOEXEC); }
+
+int shq_signalfd_read(int fd, shq_signal_info *info) {
+    struct signalfd_siginfo raw;
+    for (;;) {
+        ssize_t n = read(fd, &raw, sizeof raw);
+        if (n == (ssize_t)sizeof raw) break;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) return 0;
+        return -1;
+    }
+    info->signo = (int)raw.ssi_signo;
+    info->code = raw.ssi_code;
+    info->pid = (int)raw.ssi_pid;
+    return 1;
+}
+
+int shq_signal_from_user(int code) { return code == SI_USER || code == SI_QUEUE || code == SI_TKILL; }
+
+void shq_discard_pending(int signo) {
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&one, NULL, &zero) == signo) {}
+}
+
+void shq_stop_self(int signo) {
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    int settable = signo != SIGSTOP && signo != SIGKILL;
+    if (settable) sigaction(signo, &dfl, &old);
+    sigset_t one, previous;
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    pthread_sigmask(SIG_UNBLOCK, &one, &previous);
+    // Only this thread accepts signo, so the kernel delivers it here on return from kill(): the whole
+    // process stops inside this call and continues when the shell sends SIGCONT.
+    kill(getpid(), signo);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (settable) sigaction(signo, &old, NULL);
+}
+
+void shq_die_of(int signo) {
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(signo, &dfl, NULL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    sigprocmask(SIG_UNBLOCK, &one, NULL);
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    kill(getpid(), signo);
+}
+
+// --- shq run: spawning ------------------------------------------------------------------------------
+
+int shq_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[], int out_fd, int err_fd) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    // The capture pipes are close-on-exec; dup2 gives the child non-CLOEXEC copies on 1 and 2.
+    if (out_fd >= 0) posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+    if (err_fd >= 0) posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+    // Only the mask is restored: shq never installs handlers, so dispositions are already what the
+    // caller gave (SIG_IGN from nohup stays ignored), and exec resets nothing else we touched.
+    posix_spawnattr_setsigmask(&attr, &shq_saved_mask);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    int rc = posix_spawnp(pid, file, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+}
+
+int shq_exec(const char *file, char *const argv[], char *const envp[]) {
+    sigprocmask(SIG_SETMASK, &shq_saved_mask, NULL);
+    execvpe(file, argv, envp);
+    int error = errno;
+    sigprocmask(SIG_BLOCK, &shq_job_set, NULL);
+    return error;
+}
+
+int shq_wait_child(pid_t pid, int *status) {
+    for (;;) {
+        int rc = waitpid(pid, status, WUNTRACED | WCONTINUED | WNOHANG);
+        if (rc < 0 && errno == EINTR) continue;
+        return rc;
+    }
+}
+
+long long shq_process_start_ticks(pid_t pid) {
+    char path[64], buffer[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buffer, sizeof buffer - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buffer[n] = 0;
+    // comm (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+    char *cursor = strrchr(buffer, ')');
+    if (!cursor) return -1;
+    int field = 2;
+    while (*cursor && field < 22) {
+        if (*cursor == ' ') field++;
+        cursor++;
+    }
+    return field == 22 ? strtoll(cursor, NULL, 10) : -1;
+}
+
+int shq_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }

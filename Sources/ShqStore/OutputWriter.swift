@@ -4,6 +4,9 @@
 ///
 /// When the stream ends, `finish` gives the blob its SHA-256; an identical blob already stored is reused
 /// and the new copy dropped (content addressing).
+///
+/// Capture cap: after `startTail(keepingLast:)` every chunk committed belongs to the tail, and the oldest
+/// tail chunks are deleted as newer ones arrive, so the blob holds the head plus the last bytes.
 public final class OutputWriter {
     public static let defaultChunkSize = 256 * 1024
 
@@ -17,6 +20,12 @@ public final class OutputWriter {
     private var hasher = SHA256()
     /// Bytes accepted so far (stored in chunks or buffered).
     public private(set) var byteCount: Int64 = 0
+    /// Set by `startTail`: how many tail bytes to keep; the tail's chunks, oldest first.
+    private var tailLimit: Int64?
+    private var tailChunks: [(seq: Int64, size: Int64)] = []
+    private var tailStored: Int64 = 0
+    /// Chunks were deleted, so the running hash no longer describes the blob.
+    private var droppedChunks = false
 
     public init(store: Store, invocation: Int64, stream: OutputStream, chunkSize: Int = OutputWriter.defaultChunkSize) {
         self.store = store
@@ -62,11 +71,68 @@ public final class OutputWriter {
             count.bind(2, invocation)
             count.bind(3, stream.rawValue)
             try count.run()
+            if tailLimit != nil { try keepTail(blob: blob, newChunk: (nextChunk, Int64(buffer.count))) }
         }
         buffer.withUnsafeBytes { hasher.update($0) }
         byteCount += Int64(buffer.count)
         nextChunk += 1
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// From now on, keeps only the last `bytes` bytes of what follows (whole chunks: up to one chunk more).
+    /// What was stored before is the head and stays.
+    public func startTail(keepingLast bytes: Int64) throws {
+        try flush()
+        tailLimit = bytes
+    }
+
+    /// Forgets the tail stored so far (the caller lost bytes after it, so it is no longer the contiguous
+    /// end of the stream); the tail starts again with the next bytes.
+    public func resetTail() throws {
+        buffer.removeAll(keepingCapacity: true)
+        guard let blob, !tailChunks.isEmpty else { return }
+        try store.db.writeTransaction { () throws in
+            while !tailChunks.isEmpty { try dropOldestTailChunk(blob: blob) }
+        }
+    }
+
+    /// Records a new tail chunk and deletes the oldest ones the newer ones make unnecessary.
+    private func keepTail(blob: Int64, newChunk: (seq: Int64, size: Int64)) throws {
+        tailChunks.append(newChunk)
+        tailStored += newChunk.size
+        while let oldest = tailChunks.first, tailStored - oldest.size >= tailLimit ?? 0 {
+            try dropOldestTailChunk(blob: blob)
+        }
+    }
+
+    private func dropOldestTailChunk(blob: Int64) throws {
+        let oldest = tailChunks.removeFirst()
+        tailStored -= oldest.size
+        droppedChunks = true
+        let delete = try store.db.prepare("DELETE FROM blob_chunks WHERE blob = ? AND seq = ?")
+        delete.bind(1, blob)
+        delete.bind(2, oldest.seq)
+        try delete.run()
+        let shrink = try store.db.prepare("UPDATE blobs SET size = size - ?1 WHERE id = ?2")
+        shrink.bind(1, oldest.size)
+        shrink.bind(2, blob)
+        try shrink.run()
+        let count = try store.db.prepare("UPDATE outputs SET bytes = bytes - ?1 WHERE invocation = ?2 AND stream = ?3")
+        count.bind(1, oldest.size)
+        count.bind(2, invocation)
+        count.bind(3, stream.rawValue)
+        try count.run()
+    }
+
+    /// The SHA-256 of what the blob holds now: the running hash, or a re-read when chunks were dropped.
+    private func storedHash(blob: Int64) throws -> String {
+        guard droppedChunks else { return hasher.finalize() }
+        var rehash = SHA256()
+        try store.forEachChunk(ofBlob: blob) { _, bytes in
+            bytes.withUnsafeBytes { rehash.update($0) }
+            return true
+        }
+        return rehash.finalize()
     }
 
     /// Flushes, then content-addresses the blob: reuses an identical stored blob if there is one.
@@ -92,7 +158,7 @@ public final class OutputWriter {
                 mark.bind(2, stream.rawValue)
                 try mark.run()
             }
-            let hash = hasher.finalize()
+            let hash = try storedHash(blob: blob)
             let existing = try store.db.prepare("SELECT id FROM blobs WHERE hash = ?")
             existing.bind(1, hash)
             if try existing.step() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import ShqRun
 import ShqStore
 
 @main
@@ -15,6 +16,7 @@ struct Shq: ParsableCommand {
             """,
         version: ShqVersion.current,
         subcommands: [
+            RunCommand.self,
             SaveCommand.self,
             HistoryCommand.self,
             ShowCommand.self,
@@ -25,6 +27,10 @@ struct Shq: ParsableCommand {
 
     /// Runs the command line; failures print `shq: <what failed>: <why>` and exit non-zero.
     static func main() {
+        // `shq run` must own its job-control signals before anything can start a thread (see JobSignals).
+        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1], strcmp(first, "run") == 0 {
+            JobSignals.blockAtStartup()
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

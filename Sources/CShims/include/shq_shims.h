@@ -26,9 +26,66 @@ long shq_getrandom(void *buffer, unsigned long length);
 // The calling thread's errno (a macro in glibc).
 int shq_errno(void);
 
+<<<<<<< HEAD
 // sqlite3_db_config is variadic, so Swift cannot call it: this sets one integer option
 // (SQLITE_DBCONFIG_*) on a connection. Returns the SQLite result code.
 typedef struct sqlite3 sqlite3;
 int shq_sqlite_db_config_int(sqlite3 *db, int option, int value);
+=======
+// --- shq run: job-control signals -------------------------------------------------------------------
+
+// Blocks the job-control set {CHLD, INT, QUIT, TSTP, CONT, WINCH, HUP, TERM, USR1, USR2, PIPE} in the
+// calling thread (call it before any other thread exists, so every thread inherits the mask) and
+// remembers the mask it replaced, which the child gets back at spawn.
+void shq_block_job_signals(void);
+
+// A non-blocking, close-on-exec signalfd for the blocked set; -1 on error.
+int shq_signalfd_open(void);
+
+// One signal read from the signalfd: number, si_code, sender pid.
+typedef struct {
+    int signo;
+    int code;
+    int pid;
+} shq_signal_info;
+
+// Reads one signal: 1 when one was read, 0 when none is pending, -1 on error.
+int shq_signalfd_read(int fd, shq_signal_info *info);
+
+// True when si_code says the signal came from kill()/sigqueue() rather than the kernel (terminal, child).
+int shq_signal_from_user(int code);
+
+// Discards a pending, blocked copy of `signo` without waiting (sigtimedwait with a zero timeout).
+void shq_discard_pending(int signo);
+
+// Stops the whole process with `signo` as if it had been delivered: default disposition, unblocked in
+// this thread only, raised at the process; when the process is continued, restores the disposition and
+// the mask. Returns after the process has been continued.
+void shq_stop_self(int signo);
+
+// Dies of `signo` (no core file): default disposition, unblocked, raised. Returns only if that failed.
+void shq_die_of(int signo);
+
+// --- shq run: spawning ------------------------------------------------------------------------------
+
+// posix_spawnp `argv` with `out_fd`/`err_fd` as its fds 1 and 2 (when >= 0), every other inherited fd
+// kept, the signal mask saved by shq_block_job_signals restored, in shq's own process group.
+// Returns 0 and sets *pid, or an errno value (ENOENT, EACCES, ENOEXEC, ...).
+int shq_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[], int out_fd, int err_fd);
+
+// Restores the mask saved by shq_block_job_signals and replaces shq with `argv` (execvp). Returns the
+// errno only if that failed.
+int shq_exec(const char *file, char *const argv[], char *const envp[]);
+
+// waitpid(pid, WUNTRACED | WCONTINUED | WNOHANG): the pid when it reported, 0 when nothing changed,
+// -1 on error. The raw status goes to *status.
+int shq_wait_child(pid_t pid, int *status);
+
+// Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); -1 when unreadable.
+long long shq_process_start_ticks(pid_t pid);
+
+// Grows a pipe's buffer (F_SETPIPE_SZ); returns the new size or -1.
+int shq_set_pipe_size(int fd, int size);
+>>>>>>> run
 
 #endif

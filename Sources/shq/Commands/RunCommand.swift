@@ -1,0 +1,69 @@
+import ArgumentParser
+import ShqRun
+import ShqStore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a command and record it with its output.",
+        discussion: """
+            Runs CMD with its arguments (or, with -c, a shell line through $SHELL -c) exactly as if you had
+            typed it: Ctrl-Z, bg, fg, Ctrl-C, pipes and `&` behave as for the bare command, and shq exits
+            with its status (or dies of its signal). Its stdout and stderr are shown live and stored
+            separately; `shq show --follow` tails them while it runs.
+
+            Each stream is stored up to --capture-cap (default 64M, or $SHQ_CAPTURE_CAP); beyond that the
+            first and last halves are kept and the output is marked truncated. The screen always gets
+            everything. If the store cannot be written, the command still runs and shq warns once.
+
+              shq run make -j4
+              shq run -c 'ls | grep foo'
+              shq run --color -- pytest -x
+            """,
+        aliases: ["r"]
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run this shell line with $SHELL -c (else /bin/sh).", valueName: "line"))
+    var line: String?
+
+    @Flag(name: [.customShort("X"), .customLong("force-capture")], help: "Record even if the ignore rules would skip this command.")
+    var forceCapture = false
+
+    @Flag(help: "Ask the command for colour although its output is a pipe (CLICOLOR_FORCE=1, FORCE_COLOR=1).")
+    var color = false
+
+    @Option(name: .customLong("capture-cap"), help: ArgumentHelp("Bytes stored per stream, with K, M or G suffix.", valueName: "size"))
+    var captureCap: String?
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments.", valueName: "command"))
+    var command: [String] = []
+
+    private var words: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
+
+    func validate() throws {
+        if line == nil && words.isEmpty { throw ValidationError("give a command to run, or -c 'LINE'") }
+        if line != nil && !words.isEmpty { throw ValidationError("give either -c 'LINE' or a command, not both") }
+        if let captureCap, CaptureCap.parse(captureCap) == nil {
+            throw ValidationError("--capture-cap '\(captureCap)': expected a size like 512K, 64M or 1G")
+        }
+    }
+
+    func run() throws {
+        var request: RunRequest
+        if let line {
+            request = .shellLine(RawArguments.bytes(of: line), location: store.location)
+        } else {
+            // The command words are the last arguments of shq's own argv: take them raw, so arguments
+            // that are not UTF-8 run and are stored exactly.
+            request = .argv(Array(RawArguments.all.suffix(words.count)), location: store.location)
+        }
+        request.captureCap = captureCap.flatMap(CaptureCap.parse)
+            ?? ProcessEnvironment.nonEmpty("SHQ_CAPTURE_CAP").flatMap(CaptureCap.parse)
+            ?? CaptureCap.defaultBytes
+        request.forceColor = color
+        request.forceCapture = forceCapture
+        RunEngine.run(request)
+    }
+}
