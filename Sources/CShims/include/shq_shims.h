@@ -26,12 +26,11 @@ long shq_getrandom(void *buffer, unsigned long length);
 // The calling thread's errno (a macro in glibc).
 int shq_errno(void);
 
-<<<<<<< HEAD
 // sqlite3_db_config is variadic, so Swift cannot call it: this sets one integer option
 // (SQLITE_DBCONFIG_*) on a connection. Returns the SQLite result code.
 typedef struct sqlite3 sqlite3;
 int shq_sqlite_db_config_int(sqlite3 *db, int option, int value);
-=======
+
 // --- shq run: job-control signals -------------------------------------------------------------------
 
 // Blocks the job-control set {CHLD, INT, QUIT, TSTP, CONT, WINCH, HUP, TERM, USR1, USR2, PIPE} in the
@@ -86,6 +85,5 @@ long long shq_process_start_ticks(pid_t pid);
 
 // Grows a pipe's buffer (F_SETPIPE_SZ); returns the new size or -1.
 int shq_set_pipe_size(int fd, int size);
->>>>>>> run
 
 #endif
