@@ -28,6 +28,8 @@ final class StoreRecorder: @unchecked Sendable {
     private let seq: Int64
     private let faults: FaultReporter
     private let cap: CaptureCap
+    /// The streams the record has (pipes: stdout and stderr, each stored even when empty; `--pty`: pty).
+    private let streams: [OutputStream]
     private let condition = Condition()
     private var queue: [Work] = []
     private var backlog = 0
@@ -43,10 +45,11 @@ final class StoreRecorder: @unchecked Sendable {
     private var failed = false
     private var dirty = false
 
-    init(store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter) {
+    init(store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr]) {
         self.store = store
         self.seq = seq
         self.cap = cap
+        self.streams = streams
         self.faults = faults
     }
 
@@ -169,7 +172,7 @@ final class StoreRecorder: @unchecked Sendable {
             }
         case .finish(let termination, let endedAt, let duration, let truncated):
             guarded {
-                for stream in [OutputStream.stdout, .stderr] {
+                for stream in streams {
                     try writer(for: stream).finish(truncated: truncated.contains(stream))
                 }
                 try store.db.writeTransaction { () throws in
