@@ -71,6 +71,11 @@ public final class TmuxTerminal: @unchecked Sendable {
         return text.replacingOccurrences(of: "\\n+$", with: "\n", options: .regularExpression)
     }
 
+    /// The visible screen with colours and attributes as escape sequences (`capture-pane -e`).
+    public func screenWithEscapes() throws -> String {
+        try tmux(["capture-pane", "-p", "-J", "-e"])
+    }
+
     /// Polls the screen until `pattern` (a regex, multi-line) matches; returns the screen.
     @discardableResult
     public func waitFor(_ pattern: String, timeout: Double = 10) throws -> String {
