@@ -83,6 +83,7 @@ public enum PtyMonitor {
                 switch PtyControl(rawValue: byte) {
                 case .foreground?: _ = tcsetpgrp(tty, child.pid)
                 case .background?: _ = tcsetpgrp(tty, getpgrp())
+                case .hangUp?: kill(-child.pid, SIGHUP)
                 case nil: continue
                 }
                 kill(-child.pid, SIGCONT)

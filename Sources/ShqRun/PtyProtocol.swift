@@ -60,4 +60,7 @@ enum PtyControl: UInt8 {
     case foreground = 0x46  // "F"
     /// Take the PTY's foreground back (the command stops again if it reads the terminal), then continue it.
     case background = 0x42  // "B"
+    /// The real terminal hung up: send the command's group SIGHUP and SIGCONT, as the kernel does when
+    /// a terminal's session leader goes away, and keep reporting until it ends.
+    case hangUp = 0x48  // "H"
 }

@@ -27,6 +27,8 @@ final class PtyRelay {
     private var readingInput = true
     private var relayingOutput = true
     private var masterOpen = true
+    /// The real terminal is gone (SIGHUP, EIO): nothing to relay, restore or stop for any more.
+    private var hungUp = false
     private var lastOutput = MonotonicClock.now()
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
 
@@ -78,7 +80,7 @@ final class PtyRelay {
                     }
                 }
             }
-            if !terminal.isRaw, child != nil, terminal.isForeground { takeForeground() }
+            if !terminal.isRaw, !hungUp, child != nil, terminal.isForeground { takeForeground() }
         }
     }
 
@@ -116,8 +118,9 @@ final class PtyRelay {
         lastOutput = MonotonicClock.now()
         let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
         if relayingOutput, writeAll(1, chunk) != 0 {
-            // The screen is gone (hangup) or shq's stdout was closed: keep capturing, stop relaying.
+            // The screen is gone: keep capturing what is left, stop relaying.
             relayingOutput = false
+            hangUp()
         }
         let (head, tail) = cap.split(count)
         if head > 0 { recorder.submit(.output(.pty, Array(chunk[0..<head]), tail: false)) }
@@ -130,7 +133,7 @@ final class PtyRelay {
             pendingInput += UnsafeRawBufferPointer(rebasing: buffer[0..<count])
             writeInput()
         } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-            readingInput = false  // the terminal hung up
+            hangUp()
         }
     }
 
@@ -153,9 +156,12 @@ final class PtyRelay {
                     terminal.abandonRaw()
                     send(.background)
                 }
+            case SIGHUP where received.sender != child || !received.fromUser:
+                // The terminal hung up, or the shell is exiting and hangs up its jobs.
+                hangUp()
             case SIGINT, SIGQUIT, SIGTSTP, SIGHUP:
-                // Typed while the real terminal was not raw (a moment after `fg`), or the terminal hung
-                // up: the command is on another terminal and did not get it.
+                // Typed while the real terminal was not raw (a moment after `fg`): the command is on
+                // another terminal and did not get it.
                 if received.fromUser { forwardIfAimedAtShq(received) } else if let child { kill(-child, received.signal) }
             case SIGCHLD:
                 break  // the monitor reports first; its end shows as end of file on the report pipe
@@ -182,6 +188,10 @@ final class PtyRelay {
     /// stop shq with the same signal so the shell sees the job stopped; when continued, put the command
     /// back in the PTY's foreground or background to match where shq now is.
     private func suspend(with signal: Int32) {
+        guard !hungUp else {
+            send(.hangUp)  // no job to stop any more: it stopped on its way out, let it go on
+            return
+        }
         drain(quietMicros: Self.drainQuietMicros, limitMicros: Self.drainLimitMicros)
         terminal.restore()
         recorder.submit(.event(LifecycleEvent(.stopped, signal: signal)))
@@ -207,6 +217,17 @@ final class PtyRelay {
         terminal.copy(to: master)
         terminal.enterRaw()
         if terminal.isRaw { send(.foreground) }
+    }
+
+    /// The real terminal hung up: have the monitor send the command's group SIGHUP (and SIGCONT), as
+    /// a terminal hangup would; then keep capturing until it ends. The terminal's settings died with it.
+    private func hangUp() {
+        guard !hungUp else { return }
+        hungUp = true
+        readingInput = false
+        relayingOutput = false
+        terminal.abandonRaw()
+        send(.hangUp)
     }
 
     private func send(_ request: PtyControl) {

@@ -10,7 +10,7 @@ import Testing
         let s = try PtyScenario(shell)
         try s.saveSettings("before")
         try s.terminal.clear()
-        try s.terminal.run("shq run --pty vim -u NONE /etc/services")
+        try s.terminal.run("shq run --pty vim -u NONE -n /etc/services")
         try s.terminal.waitFor("Network services, Internet style")
         try s.terminal.key("C-z")
         try s.terminal.waitFor(shell.ptyStopped)
@@ -45,6 +45,20 @@ import Testing
         #expect(try s.terminal.lastStatus() == 130)
     }
 
+    @Test("closing the terminal window hangs up the command and shq: both end, the record says SIGHUP", arguments: TmuxTerminal.Shell.allCases)
+    func hangUp(shell: TmuxTerminal.Shell) throws {
+        let s = try PtyScenario(shell)
+        try s.terminal.run("shq run --pty sleep 300")
+        try s.waitForStarted()
+        let pids = try s.fixture.sqlite("SELECT pid || ' ' || wrapper_pid FROM invocations").first ?? ""
+        let numbers = pids.split(separator: " ").compactMap { pid_t($0) }
+        try #require(numbers.count == 2)
+        try s.terminal.closeWindow()
+        try s.waitUntil("the command and shq to end") { numbers.allSatisfy { kill($0, 0) != 0 } }
+        try s.waitUntil("the record to end") { try s.latest("status") == "failed" }
+        #expect(try s.latest("signal") == "1")
+    }
+
     @Test("less pages a file and quits on q", arguments: TmuxTerminal.Shell.allCases)
     func less(shell: TmuxTerminal.Shell) throws {
         let s = try PtyScenario(shell)
@@ -64,8 +78,7 @@ import Testing
     @Test("top -n 1 draws its screen and exits 0", arguments: TmuxTerminal.Shell.allCases)
     func top(shell: TmuxTerminal.Shell) throws {
         let s = try PtyScenario(shell)
-        try s.terminal.run("shq run --pty top -n 1")
-        try s.waitForPrompt(timeout: 30)
+        try s.runToEnd("shq run --pty top -n 1", timeout: 30)
         #expect(try s.terminal.lastStatus() == 0)
         #expect(String(decoding: try s.latestOutput(), as: UTF8.self).contains("load average"))
         #expect(try s.latestStreams() == ["pty"])
@@ -77,8 +90,7 @@ import Testing
         let dir = TemporaryDirectory("shq-colour")
         try FileManager.default.createDirectory(atPath: dir.file("subdir"), withIntermediateDirectories: true)
         try s.terminal.clear()
-        try s.terminal.run("shq run --pty ls --color=auto \(dir.path)")
-        try s.waitForPrompt()
+        try s.runToEnd("shq run --pty ls --color=auto \(dir.path)")
         #expect(try s.terminal.lastStatus() == 0)
         // dircolors' default for a directory is bold blue: 01;34.
         #expect(try s.terminal.screenWithEscapes().contains("\u{1b}[1m\u{1b}[34msubdir"))

@@ -41,9 +41,34 @@ final class PtyScenario: @unchecked Sendable {
         try waitUntil("the shell to own the terminal") { try terminal.shellOwnsTerminal() }
     }
 
+    /// Types `command` (one `shq run`), waits until its record has ended and the prompt is back: the
+    /// screen alone can show an old prompt before the shell has even read the line.
+    func runToEnd(_ command: String, timeout: Double = 20) throws {
+        let before = try endedRecords()
+        try terminal.run(command)
+        try waitUntil("the record of `\(command)` to end", timeout: timeout) { try endedRecords() > before }
+        try waitForPrompt(timeout: timeout)
+    }
+
+    private func endedRecords() throws -> Int {
+        Int(try fixture.sqlite("SELECT count(*) FROM invocations WHERE status NOT IN ('running', 'stopped')").first ?? "0") ?? 0
+    }
+
+    /// Waits until the `shq` process of the newest record is stopped (state T in /proc).
+    func waitForWrapperStopped() throws {
+        try waitUntil("shq to be stopped") {
+            guard let pid = Int(try latest("wrapper_pid")),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.range(of: ")", options: .backwards) else { return false }
+            return stat[close.upperBound...].split(separator: " ").first == "T"
+        }
+    }
+
     /// Saves `stty -g` under `name` (run at the prompt).
     func saveSettings(_ name: String) throws {
-        try terminal.run("stty -g > \(settingsDirectory.file(name))")
+        let path = settingsDirectory.file(name)
+        try terminal.run("stty -g > \(path).tmp && mv \(path).tmp \(path)")
+        try waitUntil("stty -g saved") { FileManager.default.fileExists(atPath: path) }
         try waitForPrompt()
     }
 
