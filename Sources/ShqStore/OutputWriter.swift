@@ -13,7 +13,7 @@ public final class OutputWriter {
     private let store: Store
     private let invocation: Int64
     public let stream: OutputStream
-    private let chunkSize: Int
+    private var chunkSize: Int
     private var blob: Int64?
     private var nextChunk: Int64 = 0
     private var buffer: [UInt8] = []
@@ -84,6 +84,8 @@ public final class OutputWriter {
     public func startTail(keepingLast bytes: Int64) throws {
         try flush()
         tailLimit = bytes
+        // Smaller chunks in the tail, so what is kept stays close to `bytes` even for a small cap.
+        chunkSize = max(4096, min(chunkSize, Int(bytes / 4)))
     }
 
     /// Forgets the tail stored so far (the caller lost bytes after it, so it is no longer the contiguous

@@ -12,6 +12,9 @@ struct ShowCommand: ParsableCommand {
             (to stdout, for piping), -A both to stdout, stdout first.
 
             SELECTOR defaults to ~1, the most recent command (see `shq help selectors`).
+
+            --follow (-f) prints a running command's output as it arrives and returns when the command
+            ends; without SELECTOR it follows the newest command still running.
             """,
         aliases: ["o"]
     )
@@ -39,29 +42,46 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Remove colour and other terminal escape sequences.")
     var strip = false
 
+    @Flag(name: [.customShort("f"), .long], help: "Keep printing a running command's output until it ends.")
+    var follow = false
+
     func validate() throws {
         if [onlyStdout, onlyStderr, allToStdout].filter({ $0 }).count > 1 {
             throw ValidationError("-O, -E and -A exclude each other")
         }
         if let head, head < 0 { throw ValidationError("--head must be at least 0") }
         if let tail, tail < 0 { throw ValidationError("--tail must be at least 0") }
+        if follow && (head != nil || tail != nil) { throw ValidationError("--follow prints everything; it takes no --head or --tail") }
     }
 
     func run() throws {
         let store = try self.store.open()
+        if follow && selector.isEmpty {
+            guard let target = try OutputFollower.defaultTarget(in: store) else { throw ResolutionError("no command recorded yet") }
+            return try followOutput(of: target, in: store)
+        }
         let invocation = try store.resolveOne(try SelectorParser.parse(selector), text: selector)
+        if follow { return try followOutput(of: invocation, in: store) }
         let printer = OutputPrinter(headLines: head, tailLines: tail, stripEscapes: strip)
         for output in try store.outputs(for: invocation.seq!) {
-            let fd: Int32
-            switch output.stream {
-            case .stdout, .pty:
-                if onlyStderr { continue }
-                fd = 1
-            case .stderr:
-                if onlyStdout { continue }
-                fd = onlyStderr || allToStdout ? 1 : 2
-            }
+            guard let fd = destination(of: output.stream) else { continue }
             if try !printer.print(output, from: store, to: fd) { return }
+        }
+    }
+
+    private func followOutput(of invocation: Invocation, in store: Store) throws {
+        var follower = OutputFollower(store: store, seq: invocation.seq!, stripEscapes: strip)
+        _ = try follower.follow(route: destination(of:))
+    }
+
+    /// Where a stream is printed (nil: not at all), by -O, -E and -A.
+    private func destination(of stream: OutputStream) -> Int32? {
+        switch stream {
+        case .stdout, .pty:
+            return onlyStderr ? nil : 1
+        case .stderr:
+            if onlyStdout { return nil }
+            return onlyStderr || allToStdout ? 1 : 2
         }
     }
 }
