@@ -81,6 +81,9 @@ public enum RunEngine {
     /// signals aimed at shq alone, records every transition.
     static func follow(_ child: ChildProcess, signals: SignalReader, suspend: SuspendSelf, recorder: StoreRecorder) -> Termination {
         let ownGroup = getpgrp()
+        // After suspend() the command's one "continued" report is expected; any other one means a stop
+        // shq did not see coming.
+        var expectContinued = false
         while true {
             while let received = signals.next() {
                 let senderGroup = received.fromUser ? getpgid(received.sender) : nil
@@ -97,8 +100,15 @@ public enum RunEngine {
                 switch change {
                 case .stopped(let signal):
                     suspend.suspend(with: signal)
+                    expectContinued = true
+                case .continued where expectContinued:
+                    expectContinued = false
                 case .continued:
-                    break  // suspend() already recorded the resume
+                    // Not stopped through suspend(): the kernel stopped shq's whole group at once (a
+                    // background read or, with tostop, write), so shq could not record the stop before it
+                    // happened. Record it now, its signal unknown.
+                    recorder.submit(.event(LifecycleEvent(.stopped)))
+                    recorder.submit(.event(LifecycleEvent(.resumed)))
                 case .ended(let termination):
                     return termination
                 }

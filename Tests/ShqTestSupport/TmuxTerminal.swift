@@ -125,49 +125,11 @@ public final class TmuxTerminal: @unchecked Sendable {
     /// True when the shell itself owns the terminal (its pid is the foreground group).
     public func shellOwnsTerminal() throws -> Bool { try foregroundGroup() == (try shellPID()) }
 
-    /// Runs tmux and returns its stdout. posix_spawn + waitpid rather than Foundation.Process, whose
-    /// waitUntilExit was seen to hang for good on an already-exited (zombie) tmux client under load,
-    /// and which cannot reset the signal mask.
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        // The test runner's threads block almost every signal and tmux passes its mask on to the
-        // shell: start tmux with none blocked, as a user's terminal would.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let argv = (["tmux", "-L", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/usr/bin/tmux", &actions, &attributes, argv, environ)
-        close(fds[1])
-        guard rc == 0 else {
-            close(fds[0])
-            throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO)
-        }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(fds[0], &buffer, buffer.count)
-            if count > 0 { output += buffer[0..<count] } else if count == 0 || errno != EINTR { break }
-        }
-        close(fds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return String(decoding: output, as: UTF8.self)
+        // Not Foundation.Process: its waitUntilExit() never returns after `new-session` (see DirectProcess).
+        let result = try DirectProcess.run("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
+        return String(decoding: result.stdout, as: UTF8.self)
     }
 
     public static func shellQuote(_ text: String) -> String {
