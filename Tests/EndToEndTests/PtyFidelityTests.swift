@@ -7,13 +7,13 @@ import Testing
 @Suite(.serialized) struct PtyFidelityTests {
     @Test("T17: vim — Ctrl-Z restores the screen, fg redraws it, :q exits 0, stty unchanged", arguments: TmuxTerminal.Shell.allCases)
     func vimSuspendResume(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.saveSettings("before")
         try s.terminal.clear()
         try s.terminal.run("shq run --pty vim -u NONE -n /etc/services")
         try s.terminal.waitFor("Network services, Internet style")
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.ptyStopped)
+        try s.terminal.waitFor(shell.stopped)
         try s.waitForPrompt()
         // vim left its alternate screen: the file is gone, the command line that started it is back.
         #expect(try s.screenLines(matching: "Network services").isEmpty)
@@ -35,7 +35,7 @@ import Testing
 
     @Test("T19: the program sees the terminal's new size after a resize", arguments: TmuxTerminal.Shell.allCases)
     func resize(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.terminal.run(#"shq run --pty bash -c 'trap "echo size=\$(stty size)" WINCH; echo ready=$(stty size); while :; do sleep 0.1; done'"#)
         try s.terminal.waitFor("^ready=40 120$")
         try s.terminal.resize(width: 90, height: 30)
@@ -47,7 +47,7 @@ import Testing
 
     @Test("closing the terminal window hangs up the command and shq: both end, the record says SIGHUP", arguments: TmuxTerminal.Shell.allCases)
     func hangUp(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.terminal.run("shq run --pty sleep 300")
         try s.waitForStarted()
         let pids = try s.fixture.sqlite("SELECT pid || ' ' || wrapper_pid FROM invocations").first ?? ""
@@ -61,7 +61,7 @@ import Testing
 
     @Test("less pages a file and quits on q", arguments: TmuxTerminal.Shell.allCases)
     func less(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.saveSettings("before")
         try s.terminal.run("shq run --pty less /etc/services")
         try s.terminal.waitFor("Network services, Internet style")
@@ -77,16 +77,16 @@ import Testing
 
     @Test("top -n 1 draws its screen and exits 0", arguments: TmuxTerminal.Shell.allCases)
     func top(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.runToEnd("shq run --pty top -n 1", timeout: 30)
         #expect(try s.terminal.lastStatus() == 0)
-        #expect(String(decoding: try s.latestOutput(), as: UTF8.self).contains("load average"))
+        #expect(String(decoding: try s.latestTerminalOutput(), as: UTF8.self).contains("load average"))
         #expect(try s.latestStreams() == ["pty"])
     }
 
     @Test("ls --color=auto: colours reach the screen and the record", arguments: TmuxTerminal.Shell.allCases)
     func colours(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         let dir = TemporaryDirectory("shq-colour")
         try FileManager.default.createDirectory(atPath: dir.file("subdir"), withIntermediateDirectories: true)
         try s.terminal.clear()
@@ -94,7 +94,7 @@ import Testing
         #expect(try s.terminal.lastStatus() == 0)
         // dircolors' default for a directory is bold blue: 01;34.
         #expect(try s.terminal.screenWithEscapes().contains("\u{1b}[1m\u{1b}[34msubdir"))
-        let stored = String(decoding: try s.latestOutput(), as: UTF8.self)
+        let stored = String(decoding: try s.latestTerminalOutput(), as: UTF8.self)
         #expect(stored.contains("\u{1b}[01;34msubdir\u{1b}[0m"))
     }
 }

@@ -7,18 +7,18 @@ import Testing
 @Suite(.serialized) struct PtyJobControlTests {
     @Test("T01 --pty: Ctrl-Z, jobs, bg, fg, Ctrl-C", arguments: TmuxTerminal.Shell.allCases)
     func stopContinueInterrupt(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.terminal.run("shq run --pty sleep 30")
         try s.waitForStarted()
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.ptyStopped)
+        try s.terminal.waitFor(shell.stopped)
         try s.waitForPrompt()
         #expect(try s.latest("status") == "stopped")
         try s.terminal.clear()
         try s.terminal.run("jobs")
-        try s.terminal.waitFor("\(shell.ptyStopped).*shq run --pty sleep 30")
+        try s.terminal.waitFor("\(shell.stopped).*shq run --pty sleep 30")
         try s.terminal.run("bg")
-        try s.terminal.waitFor(shell.ptyContinued)
+        try s.terminal.waitFor(shell.continued)
         try s.waitForPrompt()
         try s.waitUntil("status running") { try s.latest("status") == "running" }
         try s.terminal.run("fg")
@@ -34,11 +34,11 @@ import Testing
 
     @Test("T02 --pty: output before Ctrl-Z shown before the Stopped line, the rest after fg", arguments: TmuxTerminal.Shell.allCases)
     func stopMidOutput(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.terminal.run("shq run --pty bash -c 'for i in 1 2 3 4 5; do echo L$i; sleep 0.4; done'")
         try s.terminal.waitFor("^L2$")
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.ptyStopped)
+        try s.terminal.waitFor(shell.stopped)
         usleep(1_500_000)  // longer than the rest of the loop would take if it were still running
         #expect(try s.screenLines(matching: "^L[45]$").isEmpty)
         try s.terminal.run("fg")
@@ -48,14 +48,14 @@ import Testing
         #expect(try s.screenLines(matching: "^L\\d$") == ["L1", "L2", "L3", "L4", "L5"])
         // What the screen got from the PTY: its line discipline turned \n into \r\n and echoed the
         // Ctrl-Z as ^Z, as a terminal does.
-        let stored = String(decoding: try s.latestOutput(), as: UTF8.self)
+        let stored = String(decoding: try s.latestTerminalOutput(), as: UTF8.self)
         #expect(stored.contains("^Z"))
         #expect(stored.replacingOccurrences(of: "^Z", with: "") == "L1\r\nL2\r\nL3\r\nL4\r\nL5\r\n")
     }
 
     @Test("T03 --pty: started with &, the shell keeps the terminal; fg and Ctrl-C", arguments: TmuxTerminal.Shell.allCases)
     func background(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.saveSettings("before")
         try s.terminal.run("shq run --pty sleep 30 &")
         try s.terminal.waitFor("^\\[1\\] \\d+")
@@ -75,23 +75,23 @@ import Testing
 
     @Test("T04 --pty: a program reads a line typed at the terminal", arguments: TmuxTerminal.Shell.allCases)
     func readLine(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))'"#)
         try s.terminal.waitFor("name\\? $")
         try s.terminal.run("bob")
         try s.terminal.waitFor("^got bob")
         try s.waitForPrompt()
         #expect(try s.terminal.lastStatus() == 0)
-        #expect(try s.latestOutput() == Data("name? bob\r\ngot bob\r\n".utf8))
+        #expect(try s.latestTerminalOutput() == Data("name? bob\r\ngot bob\r\n".utf8))
     }
 
     @Test("T05 --pty: Ctrl-Z at the prompt, fg, then the line is read", arguments: TmuxTerminal.Shell.allCases)
     func stopAtPrompt(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))'"#)
         try s.terminal.waitFor("name\\? $")
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.ptyStopped)
+        try s.terminal.waitFor(shell.stopped)
         try s.waitForPrompt()
         try s.terminal.run("fg")
         try s.waitForJobInForeground()
@@ -104,12 +104,12 @@ import Testing
 
     @Test("T06 --pty: started with &, stops on reading the terminal; fg, then the line is read", arguments: TmuxTerminal.Shell.allCases)
     func backgroundRead(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))' &"#)
         try s.waitForWrapperStopped()
         // bash reports a background stop only at its next prompt, and plain `jobs` says only "Stopped".
         try s.terminal.run("jobs -l")
-        try s.terminal.waitFor(shell.ptyStoppedTTYInput)
+        try s.terminal.waitFor(shell.jobsLongTTYInput)
         #expect(try s.terminal.shellOwnsTerminal())
         try s.terminal.run("fg")
         try s.waitForJobInForeground()
@@ -123,7 +123,7 @@ import Testing
 
     @Test("T07 --pty: Ctrl-C breaks out of a loop of shq run --pty", arguments: TmuxTerminal.Shell.allCases)
     func interruptLoop(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.terminal.run("for i in 1 2 3; do shq run --pty sleep 3; echo next $i; done; echo END")
         try s.waitForStarted()
         usleep(300_000)
@@ -136,7 +136,7 @@ import Testing
 
     @Test("T13 --pty: exit codes, death by signal, command not found", arguments: TmuxTerminal.Shell.allCases)
     func exitStatuses(shell: TmuxTerminal.Shell) throws {
-        let s = try PtyScenario(shell)
+        let s = try RunScenario(shell)
         try s.runToEnd("shq run --pty sh -c 'exit 7'")
         #expect(try s.terminal.lastStatus() == 7)
         try s.runToEnd("shq run --pty sh -c 'kill -TERM $$'")
