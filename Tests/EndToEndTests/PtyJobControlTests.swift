@@ -134,6 +134,31 @@ import Testing
         #expect(try s.fixture.sqlite("SELECT count(*) FROM invocations") == ["1"])
     }
 
+    @Test("T08 --pty: one Ctrl-Z stops a script running shq run --pty", arguments: TmuxTerminal.Shell.allCases)
+    func stopScript(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("bash -c 'shq run --pty sleep 30; echo after'")
+        try s.waitForStarted()
+        try s.terminal.key("C-z")
+        try s.terminal.waitFor("\(shell.stopped).*bash -c")
+        try s.waitForPrompt()
+        #expect(try s.screenLines(matching: "^after").isEmpty)
+        try s.terminal.run("kill -9 %1")
+    }
+
+    @Test("T10 --pty: into a pager, stdout is a pipe: pipes with a note, less works, never stopped", arguments: TmuxTerminal.Shell.allCases)
+    func pager(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("shq run --pty ls -la /usr/bin | less")
+        try s.terminal.waitFor("^:$|\\(END\\)")
+        try s.terminal.key("q")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 0)
+        #expect(try s.screenLines(matching: shell.stopped).isEmpty)
+        try s.waitUntil("the record to end") { try s.latest("status") == "completed" }
+        #expect(try s.latestStreams() == ["stderr", "stdout"])
+    }
+
     @Test("T13 --pty: exit codes, death by signal, command not found", arguments: TmuxTerminal.Shell.allCases)
     func exitStatuses(shell: TmuxTerminal.Shell) throws {
         let s = try RunScenario(shell)
