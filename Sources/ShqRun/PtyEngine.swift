@@ -45,6 +45,8 @@ struct PtySetup {
 enum PtyEngine {
     /// Output quiet this long after the command ended means it is done (as in pipe mode).
     static let exitQuietMicros: Int64 = 200_000
+    /// A command that dies of SIGINT/SIGQUIT this soon after the key was typed died of the key.
+    static let typedSignalWindowMicros: Int64 = 5_000_000
 
     static func run(
         _ request: RunRequest, setup: PtySetup, recording: RecordTarget, signals: SignalReader, environment: [[UInt8]],
@@ -100,6 +102,13 @@ enum PtyEngine {
             termination = .exited(125)
         }
         recorder.finish(termination, endedAt: endedAt, durationMicros: endedMono - startedMono, truncated: relay.isTruncated ? [.pty] : [])
+        if case .signaled(let signal) = termination, let typed = relay.typedSignal, typed.signal == signal,
+           endedMono - typed.at < typedSignalWindowMicros {
+            // Typed at a terminal, Ctrl-C reaches the whole foreground job; in raw mode only the command
+            // got it. A script that ran shq must get it too, or it goes on after the command died (T09).
+            // Blocked here, it stays pending and kills shq itself in ExitMirror.
+            kill(0, signal)
+        }
         ExitMirror.leave(termination)
     }
 

@@ -130,11 +130,25 @@ final class PtyRelay {
     private func readInput() {
         let count = read(terminal.fd, buffer.baseAddress, min(buffer.count, (1 << 16) - pendingInput.count))
         if count > 0 {
-            pendingInput += UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            let keys = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            noteInterruptKeys(in: keys)
+            pendingInput += keys
             writeInput()
         } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
             hangUp()
         }
+    }
+
+    /// The signal of the last interrupt or quit key typed (as the PTY's settings define them), and when.
+    private(set) var typedSignal: (signal: Int32, at: Int64)?
+
+    /// Notes Ctrl-C / Ctrl-\ (or whatever VINTR / VQUIT are) when the PTY turns them into signals.
+    private func noteInterruptKeys(in keys: UnsafeRawBufferPointer) {
+        var settings = termios()
+        guard tcgetattr(master, &settings) == 0, settings.c_lflag & tcflag_t(ISIG) != 0 else { return }
+        let (interrupt, quit) = (settings.c_cc.0, settings.c_cc.1)  // VINTR, VQUIT
+        if interrupt != 0, keys.contains(interrupt) { typedSignal = (SIGINT, MonotonicClock.now()) }
+        if quit != 0, keys.contains(quit) { typedSignal = (SIGQUIT, MonotonicClock.now()) }
     }
 
     private func writeInput() {

@@ -146,6 +146,19 @@ import Testing
         try s.terminal.run("kill -9 %1")
     }
 
+    @Test("T09 --pty: Ctrl-C stops a script running shq run --pty", arguments: TmuxTerminal.Shell.allCases)
+    func interruptScript(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("bash -c 'shq run --pty sleep 30; echo after rc=$?'")
+        try s.waitForStarted()
+        usleep(300_000)
+        try s.terminal.key("C-c")
+        try s.waitForPrompt()
+        usleep(300_000)
+        #expect(try s.screenLines(matching: "^after").isEmpty)
+        #expect(try s.terminal.lastStatus() == 130)
+    }
+
     @Test("T10 --pty: into a pager, stdout is a pipe: pipes with a note, less works, never stopped", arguments: TmuxTerminal.Shell.allCases)
     func pager(shell: TmuxTerminal.Shell) throws {
         let s = try RunScenario(shell)
