@@ -57,8 +57,9 @@ final class PtyRelay {
                 pollfd(fd: masterOpen ? master : -1, events: Int16(POLLIN | (pendingInput.isEmpty ? 0 : POLLOUT)), revents: 0),
                 pollfd(fd: terminal.isRaw && readingInput && pendingInput.count < 1 << 16 ? terminal.fd : -1, events: Int16(POLLIN), revents: 0),
             ]
-            if poll(&fds, nfds_t(fds.count), terminal.isRaw ? -1 : Self.foregroundCheckMillis) < 0 && errno != EINTR {
-                return (.signaled(SIGHUP), nil)
+            if poll(&fds, nfds_t(fds.count), terminal.isRaw ? -1 : Self.foregroundCheckMillis) < 0 {
+                if errno == EINTR { continue }
+                return (nil, nil)
             }
             handleSignals()
             if fds[2].revents & Int16(POLLOUT) != 0 { writeInput() }
@@ -66,7 +67,7 @@ final class PtyRelay {
             if fds[3].revents != 0 { readInput() }
             if fds[1].revents != 0 {
                 let count = read(report, buffer.baseAddress, 256)
-                if count <= 0 && errno != EINTR { return (nil, nil) }  // the monitor died without a word
+                if count == 0 || (count < 0 && errno != EINTR) { return (nil, nil) }  // the monitor died without a word
                 reportBuffer += UnsafeRawBufferPointer(rebasing: buffer[0..<max(count, 0)])
                 for message in PtyReport.take(from: &reportBuffer) {
                     switch message {
@@ -118,9 +119,7 @@ final class PtyRelay {
         lastOutput = MonotonicClock.now()
         let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
         if relayingOutput, writeAll(1, chunk) != 0 {
-            // The screen is gone: keep capturing what is left, stop relaying.
-            relayingOutput = false
-            hangUp()
+            hangUp()  // the screen is gone: keep capturing what is left, stop relaying
         }
         let (head, tail) = cap.split(count)
         if head > 0 { recorder.submit(.output(.pty, Array(chunk[0..<head]), tail: false)) }
@@ -170,10 +169,11 @@ final class PtyRelay {
                     terminal.abandonRaw()
                     send(.background)
                 }
-            case SIGHUP where received.sender != child || !received.fromUser:
-                // The terminal hung up, or the shell is exiting and hangs up its jobs.
+            case SIGHUP:
+                // The terminal hung up, or the shell is exiting and hangs up its jobs, or someone hangs
+                // up shq: for a command on a terminal, all of these mean the terminal is gone.
                 hangUp()
-            case SIGINT, SIGQUIT, SIGTSTP, SIGHUP:
+            case SIGINT, SIGQUIT, SIGTSTP:
                 // Typed while the real terminal was not raw (a moment after `fg`): the command is on
                 // another terminal and did not get it.
                 if received.fromUser { forwardIfAimedAtShq(received) } else if let child { kill(-child, received.signal) }
