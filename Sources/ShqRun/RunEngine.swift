@@ -19,6 +19,7 @@ public enum RunEngine {
             fatal("cannot read signals: \(errnoDescription(errno))")
         }
         let environment = ChildEnvironment.build(forceColor: request.forceColor)
+        let pty = PtySetup.prepare(request.pty)
 
         var recording: RecordTarget?
         if case .record(let text) = RecordingPolicy.decide(request.commandText, entryPoint: .run, forceCapture: request.forceCapture) {
@@ -35,6 +36,9 @@ public enum RunEngine {
             exit(ChildProcess.SpawnFailure(errno: error).exitCode)
         }
 
+        if let pty {
+            PtyEngine.run(request, setup: pty, recording: recording, signals: signals, environment: environment, faults: faults, startedMono: startedMono)
+        }
         let cap = CaptureCap(bytes: request.captureCap)
         let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults)
         recorder.start()
@@ -129,11 +133,11 @@ public enum RunEngine {
         }
     }
 
-    static func reportSpawnFailure(_ program: [UInt8], _ failure: ChildProcess.SpawnFailure, recorder: StoreRecorder?) {
+    static func reportSpawnFailure(_ program: [UInt8], _ failure: ChildProcess.SpawnFailure, recorder: StoreRecorder?, stream: OutputStream = .stderr) {
         let reason = failure.errno == ENOENT ? "command not found" : errnoDescription(failure.errno)
         let message = Array("shq: ".utf8) + program + Array(": \(reason)\n".utf8)
         _ = writeAll(2, message)
-        recorder?.submit(.output(.stderr, message))
+        recorder?.submit(.output(stream, message))
     }
 
     static func makePipe() -> (read: Int32, write: Int32) {

@@ -34,6 +34,8 @@ final class StoreRecorder: @unchecked Sendable {
     private let seq: Int64
     private let faults: FaultReporter
     private let cap: CaptureCap
+    /// The streams the record has (pipes: stdout and stderr, each stored even when empty; `--pty`: pty).
+    private let streams: [OutputStream]
     private let condition = Condition()
     private var queue: [Work] = []
     private var queuedHeadBytes = 0
@@ -52,10 +54,11 @@ final class StoreRecorder: @unchecked Sendable {
     /// Per stream, the position (in bytes since the head ended) up to which the tail is stored.
     private var tailStored: [OutputStream: Int64] = [:]
 
-    init(store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter) {
+    init(store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr]) {
         self.store = store
         self.seq = seq
         self.cap = cap
+        self.streams = streams
         self.faults = faults
     }
 
@@ -180,7 +183,7 @@ final class StoreRecorder: @unchecked Sendable {
         case .finish(let termination, let endedAt, let duration, let truncated):
             commitTails()
             guarded {
-                for stream in [OutputStream.stdout, .stderr] {
+                for stream in streams {
                     try writer(for: stream).finish(truncated: truncated.contains(stream))
                 }
                 try store.db.writeTransaction { () throws in

@@ -59,6 +59,9 @@ public final class TmuxTerminal: @unchecked Sendable {
     /// Sends a key by tmux name: `C-c`, `C-z`, `Enter`, `Escape`, `q`.
     public func key(_ name: String) throws { try tmux(["send-keys", name]) }
 
+    /// Closes the terminal window: the tmux server goes away and the shell's terminal hangs up.
+    public func closeWindow() throws { try tmux(["kill-server"]) }
+
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-x", String(width), "-y", String(height)])
     }
@@ -69,6 +72,11 @@ public final class TmuxTerminal: @unchecked Sendable {
     public func screen() throws -> String {
         let text = try tmux(["capture-pane", "-p", "-J"])
         return text.replacingOccurrences(of: "\\n+$", with: "\n", options: .regularExpression)
+    }
+
+    /// The visible screen with colours and attributes as escape sequences (`capture-pane -e`).
+    public func screenWithEscapes() throws -> String {
+        try tmux(["capture-pane", "-p", "-J", "-e"])
     }
 
     /// Polls the screen until `pattern` (a regex, multi-line) matches; returns the screen.

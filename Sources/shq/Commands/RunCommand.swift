@@ -16,9 +16,14 @@ struct RunCommand: ParsableCommand {
             first and last halves are kept and the output is marked truncated. The screen always gets
             everything. If the store cannot be written, the command still runs and shq warns once.
 
+            With --pty the command runs on its own pseudo-terminal, so it sees a terminal exactly as
+            without shq (colours, vim, less, top; Ctrl-Z and fg still work); its stdout and stderr are
+            then stored as one stream. Without a terminal on stdin and stdout it uses pipes (with a note).
+
               shq run make -j4
               shq run -c 'ls | grep foo'
               shq run --color -- pytest -x
+              shq run --pty vim notes.txt
             """,
         aliases: ["r"]
     )
@@ -33,6 +38,11 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Ask the command for colour although its output is a pipe (CLICOLOR_FORCE=1, FORCE_COLOR=1).")
     var color = false
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Run the command on a pseudo-terminal: colours, vim, less and top work as without shq; stdout and stderr are stored merged. Default: $SHQ_RUN_PTY=1.")
+    var pty: Bool?
 
     @Option(name: .customLong("capture-cap"), help: ArgumentHelp("Bytes stored per stream, with K, M or G suffix.", valueName: "size"))
     var captureCap: String?
@@ -64,6 +74,11 @@ struct RunCommand: ParsableCommand {
             ?? CaptureCap.defaultBytes
         request.forceColor = color
         request.forceCapture = forceCapture
+        request.pty = switch pty {
+        case true?: .requested
+        case false?: .off
+        case nil: ProcessEnvironment.nonEmpty("SHQ_RUN_PTY") == "1" ? .byDefault : .off
+        }
         RunEngine.run(request)
     }
 }
