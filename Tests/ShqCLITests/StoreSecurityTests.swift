@@ -155,6 +155,14 @@ private func chownToNobody(_ path: String) throws {
         #expect(try fixture.shq("show", "~1", "-O").stdoutText == "same output\n")
     }
 
+    @Test func severalSelectorsAddUp() throws {
+        let fixture = StoreFixture()
+        for name in ["a", "b", "c"] { try fixture.shq("save", "-c", name) }
+        #expect(try fixture.shq("forget", "~1", "~3").stdoutText == "forgot 2 commands\n")
+        #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["b"])
+        #expect(try fixture.shq("forget").status != 0)
+    }
+
     @Test func badArgumentsAreRefused() throws {
         let fixture = StoreFixture()
         try fixture.shq("save", "-c", "x")
