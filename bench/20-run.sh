@@ -8,7 +8,8 @@ trap 'rm -rf "$work"' EXIT
 export SHQ_DB="$work/bench.db"
 BIG="$work/big.txt"      # 1 GiB of base64 text: far beyond the 64 MiB default cap
 SMALL="$work/small.txt"  # 48 MiB: under the cap, stored whole
-head -c $((768 << 20)) /dev/urandom | base64 -w 76 | head -c $((1 << 30)) > "$BIG"
+head -c $((768 << 20)) /dev/urandom | base64 -w 76 > "$BIG"
+truncate -s $((1 << 30)) "$BIG"
 head -c $((48 << 20)) "$BIG" > "$SMALL"
 
 # Median wall seconds and max peak RSS (KiB) of RUNS runs of a bash command line.

@@ -180,10 +180,11 @@ final class StoreRecorder: @unchecked Sendable {
         case .finish(let termination, let endedAt, let duration, let truncated):
             commitTails()
             guarded {
-                for stream in [OutputStream.stdout, .stderr] {
-                    try writer(for: stream).finish(truncated: truncated.contains(stream))
-                }
+                // One commit for the end: both streams' last chunks, their hashes, the event, the status.
                 try store.db.writeTransaction { () throws in
+                    for stream in [OutputStream.stdout, .stderr] {
+                        try writer(for: stream).finish(truncated: truncated.contains(stream))
+                    }
                     let event: LifecycleEvent = switch termination {
                     case .exited(let code): LifecycleEvent(.exited, at: endedAt, exitCode: code)
                     case .signaled(let signal): LifecycleEvent(.signaled, at: endedAt, signal: signal)
