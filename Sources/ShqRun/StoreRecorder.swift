@@ -134,8 +134,8 @@ final class StoreRecorder: @unchecked Sendable {
                 commitTails()
                 lastTailCommit = MonotonicClock.now()
             }
-            if dirty && MonotonicClock.now() - lastFlush >= Self.flushInterval {
-                guarded { for writer in writers.values { try writer.flush() } }
+            if MonotonicClock.now() - lastFlush >= Self.flushInterval {
+                if dirty { guarded { for writer in writers.values { try writer.flush() } } }
                 dirty = false
                 lastFlush = MonotonicClock.now()
             }
