@@ -25,6 +25,8 @@ measure() {
 echo "## Run"
 echo
 echo "Release binary, static Swift runtime; store: a fresh temporary database; 2 vCPU shared."
+echo "Load average when this section started: $(cut -d' ' -f1-3 /proc/loadavg) (other builds share the machine;"
+echo "compare rows of one table with each other, not with other runs)."
 echo
 echo "### Wrapper overhead"
 echo
@@ -73,3 +75,5 @@ size=$(stat -c %s "$SMALL")
 echo "| output | wall (s) | throughput (MB/s) | peak RSS (MiB) |"
 echo "|---|---:|---:|---:|"
 printf '| 48 MiB | %s | %s | %s |\n' "$small_t" "$(awk -v s="$size" -v t="$small_t" 'BEGIN {printf "%.0f", s / 1e6 / t}')" "$(awk -v k="$small_m" 'BEGIN {printf "%.1f", k / 1024}')"
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
