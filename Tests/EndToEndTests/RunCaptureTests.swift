@@ -97,6 +97,14 @@ import Testing
         #expect(try fixture.sqlite("SELECT truncated FROM outputs WHERE stream = 'stdout' ORDER BY invocation DESC LIMIT 1") == ["0"])
     }
 
+    @Test func helpIsNotTakenForTheCommand() throws {
+        let fixture = StoreFixture()
+        let help = try fixture.shq("run", "--help")
+        #expect(help.status == 0)
+        #expect(help.stdoutText.contains("OVERVIEW: Run a command"))
+        #expect(try fixture.shq("run", "--", "sh", "-c", "echo x").stdoutText == "x\n")
+    }
+
     @Test func nestedRunRecordsBoth() throws {
         let fixture = StoreFixture()
         let run = try fixture.shq("run", ShqProcess.binary, "run", "sh", "-c", "echo inner; exit 3")
