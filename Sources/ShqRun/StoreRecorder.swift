@@ -216,7 +216,8 @@ final class StoreRecorder: @unchecked Sendable {
                     let from = max(position, ring.start)
                     let gap = from > position
                     position = from
-                    return (ring.copy(from: from, maxCount: Int(min(Int64(1 << 20), target - from))), gap)
+                    // The relay may have moved the ring past `target` since it was read.
+                    return (ring.copy(from: from, maxCount: Int(max(0, min(Int64(1 << 20), target - from)))), gap)
                 }
                 if gap {
                     restarts += 1
@@ -230,6 +231,7 @@ final class StoreRecorder: @unchecked Sendable {
                 }
                 position += Int64(piece.count)
                 tailStored[stream] = position
+                if piece.isEmpty { break }
             }
             guarded { try writers[stream]?.flush() }
         }
