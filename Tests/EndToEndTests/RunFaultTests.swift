@@ -35,10 +35,14 @@ import Testing
         let run: ShqProcess.Result
         if getuid() == 0 {
             // Root writes through file modes: run as nobody, with the store owned by root.
+            // A copy of shq in the (world-readable) test folder: the build folder may not be reachable
+            // for nobody (a clone under /root).
             chmod(fixture.directory.path, 0o755)
             chmod(fixture.database, 0o644)
+            let binary = fixture.directory.file("shq")
+            try FileManager.default.copyItem(atPath: ShqProcess.binary, toPath: binary)
             run = try ShqProcess.run(
-                ["--reuid=65534", "--regid=65534", "--clear-groups", ShqProcess.binary, "run", "sh", "-c", Self.script],
+                ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "run", "sh", "-c", Self.script],
                 database: fixture.database, executable: "/usr/bin/setpriv")
         } else {
             chmod(fixture.database, 0o444)
