@@ -55,7 +55,7 @@ echo "| command | wall (s) | vs pipe | peak RSS (MiB) |"
 echo "|---|---:|---:|---:|"
 for row in "shq run cat FILE|$shq_t|$shq_m" "cat FILE \| cat|$pipe_t|$pipe_m" "script -q -c 'cat FILE'|$script_t|$script_m"; do
   IFS='|' read -r name t m <<<"${row//\\|/¦}"
-  printf '| `%s` | %s | %s× | %s |\n' "${name//¦/|}" "$t" "$(awk -v a="$t" -v b="$pipe_t" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
+  printf '| `%s` | %s | %s× | %s |\n' "${name//¦/\\|}" "$t" "$(awk -v a="$t" -v b="$pipe_t" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
 done
 echo
 echo "Stored of the last shq run: $stored."
