@@ -55,13 +55,14 @@ struct SHA256 {
         return String(decoding: hex, as: UTF8.self)
     }
 
-    /// One 64-byte block. The message schedule lives in a stack buffer: a heap array per block made
-    /// hashing the dominant cost of storing output (a third of `shq run` CPU, measured with perf).
+    /// One 64-byte block. The message schedule lives in a stack buffer and the working state in locals:
+    /// a heap array per block made hashing the dominant cost of storing output (measured with perf).
     private mutating func compress(_ block: UnsafeRawBufferPointer) {
+        var a = state[0], b = state[1], c = state[2], d = state[3]
+        var e = state[4], f = state[5], g = state[6], h = state[7]
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
-                w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8
-                    | UInt32(block[i * 4 + 3])
+                w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
             }
             for i in 16..<64 {
                 let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
@@ -69,8 +70,6 @@ struct SHA256 {
                 w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
             }
             Self.k.withUnsafeBufferPointer { k in
-                var a = state[0], b = state[1], c = state[2], d = state[3]
-                var e = state[4], f = state[5], g = state[6], h = state[7]
                 for i in 0..<64 {
                     let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
                     let choice = (e & f) ^ (~e & g)
@@ -81,10 +80,10 @@ struct SHA256 {
                     h = g; g = f; f = e; e = d &+ t1
                     d = c; c = b; b = a; a = t1 &+ t2
                 }
-                state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-                state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
             }
         }
+        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
+        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 }
 
