@@ -27,8 +27,10 @@ final class StoreRecorder: @unchecked Sendable {
     /// making progress: a store locked by another process never stalls the relay.
     static let headQueueLimit = 8 << 20
     static let stallMicros: Int64 = 100_000
-    /// How often the tail ring is committed while the command runs.
-    static let tailCommitInterval: Int64 = 1_000_000
+    /// How often the tail ring is committed while the command runs. Under a fast stream each commit
+    /// rewrites the whole tail (hash + compress up to half the cap), so not often: a crash loses at most
+    /// this much of the tail, `--follow` shows output beyond the head this late.
+    static let tailCommitInterval: Int64 = 5_000_000
 
     private let store: Store
     private let seq: Int64
