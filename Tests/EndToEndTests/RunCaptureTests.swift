@@ -127,6 +127,24 @@ import Testing
             == ["started", "forwarded:15", "signaled:15"])
     }
 
+    /// A Ctrl-C that arrived before the command started: it is not started, the record says
+    /// `interrupted`, and shq dies of SIGINT. (The signal is made pending, blocked, across exec.)
+    @Test func signalPendingBeforeSpawnMeansNotStarted() throws {
+        let fixture = StoreFixture()
+        let marker = fixture.directory.file("ran")
+        let script = """
+            import os, signal, sys
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            os.kill(os.getpid(), signal.SIGINT)
+            os.execv(sys.argv[1], [sys.argv[1], "run", "touch", sys.argv[2]])
+            """
+        let pid = try DirectProcess.spawn("/usr/bin/env", ["python3", "-c", script, ShqProcess.binary, marker],
+            environment: ["SHQ_DB": fixture.database])
+        #expect(DirectProcess.wait(pid).signal == SIGINT)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(try fixture.sqlite("SELECT status || ' ' || signal FROM invocations") == ["interrupted 2"])
+    }
+
     @Test func theCommandIsReaped() throws {
         let fixture = StoreFixture()
         try fixture.shq("run", "sh", "-c", "exit 0")
