@@ -68,7 +68,7 @@ public enum RunEngine {
 
         // Let the relays finish: end of file on both pipes, or quiet since the command ended.
         while !relays.allSatisfy({ $0.hasEnded || $0.isQuiet(for: exitQuietMicros, since: endedMono) }) {
-            usleep(5_000)
+            usleep(1_000)  // usually the pipes reach end of file within a millisecond of the exit
         }
         _ = writeAll(wakePipe.write, [1])
         for relay in relays { relay.join() }

@@ -27,8 +27,10 @@ final class StoreRecorder: @unchecked Sendable {
     /// making progress: a store locked by another process never stalls the relay.
     static let headQueueLimit = 8 << 20
     static let stallMicros: Int64 = 100_000
-    /// How often the tail ring is committed while the command runs.
-    static let tailCommitInterval: Int64 = 1_000_000
+    /// How often the tail ring is committed while the command runs. Under a fast stream each commit
+    /// rewrites the whole tail (hash + compress up to half the cap), so not often: a crash loses at most
+    /// this much of the tail, `--follow` shows output beyond the head this late.
+    static let tailCommitInterval: Int64 = 5_000_000
 
     private let store: Store
     private let seq: Int64
@@ -137,8 +139,8 @@ final class StoreRecorder: @unchecked Sendable {
                 commitTails()
                 lastTailCommit = MonotonicClock.now()
             }
-            if dirty && MonotonicClock.now() - lastFlush >= Self.flushInterval {
-                guarded { for writer in writers.values { try writer.flush() } }
+            if MonotonicClock.now() - lastFlush >= Self.flushInterval {
+                if dirty { guarded { for writer in writers.values { try writer.flush() } } }
                 dirty = false
                 lastFlush = MonotonicClock.now()
             }
@@ -183,10 +185,11 @@ final class StoreRecorder: @unchecked Sendable {
         case .finish(let termination, let endedAt, let duration, let truncated):
             commitTails()
             guarded {
-                for stream in streams {
-                    try writer(for: stream).finish(truncated: truncated.contains(stream))
-                }
+                // One commit for the end: both streams' last chunks, their hashes, the event, the status.
                 try store.db.writeTransaction { () throws in
+                    for stream in streams {
+                        try writer(for: stream).finish(truncated: truncated.contains(stream))
+                    }
                     let event: LifecycleEvent = switch termination {
                     case .exited(let code): LifecycleEvent(.exited, at: endedAt, exitCode: code)
                     case .signaled(let signal): LifecycleEvent(.signaled, at: endedAt, signal: signal)
@@ -218,7 +221,8 @@ final class StoreRecorder: @unchecked Sendable {
                     let from = max(position, ring.start)
                     let gap = from > position
                     position = from
-                    return (ring.copy(from: from, maxCount: Int(min(Int64(1 << 20), target - from))), gap)
+                    // The relay may have moved the ring past `target` since it was read.
+                    return (ring.copy(from: from, maxCount: Int(max(0, min(Int64(1 << 20), target - from)))), gap)
                 }
                 if gap {
                     restarts += 1
@@ -232,6 +236,7 @@ final class StoreRecorder: @unchecked Sendable {
                 }
                 position += Int64(piece.count)
                 tailStored[stream] = position
+                if piece.isEmpty { break }
             }
             guarded { try writers[stream]?.flush() }
         }
