@@ -40,7 +40,7 @@ public enum RunEngine {
             PtyEngine.run(request, setup: pty, recording: recording, signals: signals, environment: environment, faults: faults, startedMono: startedMono)
         }
         let cap = CaptureCap(bytes: request.captureCap)
-        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults)
+        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, redactOutput: request.redactOutput)
         recorder.start()
         let stdoutPipe = makePipe(), stderrPipe = makePipe(), wakePipe = makePipe()
         let child: ChildProcess

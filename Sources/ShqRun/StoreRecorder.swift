@@ -1,4 +1,5 @@
 import Glibc
+import ShqPrivacy
 import ShqStore
 
 /// The one thread that writes the running command's record: output chunks, lifecycle events, the end.
@@ -8,6 +9,9 @@ import ShqStore
 /// Head bytes are queued and written as they come. Tail bytes (beyond the head of the capture cap) go
 /// to a `TailRing` instead and are committed at most once a second, at a stop and at the end: output far
 /// beyond the cap is never compressed only to be deleted, and memory stays bounded by the cap.
+///
+/// Every stored byte passes through the stream's `OutputPrivacyFilter`: the no-save marker drops all
+/// output of the record, `--redact-output` redacts it.
 ///
 /// A store failure mid-run (disk full, file gone) stops recording and reports once; the command and
 /// the relay go on.
@@ -51,12 +55,20 @@ final class StoreRecorder: @unchecked Sendable {
 
     // Owned by the writer thread.
     private var writers: [OutputStream: OutputWriter] = [:]
+    private var filters: [OutputStream: OutputPrivacyFilter] = [:]
+    private let redactOutput: Bool
+    /// The output carried the no-save marker: nothing more of it is stored.
+    private var outputDropped = false
     private var failed = false
     private var dirty = false
     /// Per stream, the position (in bytes since the head ended) up to which the tail is stored.
     private var tailStored: [OutputStream: Int64] = [:]
 
-    init(store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr]) {
+    init(
+        store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr],
+        redactOutput: Bool = false
+    ) {
+        self.redactOutput = redactOutput
         self.store = store
         self.seq = seq
         self.cap = cap
@@ -155,7 +167,7 @@ final class StoreRecorder: @unchecked Sendable {
     private func perform(_ work: Work) -> Bool {
         switch work {
         case .output(let stream, let bytes):
-            guarded { try writer(for: stream).append(bytes) }
+            store(bytes, of: stream)
             dirty = true
             condition.locked {
                 queuedHeadBytes -= bytes.count
@@ -187,7 +199,10 @@ final class StoreRecorder: @unchecked Sendable {
             guarded {
                 // One commit for the end: both streams' last chunks, their hashes, the event, the status.
                 try store.db.writeTransaction { () throws in
-                    for stream in streams {
+                    for stream in streams where !outputDropped {
+                        if let rest = filter(for: stream).finish() { try writer(for: stream).append(rest) } else { try dropOutput() }
+                    }
+                    for stream in streams where !outputDropped {
                         try writer(for: stream).finish(truncated: truncated.contains(stream))
                     }
                     let event: LifecycleEvent = switch termination {
@@ -232,14 +247,37 @@ final class StoreRecorder: @unchecked Sendable {
                     let writer = writer(for: stream)
                     if tailStored[stream] == nil { try writer.startTail(keepingLast: cap.tailBytes) }
                     if gap { try writer.resetTail() }
-                    try writer.append(piece)
                 }
+                store(piece, of: stream)
                 position += Int64(piece.count)
                 tailStored[stream] = position
                 if piece.isEmpty { break }
             }
             guarded { try writers[stream]?.flush() }
         }
+    }
+
+    /// Stores bytes of a stream through its privacy filter.
+    private func store(_ bytes: [UInt8], of stream: OutputStream) {
+        guard !outputDropped else { return }
+        let kept = bytes.withUnsafeBytes { filter(for: stream).process($0) }
+        guarded {
+            if let kept { try writer(for: stream).append(kept) } else { try dropOutput() }
+        }
+    }
+
+    /// The no-save marker was seen: delete what was stored of the output, store no more.
+    private func dropOutput() throws {
+        outputDropped = true
+        writers.removeAll()
+        try store.discardOutputs(of: seq)
+    }
+
+    private func filter(for stream: OutputStream) -> OutputPrivacyFilter {
+        if let existing = filters[stream] { return existing }
+        let made = OutputPrivacyFilter(redactOutput: redactOutput)
+        filters[stream] = made
+        return made
     }
 
     private func writer(for stream: OutputStream) -> OutputWriter {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShqPrivacy
 import ShqRun
 import ShqStore
 
@@ -30,6 +31,9 @@ struct RunCommand: ParsableCommand {
 
     @Flag(name: [.customShort("X"), .customLong("force-capture")], help: "Record even if the ignore rules would skip this command.")
     var forceCapture = false
+
+    @Flag(inversion: .prefixedNo, help: "Redact secrets in the stored output too. Default: redact_output in the config file, else off.")
+    var redactOutput: Bool?
 
     @Flag(help: "Ask the command for colour although its output is a pipe (CLICOLOR_FORCE=1, FORCE_COLOR=1).")
     var color = false
@@ -71,6 +75,7 @@ struct RunCommand: ParsableCommand {
             ?? CaptureCap.defaultBytes
         request.forceColor = color
         request.forceCapture = forceCapture
+        request.redactOutput = !forceCapture && (redactOutput ?? OutputPrivacyFilter.redactOutputByDefault)
         request.pty = switch pty {
         case true?: .requested
         case false?: .off
