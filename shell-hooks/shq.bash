@@ -191,7 +191,7 @@ __shq_precmd() {
     local __shq_scratch=$__shq_db-spool/.$__shq_session.line
     # First prompt (or the scratch file was cleaned up): open the spool with the session line.
     [[ -e $__shq_scratch ]] || __shq_append ""
-    if [[ -n $__shq_key && :$SHELLOPTS: == *:history:* ]]; then
+    if [[ -n $__shq_key && -o history ]]; then
         local __shq_end=${EPOCHREALTIME//[!0-9]/}
         local __shq_num=${__shq_key%% *} __shq_rest=${__shq_key#* }
         local __shq_start=${__shq_rest%% *} __shq_cwd=${__shq_rest#* }
@@ -254,7 +254,8 @@ if [[ -z ${__shq_loaded-} && -n ${EPOCHREALTIME-} ]]; then
     __shq_u='\u' __shq_h='\H'
     __shq_user=${__shq_u@P} __shq_host=${__shq_h@P}
     unset __shq_u __shq_h
-    __shq_tty=$(command tty 2>/dev/null) || __shq_tty=
+    # `shq hook init` passes the terminal; sourced some other way, ask tty (once, at start-up).
+    [[ -n ${__shq_tty+x} ]] || __shq_tty=$(command tty 2>/dev/null) || __shq_tty=
     declare -gA __shq_ps0=()
     __shq_ps0_part='${__shq_ps0[\! $EPOCHREALTIME $PWD]=}'
     # Ours first, so it sees the command's $? and PIPESTATUS; the user's PROMPT_COMMAND (string or array)
