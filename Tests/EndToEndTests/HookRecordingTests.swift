@@ -98,9 +98,12 @@ extension HookEndToEndTests {
             try session.run("SHQ_DISABLED=1")
             try session.run("echo invisible too")
             try session.run("unset SHQ_DISABLED")
-            try session.run("shqr echo wrapped")     // recorded by shq run, never by the hook
+            try session.run("shqr echo \"wrapped  twice\"")  // recorded by shq run, never by the hook
             try session.sync()
-            #expect(try session.rows().filter { $0.source == "hook" }.map(\.cmd) == ["echo visible", "unset SHQ_DISABLED"])
+            let rows = try session.rows()
+            #expect(rows.filter { $0.source == "hook" }.map(\.cmd) == ["echo visible", "unset SHQ_DISABLED"])
+            // Quoting preserved: the run record re-runs as the same argv.
+            #expect(rows.filter { $0.source == "run" }.map(\.cmd) == ["echo 'wrapped  twice'"])
         }
 
         @Test(arguments: TmuxTerminal.Shell.allCases)
