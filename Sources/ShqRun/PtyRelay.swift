@@ -122,8 +122,8 @@ final class PtyRelay {
             hangUp()  // the screen is gone: keep capturing what is left, stop relaying
         }
         let (head, tail) = cap.split(count)
-        if head > 0 { recorder.submit(.output(.pty, Array(chunk[0..<head]), tail: false)) }
-        if tail > 0 { recorder.submit(.output(.pty, Array(chunk[head...]), tail: true)) }
+        if head > 0 { recorder.submit(.output(.pty, Array(chunk[0..<head]))) }
+        if tail > 0 { recorder.submitTail(.pty, UnsafeRawBufferPointer(rebasing: chunk[head...])) }
     }
 
     private func readInput() {

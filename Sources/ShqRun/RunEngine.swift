@@ -137,7 +137,7 @@ public enum RunEngine {
         let reason = failure.errno == ENOENT ? "command not found" : errnoDescription(failure.errno)
         let message = Array("shq: ".utf8) + program + Array(": \(reason)\n".utf8)
         _ = writeAll(2, message)
-        recorder?.submit(.output(stream, message, tail: false))
+        recorder?.submit(.output(stream, message))
     }
 
     static func makePipe() -> (read: Int32, write: Int32) {

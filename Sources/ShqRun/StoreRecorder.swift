@@ -5,24 +5,30 @@ import ShqStore
 /// It owns the store connection (a connection is used by one thread only); readers and the main loop
 /// hand it work through a queue and never wait on SQLite, except at the explicit sync points.
 ///
+/// Head bytes are queued and written as they come. Tail bytes (beyond the head of the capture cap) go
+/// to a `TailRing` instead and are committed at most once a second, at a stop and at the end: output far
+/// beyond the cap is never compressed only to be deleted, and memory stays bounded by the cap.
+///
 /// A store failure mid-run (disk full, file gone) stops recording and reports once; the command and
 /// the relay go on.
 final class StoreRecorder: @unchecked Sendable {
     enum Work {
-        case output(OutputStream, [UInt8], tail: Bool)
-        /// Queued tail bytes of the stream were dropped (backlog): the stored tail restarts.
-        case resetTail(OutputStream)
+        /// Head bytes (tail bytes go through `submitTail`).
+        case output(OutputStream, [UInt8])
         case child(pid: Int32, startTicks: Int64?)
         case event(LifecycleEvent)
         case sync(Int)
         case finish(Termination, endedAt: Timestamp, durationMicros: Int64, truncated: Set<OutputStream>)
     }
 
-    /// Output bytes queued and not yet written; beyond this, queued tail bytes are dropped so the relay
-    /// never waits and memory stays bounded.
-    static let backlogLimit = 16 << 20
     /// A partly filled chunk is committed after this long, so `shq show --follow` sees output promptly.
     static let flushInterval: Int64 = 200_000
+    /// Head bytes queued beyond this make the relay wait for the writer — but only while the writer is
+    /// making progress: a store locked by another process never stalls the relay.
+    static let headQueueLimit = 8 << 20
+    static let stallMicros: Int64 = 100_000
+    /// How often the tail ring is committed while the command runs.
+    static let tailCommitInterval: Int64 = 1_000_000
 
     private let store: Store
     private let seq: Int64
@@ -32,18 +38,21 @@ final class StoreRecorder: @unchecked Sendable {
     private let streams: [OutputStream]
     private let condition = Condition()
     private var queue: [Work] = []
-    private var backlog = 0
+    private var queuedHeadBytes = 0
+    /// Head chunks written so far: how the relay tells a slow writer from a stuck one.
+    private var written = 0
+    private var rings: [OutputStream: TailRing] = [:]
     private var syncedTicket = 0
     private var nextTicket = 0
     private var done = false
-    /// Streams whose queued tail bytes were dropped: stored as truncated even if under the cap.
-    private var lostBytes: Set<OutputStream> = []
     private var thread: OSThread?
 
     // Owned by the writer thread.
     private var writers: [OutputStream: OutputWriter] = [:]
     private var failed = false
     private var dirty = false
+    /// Per stream, the position (in bytes since the head ended) up to which the tail is stored.
+    private var tailStored: [OutputStream: Int64] = [:]
 
     init(store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr]) {
         self.store = store
@@ -61,12 +70,25 @@ final class StoreRecorder: @unchecked Sendable {
 
     func submit(_ work: Work) {
         condition.locked {
-            if case .output(let stream, let bytes, let tail) = work {
-                if tail && backlog + bytes.count > Self.backlogLimit { dropQueuedTail(of: stream) }
-                backlog += bytes.count
+            if case .output(_, let bytes) = work {
+                while queuedHeadBytes > Self.headQueueLimit {
+                    let before = written
+                    condition.wait(microseconds: Self.stallMicros)
+                    if written == before { break }
+                }
+                queuedHeadBytes += bytes.count
             }
             queue.append(work)
             condition.broadcast()
+        }
+    }
+
+    /// Tail bytes: copied into the stream's ring, committed later (no wake-up: nothing is due yet).
+    func submitTail(_ stream: OutputStream, _ bytes: UnsafeRawBufferPointer) {
+        condition.locked {
+            let ring = rings[stream] ?? TailRing(limit: cap.tailBytes)
+            rings[stream] = ring
+            ring.append(bytes)
         }
     }
 
@@ -89,27 +111,16 @@ final class StoreRecorder: @unchecked Sendable {
 
     /// Queues the end of the record and waits until the writer has written everything.
     func finish(_ termination: Termination, endedAt: Timestamp, durationMicros: Int64, truncated: Set<OutputStream>) {
-        let lost = condition.locked { lostBytes }
-        submit(.finish(termination, endedAt: endedAt, durationMicros: durationMicros, truncated: truncated.union(lost)))
+        submit(.finish(termination, endedAt: endedAt, durationMicros: durationMicros, truncated: truncated))
         thread?.join()
         thread = nil
-    }
-
-    /// Called with the lock held: removes the stream's queued tail bytes and marks the tail as restarted.
-    private func dropQueuedTail(of stream: OutputStream) {
-        queue.removeAll { work in
-            guard case .output(let s, let bytes, true) = work, s == stream else { return false }
-            backlog -= bytes.count
-            return true
-        }
-        queue.append(.resetTail(stream))
-        lostBytes.insert(stream)
     }
 
     // MARK: The writer thread
 
     private func writerLoop() {
         var lastFlush = MonotonicClock.now()
+        var lastTailCommit = lastFlush
         while true {
             let batch: [Work] = condition.locked {
                 while queue.isEmpty && !done {
@@ -121,9 +132,10 @@ final class StoreRecorder: @unchecked Sendable {
                 return taken
             }
             var finished = false
-            for work in batch {
-                if case .output(_, let bytes, _) = work { condition.locked { backlog -= bytes.count } }
-                if perform(work) { finished = true }
+            for work in batch where perform(work) { finished = true }
+            if MonotonicClock.now() - lastTailCommit >= Self.tailCommitInterval {
+                commitTails()
+                lastTailCommit = MonotonicClock.now()
             }
             if dirty && MonotonicClock.now() - lastFlush >= Self.flushInterval {
                 guarded { for writer in writers.values { try writer.flush() } }
@@ -140,18 +152,14 @@ final class StoreRecorder: @unchecked Sendable {
     /// Does one piece of work; returns true after the final one.
     private func perform(_ work: Work) -> Bool {
         switch work {
-        case .output(let stream, let bytes, let tail):
-            guarded {
-                let writer = writer(for: stream)
-                if tail && !startedTail.contains(stream) {
-                    try writer.startTail(keepingLast: cap.tailBytes)
-                    startedTail.insert(stream)
-                }
-                try writer.append(bytes)
-            }
+        case .output(let stream, let bytes):
+            guarded { try writer(for: stream).append(bytes) }
             dirty = true
-        case .resetTail(let stream):
-            guarded { try writers[stream]?.resetTail() }
+            condition.locked {
+                queuedHeadBytes -= bytes.count
+                written += 1
+                condition.broadcast()
+            }
         case .child(let pid, let ticks):
             guarded {
                 try store.db.writeTransaction { () throws in
@@ -160,17 +168,20 @@ final class StoreRecorder: @unchecked Sendable {
                 }
             }
         case .event(let event):
+            commitTails()
             guarded {
                 for writer in writers.values { try writer.flush() }
                 try store.db.writeTransaction { () throws in try store.record(event, for: seq) }
             }
         case .sync(let ticket):
+            commitTails()
             guarded { for writer in writers.values { try writer.flush() } }
             condition.locked {
                 syncedTicket = max(syncedTicket, ticket)
                 condition.broadcast()
             }
         case .finish(let termination, let endedAt, let duration, let truncated):
+            commitTails()
             guarded {
                 for stream in streams {
                     try writer(for: stream).finish(truncated: truncated.contains(stream))
@@ -189,7 +200,42 @@ final class StoreRecorder: @unchecked Sendable {
         return false
     }
 
-    private var startedTail: Set<OutputStream> = []
+    /// Stores what the tail rings hold that the store lacks, a piece at a time (the ring is shared with
+    /// the relay, which never waits long for it). If the ring has moved past bytes the store never got,
+    /// the stored tail restarts from the ring's oldest byte; if that happens twice in one pass (output
+    /// much faster than the store), the rest waits for the next commit — at the latest the final one,
+    /// when the ring no longer moves.
+    private func commitTails() {
+        // Head chunks still queued come before every tail byte: the tail waits for them.
+        let streams = condition.locked { queuedHeadBytes == 0 ? Array(rings.keys) : [] }
+        for stream in streams {
+            let ring = condition.locked { rings[stream]! }
+            let target = condition.locked { ring.end }
+            var position = tailStored[stream] ?? 0
+            var restarts = 0
+            while position < target {
+                let (piece, gap): ([UInt8], Bool) = condition.locked {
+                    let from = max(position, ring.start)
+                    let gap = from > position
+                    position = from
+                    return (ring.copy(from: from, maxCount: Int(min(Int64(1 << 20), target - from))), gap)
+                }
+                if gap {
+                    restarts += 1
+                    if restarts > 1 { break }
+                }
+                guarded {
+                    let writer = writer(for: stream)
+                    if tailStored[stream] == nil { try writer.startTail(keepingLast: cap.tailBytes) }
+                    if gap { try writer.resetTail() }
+                    try writer.append(piece)
+                }
+                position += Int64(piece.count)
+                tailStored[stream] = position
+            }
+            guarded { try writers[stream]?.flush() }
+        }
+    }
 
     private func writer(for stream: OutputStream) -> OutputWriter {
         if let existing = writers[stream] { return existing }

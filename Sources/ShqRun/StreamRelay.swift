@@ -100,12 +100,20 @@ final class StreamRelay: @unchecked Sendable {
         }
     }
 
+    /// `count` bytes from `offset`, copied with memcpy (a slice-to-Array copy goes byte by byte).
+    private static func copy(_ chunk: UnsafeRawBufferPointer, _ offset: Int, _ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            memcpy(buffer.baseAddress!, chunk.baseAddress! + offset, count)
+            initialized = count
+        }
+    }
+
     /// Gives the chunk to the store writer, split at the head/tail boundary of the capture cap.
     private func hand(_ chunk: UnsafeRawBufferPointer) {
         guard let recorder else { return }
         let (head, tail) = cap.split(chunk.count)
-        if head > 0 { recorder.submit(.output(stream, Array(chunk[0..<head]), tail: false)) }
-        if tail > 0 { recorder.submit(.output(stream, Array(chunk[head...]), tail: true)) }
+        if head > 0 { recorder.submit(.output(stream, Self.copy(chunk, 0, head))) }
+        if tail > 0 { recorder.submitTail(stream, UnsafeRawBufferPointer(rebasing: chunk[head...])) }
         if cap.isTruncated { truncated.store(true, ordering: .relaxed) }
     }
 }

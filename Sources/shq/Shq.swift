@@ -22,6 +22,16 @@ struct Shq: ParsableCommand {
             ShowCommand.self,
             InfoCommand.self,
             SQLCommand.self,
+            HookCommand.self,
+            IgnoreCheckCommand.self,
+            SearchCommand.self,
+            StatsCommand.self,
+            RerunCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            SelectorsTopic.self,
+            ForgetCommand.self,
+            PruneCommand.self,
         ]
     )
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShqQuery
 import ShqStore
 
 /// Options every command that reads or writes the history takes.
@@ -8,13 +9,17 @@ struct StoreOptions: ParsableArguments {
 
     var location: StoreLocation { StoreLocation.resolve(explicit: db) }
 
-    /// Opens (creating on first use) the store.
+    /// Opens (creating on first use) the store, after moving pending hook records in from the spool.
     func open() throws -> Store {
-        try Store(location: location)
+        let store = try Store(location: location)
+        HookSpool.ingest(into: store, wait: true)
+        return store
     }
 }
 
-/// `--format` for commands that print records.
+/// `--format` for commands that print records: an aligned table, a JSON array, JSON Lines, or CSV.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
+    case table, json, jsonl, csv
+
+    var style: RecordStyle { RecordStyle(rawValue: rawValue)! }
 }
