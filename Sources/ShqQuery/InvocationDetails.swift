@@ -5,11 +5,14 @@ public struct InvocationDetails {
     public var invocation: Invocation
     public var events: [LifecycleEvent]
     public var outputs: [StoredOutput]
+    /// "Now" for a job still running: elapsed and stopped times count up to it.
+    public var now: Timestamp
 
-    public init(invocation: Invocation, events: [LifecycleEvent], outputs: [StoredOutput]) {
+    public init(invocation: Invocation, events: [LifecycleEvent], outputs: [StoredOutput], now: Timestamp = .now()) {
         self.invocation = invocation
         self.events = events
         self.outputs = outputs
+        self.now = now
     }
 
     public var text: String {
@@ -23,6 +26,14 @@ public struct InvocationDetails {
         ]
         if let ended = i.endedAt { lines.append(("ended", ended.localDisplay)) }
         if let duration = i.durationMicros { lines.append(("duration", DurationText.format(micros: duration))) }
+        let timeline = JobTimeline(i, events: events)
+        let stopped = timeline.stoppedMicros(now: now)
+        if stopped > 0 || timeline.stoppedSince != nil {
+            lines.append(("active", DurationText.format(micros: timeline.activeMicros(now: now))))
+            lines.append(("stopped", DurationText.format(micros: stopped) + (timeline.stoppedSince != nil ? " (stopped now)" : "")))
+        } else if i.status.isLive {
+            lines.append(("elapsed", DurationText.format(micros: timeline.wallMicros(now: now))))
+        }
         if let pipestatus = i.pipestatus { lines.append(("pipestatus", pipestatus)) }
         lines.append(("source", i.source.rawValue))
         if let session = i.session { lines.append(("session", session)) }
@@ -31,6 +42,7 @@ public struct InvocationDetails {
         if let shell = i.shell { lines.append(("shell", shell)) }
         if let tty = i.tty { lines.append(("tty", tty)) }
         if let pid = i.pid { lines.append(("pid", String(pid))) }
+        if let wrapper = i.wrapperPID { lines.append(("wrapper", "pid \(wrapper) (shq run)")) }
         if let tag = i.tag { lines.append(("tag", tag)) }
         for output in outputs {
             lines.append((output.stream.rawValue, "\(output.bytes) bytes" + (output.truncated ? " (truncated: head and tail kept)" : "")))
@@ -38,15 +50,25 @@ public struct InvocationDetails {
         var text = lines.map { $0.0 + String(repeating: " ", count: 11 - $0.0.count) + $0.1 }.joined(separator: "\n") + "\n"
         if !events.isEmpty {
             text += "timeline\n"
+            var stoppedAt: Timestamp?
             for event in events {
-                text += "  " + event.at.localDisplay + "  " + Self.describe(event) + "\n"
+                var line = "  " + event.at.localDisplay + "  +" + DurationText.format(micros: max(0, event.at.microseconds - i.startedAt.microseconds))
+                line += "  " + Self.describe(event)
+                if event.kind == .stopped, stoppedAt == nil { stoppedAt = event.at }
+                if let since = stoppedAt, event.kind != .stopped, event.kind != .forwarded {
+                    line += " (after \(DurationText.format(micros: event.at.microseconds - since.microseconds)) stopped)"
+                    stoppedAt = nil
+                }
+                text += line + "\n"
             }
         }
         return text
     }
 
-    var statusText: String {
-        let i = invocation
+    var statusText: String { Self.statusText(of: invocation) }
+
+    /// `failed (exit 1)`, `failed (killed by SIGTERM)`, `running`, …
+    public static func statusText(of i: Invocation) -> String {
         if let signal = i.signal { return "\(i.status.rawValue) (killed by \(SignalName.name(of: signal)))" }
         if let code = i.exitCode { return "\(i.status.rawValue) (exit \(code))" }
         return i.status.rawValue
@@ -70,6 +92,10 @@ public struct InvocationDetails {
         object += ",\"pid\":\(JSONText.value(invocation.pid)),\"tag\":\(JSONText.value(invocation.tag))"
         object += ",\"pipestatus\":\(JSONText.value(invocation.pipestatus))"
         object += ",\"truncated\":\(outputs.contains { $0.truncated })"
+        object += ",\"wrapper_pid\":\(JSONText.value(invocation.wrapperPID))"
+        let timeline = JobTimeline(invocation, events: events)
+        object += ",\"active_ms\":" + Invocation.millisecondsText(timeline.activeMicros(now: now))
+        object += ",\"stopped_ms\":" + Invocation.millisecondsText(timeline.stoppedMicros(now: now))
         object += ",\"events\":[" + eventList.joined(separator: ",") + "]}"
         return object
     }

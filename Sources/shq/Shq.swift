@@ -32,6 +32,10 @@ struct Shq: ParsableCommand {
             SelectorsTopic.self,
             ForgetCommand.self,
             PruneCommand.self,
+            JobsCommand.self,
+            KillCommand.self,
+            WaitCommand.self,
+            CleanCommand.self,
         ]
     )
 
@@ -46,7 +50,7 @@ struct Shq: ParsableCommand {
             JobSignals.blockAtStartup()
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(KillArguments.normalized(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as StoreError {
             fail("\(error)")

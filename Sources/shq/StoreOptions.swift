@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 
 /// Options every command that reads or writes the history takes.
@@ -13,6 +14,14 @@ struct StoreOptions: ParsableArguments {
     func open() throws -> Store {
         let store = try Store(location: location)
         HookSpool.ingest(into: store, wait: true)
+        return store
+    }
+
+    /// Opens the store for a command that shows records, after orphan recovery: a job whose `shq run`
+    /// died is never shown as running. Recovery failing (a read-only store) does not stop the reading.
+    func openForReading() throws -> Store {
+        let store = try open()
+        _ = try? JobRegistry(store: store).reconcile()
         return store
     }
 }

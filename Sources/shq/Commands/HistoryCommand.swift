@@ -35,7 +35,7 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         let query = SelectorQuery(try SelectorParser.parse(selector))
         let limit = n ?? (query.range == nil ? 20 : nil)
-        let rows = try store.open().resolve(query, limit: limit)
+        let rows = try store.openForReading().resolve(query, limit: limit)
         let output = TerminalOutput()
         output.write(format.style.render(rows, colour: output.colour))
     }

@@ -22,7 +22,7 @@ struct InfoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try self.store.open()
+        let store = try self.store.openForReading()
         let invocation = try store.resolveOne(try SelectorParser.parse(selector), text: selector)
         let details = InvocationDetails(
             invocation: invocation, events: try store.events(for: invocation.seq!),
