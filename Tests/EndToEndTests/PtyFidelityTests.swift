@@ -10,7 +10,7 @@ import Testing
         let s = try RunScenario(shell)
         try s.saveSettings("before")
         try s.terminal.clear()
-        try s.terminal.run("shq run --pty vim -u NONE -n /etc/services")
+        try s.terminal.run("shq run --pty vim -u NONE -n \(try s.longFile())")
         try s.terminal.waitFor("Network services, Internet style")
         try s.terminal.key("C-z")
         try s.terminal.waitFor(shell.stopped)
@@ -79,10 +79,10 @@ import Testing
     func less(shell: TmuxTerminal.Shell) throws {
         let s = try RunScenario(shell)
         try s.saveSettings("before")
-        try s.terminal.run("shq run --pty less /etc/services")
+        try s.terminal.run("shq run --pty less \(try s.longFile())")
         try s.terminal.waitFor("Network services, Internet style")
         // A pager, not cat: it stops at a screenful and waits for keys.
-        try s.terminal.waitFor("^:$|/etc/services")
+        try s.terminal.waitFor("^:$|services.txt")
         #expect(try !s.terminal.shellOwnsTerminal())
         try s.terminal.key("q")
         try s.waitForPrompt()
