@@ -199,6 +199,22 @@ import Testing
         try s.terminal.run("stty -tostop")
     }
 
+    @Test("shq kill from elsewhere ends a stopped --pty job; the shell sees it terminated", arguments: TmuxTerminal.Shell.allCases)
+    func killStoppedJob(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("shq run --pty sleep 30")
+        try s.waitForStarted()
+        try s.terminal.key("C-z")
+        try s.terminal.waitFor(shell.stopped)
+        try s.waitForPrompt()
+        let killed = try s.fixture.shq("kill", "~1")
+        #expect(killed.status == 0, "\(killed.stderrText)")
+        try s.waitUntil("the record to end") { try s.latest("status") == "failed" }
+        #expect(try s.latest("signal") == "15")
+        try s.terminal.run("jobs")  // bash reports the job's end at its next prompt
+        try s.terminal.waitFor("[Tt]erminated +shq run --pty sleep 30")
+    }
+
     @Test("T13 --pty: exit codes, death by signal, command not found", arguments: TmuxTerminal.Shell.allCases)
     func exitStatuses(shell: TmuxTerminal.Shell) throws {
         let s = try RunScenario(shell)
