@@ -8,7 +8,8 @@ trap 'rm -rf "$work"' EXIT
 export SHQ_DB="$work/bench.db"
 BIG="$work/big.txt"      # 1 GiB of base64 text: far beyond the 64 MiB default cap
 SMALL="$work/small.txt"  # 48 MiB: under the cap, stored whole
-head -c $((768 << 20)) /dev/urandom | base64 -w 76 | head -c $((1 << 30)) > "$BIG"
+head -c $((768 << 20)) /dev/urandom | base64 -w 76 > "$BIG"
+truncate -s $((1 << 30)) "$BIG"
 head -c $((48 << 20)) "$BIG" > "$SMALL"
 
 # Median wall seconds and max peak RSS (KiB) of RUNS runs of a bash command line.
@@ -24,6 +25,8 @@ measure() {
 echo "## Run"
 echo
 echo "Release binary, static Swift runtime; store: a fresh temporary database; 2 vCPU shared."
+echo "Load average when this section started: $(cut -d' ' -f1-3 /proc/loadavg) (other builds share the machine;"
+echo "compare rows of one table with each other, not with other runs)."
 echo
 echo "### Wrapper overhead"
 echo
@@ -52,7 +55,7 @@ echo "| command | wall (s) | vs pipe | peak RSS (MiB) |"
 echo "|---|---:|---:|---:|"
 for row in "shq run cat FILE|$shq_t|$shq_m" "cat FILE \| cat|$pipe_t|$pipe_m" "script -q -c 'cat FILE'|$script_t|$script_m"; do
   IFS='|' read -r name t m <<<"${row//\\|/¦}"
-  printf '| `%s` | %s | %s× | %s |\n' "${name//¦/|}" "$t" "$(awk -v a="$t" -v b="$pipe_t" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
+  printf '| `%s` | %s | %s× | %s |\n' "${name//¦/\\|}" "$t" "$(awk -v a="$t" -v b="$pipe_t" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
 done
 echo
 echo "Stored of the last shq run: $stored."
@@ -72,3 +75,5 @@ size=$(stat -c %s "$SMALL")
 echo "| output | wall (s) | throughput (MB/s) | peak RSS (MiB) |"
 echo "|---|---:|---:|---:|"
 printf '| 48 MiB | %s | %s | %s |\n' "$small_t" "$(awk -v s="$size" -v t="$small_t" 'BEGIN {printf "%.0f", s / 1e6 / t}')" "$(awk -v k="$small_m" 'BEGIN {printf "%.1f", k / 1024}')"
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -191,7 +191,7 @@ __shq_precmd() {
     local __shq_scratch=$__shq_db-spool/.$__shq_session.line
     # First prompt (or the scratch file was cleaned up): open the spool with the session line.
     [[ -e $__shq_scratch ]] || __shq_append ""
-    if [[ -n $__shq_key && :$SHELLOPTS: == *:history:* ]]; then
+    if [[ -n $__shq_key && -o history ]]; then
         local __shq_end=${EPOCHREALTIME//[!0-9]/}
         local __shq_num=${__shq_key%% *} __shq_rest=${__shq_key#* }
         local __shq_start=${__shq_rest%% *} __shq_cwd=${__shq_rest#* }
@@ -199,7 +199,8 @@ __shq_precmd() {
         local HISTTIMEFORMAT= __shq_line= __shq_hn
         # Rewritten in place and NUL-terminated, never truncated: on ext4 a truncate-and-rewrite costs
         # ~2.4 ms (its replace-via-truncate heuristic flushes the file), the in-place write ~10 µs.
-        if { builtin history 1; printf '\0'; } 2>/dev/null 1<>"$__shq_scratch"; then
+        # (3<> then >&3, not 1<>: `declare -f` prints 1<> as <>, i.e. stdin, breaking a copied function.)
+        if { builtin history 1; printf '\0'; } 2>/dev/null 3<>"$__shq_scratch" >&3; then
             IFS= read -r -d '' __shq_line <"$__shq_scratch"
         fi
         __shq_line=${__shq_line#"${__shq_line%%[! ]*}"}
@@ -253,7 +254,8 @@ if [[ -z ${__shq_loaded-} && -n ${EPOCHREALTIME-} ]]; then
     __shq_u='\u' __shq_h='\H'
     __shq_user=${__shq_u@P} __shq_host=${__shq_h@P}
     unset __shq_u __shq_h
-    __shq_tty=$(command tty 2>/dev/null) || __shq_tty=
+    # `shq hook init` passes the terminal; sourced some other way, ask tty (once, at start-up).
+    [[ -n ${__shq_tty+x} ]] || __shq_tty=$(command tty 2>/dev/null) || __shq_tty=
     declare -gA __shq_ps0=()
     __shq_ps0_part='${__shq_ps0[\! $EPOCHREALTIME $PWD]=}'
     # Ours first, so it sees the command's $? and PIPESTATUS; the user's PROMPT_COMMAND (string or array)

@@ -12,10 +12,14 @@ public enum ShellHook: String, CaseIterable, Sendable {
         }
     }
 
-    /// The script to `eval`, told where this binary is (for the occasional background ingest).
-    public func initScript(binary: String?) -> String {
-        guard let binary else { return script }
-        return "__shq_bin='" + binary.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'\n" + script
+    /// The script to `eval`, told where this binary is (for the occasional background ingest) and which
+    /// terminal the shell is on (so bash need not fork `tty` at start-up).
+    public func initScript(binary: String?, terminal: String?) -> String {
+        func assignment(_ name: String, _ value: String?) -> String {
+            guard let value else { return "" }
+            return name + "='" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'\n"
+        }
+        return assignment("__shq_bin", binary) + assignment("__shq_tty", terminal ?? "") + script
     }
 
     /// The shell that runs `eval "$(shq hook init)"`: the parent process's executable

@@ -209,8 +209,9 @@ struct ShellScan {
 }
 
 /// The short-option rules whose programs (and subcommand, when the rule has one) the current simple
-/// command has named, by basename (`/usr/bin/mysql`). Bit sets, so each word costs one look-up rather than
-/// a rescan of the command.
+/// command has named, by basename (`/usr/bin/mysql`). Bit sets filled from precomputed indexes, so each
+/// word costs a first-byte check and, rarely, one dictionary look-up (this runs for every word of every
+/// redacted output line).
 struct ProgramsSeen {
     private var programs: UInt64 = 0
     private var subcommands: UInt64 = 0
@@ -225,16 +226,36 @@ struct ProgramsSeen {
     mutating func note(_ word: Range<Int>, in text: UnsafeBufferPointer<UInt8>) {
         var start = word.lowerBound
         if let slash = text[word].lastIndex(of: UInt8(ascii: "/")) { start = slash + 1 }
-        let base = text[start..<word.upperBound]
-        func matches(_ name: [UInt8]) -> Bool { name.count == base.count && base.elementsEqual(name) }
-        if RedactorPatterns.setterWords.contains(where: matches) { sawSetter = true }
-        for (index, rule) in RedactorPatterns.shortOptions.enumerated() {
-            let bit: UInt64 = 1 << UInt64(index)
-            if rule.programs.contains(where: matches) {
-                programs |= bit
-            } else if programs & bit != 0, let subcommand = rule.subcommand, matches(subcommand) {
-                subcommands |= bit
-            }
+        guard start < word.upperBound else { return }
+        let base = UnsafeBufferPointer(rebasing: text[start..<word.upperBound])
+        for candidate in Index.byFirstByte[Int(base[0])] where candidate.word.count == base.count && candidate.word.elementsEqual(base) {
+            programs |= candidate.programs
+            subcommands |= candidate.subcommands & programs
+            if candidate.isSetter { sawSetter = true }
         }
+    }
+
+    /// `RedactorPatterns.shortOptions` and `setterWords` turned inside out: for each first byte, the words
+    /// that start with it and what seeing them means.
+    private enum Index {
+        struct Entry {
+            let word: [UInt8]
+            var programs: UInt64 = 0
+            var subcommands: UInt64 = 0
+            var isSetter = false
+        }
+
+        static let byFirstByte: [[Entry]] = {
+            var entries: [[UInt8]: Entry] = [:]
+            for (position, rule) in RedactorPatterns.shortOptions.enumerated() {
+                let bit: UInt64 = 1 << UInt64(position)
+                for program in rule.programs { entries[program, default: Entry(word: program)].programs |= bit }
+                if let subcommand = rule.subcommand { entries[subcommand, default: Entry(word: subcommand)].subcommands |= bit }
+            }
+            for setter in RedactorPatterns.setterWords { entries[setter, default: Entry(word: setter)].isSetter = true }
+            var table = [[Entry]](repeating: [], count: 256)
+            for entry in entries.values { table[Int(entry.word[0])].append(entry) }
+            return table
+        }()
     }
 }

@@ -1,9 +1,8 @@
-import Glibc
 import ShqStore
 
 /// Commands too secret-prone to store at all: their arguments or their output are the secret (`pass
 /// show`, `vault kv get`, `cat id_rsa`). Patterns are shell globs matched against the whole command line
-/// with fnmatch(3) (`*` matches anything, `/` and newlines included), the defaults below plus the user's:
+/// by `GlobPattern`, the same matcher as the ignore rules (`*` crosses `/`), the defaults below plus the user's:
 /// `SHQ_SECRET_EXCLUDE` (colon-separated) and `secret_exclude = …` in the config file.
 public struct SecretExclusion: Sendable {
     public static let defaultPatterns: [String] = [
@@ -27,8 +26,12 @@ public struct SecretExclusion: Sendable {
     ]
 
     public let patterns: [String]
+    private let globs: [GlobPattern]
 
-    public init(patterns: [String]) { self.patterns = patterns }
+    public init(patterns: [String]) {
+        self.patterns = patterns
+        self.globs = patterns.map { GlobPattern($0) }
+    }
 
     /// The defaults plus the user's patterns from the environment and the config file.
     public static let current = SecretExclusion(
@@ -41,13 +44,6 @@ public struct SecretExclusion: Sendable {
 
     /// The first pattern matching the whole command line, if any.
     public func match(_ command: [UInt8]) -> String? {
-        // fnmatch needs a C string: a NUL inside the command ends what is matched.
-        var cString = command
-        cString.append(0)
-        return cString.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                patterns.first { fnmatch($0, pointer, 0) == 0 }
-            }
-        }
+        globs.first { $0.matches(command) }.map { String(decoding: $0.source, as: UTF8.self) }
     }
 }

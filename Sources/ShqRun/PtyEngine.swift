@@ -65,7 +65,7 @@ enum PtyEngine {
         faults: FaultReporter, startedMono: Int64
     ) -> Never {
         let cap = CaptureCap(bytes: request.captureCap)
-        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, streams: [.pty])
+        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, streams: [.pty], redactOutput: request.redactOutput)
         recorder.start()
         var terminal = setup.terminal
         terminal.copy(to: setup.master)

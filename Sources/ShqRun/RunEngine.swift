@@ -40,7 +40,7 @@ public enum RunEngine {
             PtyEngine.run(request, setup: pty, recording: recording, signals: signals, environment: environment, faults: faults, startedMono: startedMono)
         }
         let cap = CaptureCap(bytes: request.captureCap)
-        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults)
+        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, redactOutput: request.redactOutput)
         recorder.start()
         let stdoutPipe = makePipe(), stderrPipe = makePipe(), wakePipe = makePipe()
         let child: ChildProcess
@@ -68,7 +68,7 @@ public enum RunEngine {
 
         // Let the relays finish: end of file on both pipes, or quiet since the command ended.
         while !relays.allSatisfy({ $0.hasEnded || $0.isQuiet(for: exitQuietMicros, since: endedMono) }) {
-            usleep(5_000)
+            usleep(1_000)  // usually the pipes reach end of file within a millisecond of the exit
         }
         _ = writeAll(wakePipe.write, [1])
         for relay in relays { relay.join() }

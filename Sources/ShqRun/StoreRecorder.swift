@@ -1,4 +1,5 @@
 import Glibc
+import ShqPrivacy
 import ShqStore
 
 /// The one thread that writes the running command's record: output chunks, lifecycle events, the end.
@@ -8,6 +9,9 @@ import ShqStore
 /// Head bytes are queued and written as they come. Tail bytes (beyond the head of the capture cap) go
 /// to a `TailRing` instead and are committed at most once a second, at a stop and at the end: output far
 /// beyond the cap is never compressed only to be deleted, and memory stays bounded by the cap.
+///
+/// Every stored byte passes through the stream's `OutputPrivacyFilter`: the no-save marker drops all
+/// output of the record, `--redact-output` redacts it.
 ///
 /// A store failure mid-run (disk full, file gone) stops recording and reports once; the command and
 /// the relay go on.
@@ -27,8 +31,10 @@ final class StoreRecorder: @unchecked Sendable {
     /// making progress: a store locked by another process never stalls the relay.
     static let headQueueLimit = 8 << 20
     static let stallMicros: Int64 = 100_000
-    /// How often the tail ring is committed while the command runs.
-    static let tailCommitInterval: Int64 = 1_000_000
+    /// How often the tail ring is committed while the command runs. Under a fast stream each commit
+    /// rewrites the whole tail (hash + compress up to half the cap), so not often: a crash loses at most
+    /// this much of the tail, `--follow` shows output beyond the head this late.
+    static let tailCommitInterval: Int64 = 5_000_000
 
     private let store: Store
     private let seq: Int64
@@ -49,12 +55,20 @@ final class StoreRecorder: @unchecked Sendable {
 
     // Owned by the writer thread.
     private var writers: [OutputStream: OutputWriter] = [:]
+    private var filters: [OutputStream: OutputPrivacyFilter] = [:]
+    private let redactOutput: Bool
+    /// The output carried the no-save marker: nothing more of it is stored.
+    private var outputDropped = false
     private var failed = false
     private var dirty = false
     /// Per stream, the position (in bytes since the head ended) up to which the tail is stored.
     private var tailStored: [OutputStream: Int64] = [:]
 
-    init(store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr]) {
+    init(
+        store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr],
+        redactOutput: Bool = false
+    ) {
+        self.redactOutput = redactOutput
         self.store = store
         self.seq = seq
         self.cap = cap
@@ -137,8 +151,8 @@ final class StoreRecorder: @unchecked Sendable {
                 commitTails()
                 lastTailCommit = MonotonicClock.now()
             }
-            if dirty && MonotonicClock.now() - lastFlush >= Self.flushInterval {
-                guarded { for writer in writers.values { try writer.flush() } }
+            if MonotonicClock.now() - lastFlush >= Self.flushInterval {
+                if dirty { guarded { for writer in writers.values { try writer.flush() } } }
                 dirty = false
                 lastFlush = MonotonicClock.now()
             }
@@ -153,7 +167,7 @@ final class StoreRecorder: @unchecked Sendable {
     private func perform(_ work: Work) -> Bool {
         switch work {
         case .output(let stream, let bytes):
-            guarded { try writer(for: stream).append(bytes) }
+            store(bytes, of: stream)
             dirty = true
             condition.locked {
                 queuedHeadBytes -= bytes.count
@@ -183,10 +197,14 @@ final class StoreRecorder: @unchecked Sendable {
         case .finish(let termination, let endedAt, let duration, let truncated):
             commitTails()
             guarded {
-                for stream in streams {
-                    try writer(for: stream).finish(truncated: truncated.contains(stream))
-                }
+                // One commit for the end: both streams' last chunks, their hashes, the event, the status.
                 try store.db.writeTransaction { () throws in
+                    for stream in streams where !outputDropped {
+                        if let rest = filter(for: stream).finish() { try writer(for: stream).append(rest) } else { try dropOutput() }
+                    }
+                    for stream in streams where !outputDropped {
+                        try writer(for: stream).finish(truncated: truncated.contains(stream))
+                    }
                     let event: LifecycleEvent = switch termination {
                     case .exited(let code): LifecycleEvent(.exited, at: endedAt, exitCode: code)
                     case .signaled(let signal): LifecycleEvent(.signaled, at: endedAt, signal: signal)
@@ -218,7 +236,8 @@ final class StoreRecorder: @unchecked Sendable {
                     let from = max(position, ring.start)
                     let gap = from > position
                     position = from
-                    return (ring.copy(from: from, maxCount: Int(min(Int64(1 << 20), target - from))), gap)
+                    // The relay may have moved the ring past `target` since it was read.
+                    return (ring.copy(from: from, maxCount: Int(max(0, min(Int64(1 << 20), target - from)))), gap)
                 }
                 if gap {
                     restarts += 1
@@ -228,13 +247,37 @@ final class StoreRecorder: @unchecked Sendable {
                     let writer = writer(for: stream)
                     if tailStored[stream] == nil { try writer.startTail(keepingLast: cap.tailBytes) }
                     if gap { try writer.resetTail() }
-                    try writer.append(piece)
                 }
+                store(piece, of: stream)
                 position += Int64(piece.count)
                 tailStored[stream] = position
+                if piece.isEmpty { break }
             }
             guarded { try writers[stream]?.flush() }
         }
+    }
+
+    /// Stores bytes of a stream through its privacy filter.
+    private func store(_ bytes: [UInt8], of stream: OutputStream) {
+        guard !outputDropped else { return }
+        let kept = bytes.withUnsafeBytes { filter(for: stream).process($0) }
+        guarded {
+            if let kept { try writer(for: stream).append(kept) } else { try dropOutput() }
+        }
+    }
+
+    /// The no-save marker was seen: delete what was stored of the output, store no more.
+    private func dropOutput() throws {
+        outputDropped = true
+        writers.removeAll()
+        try store.discardOutputs(of: seq)
+    }
+
+    private func filter(for stream: OutputStream) -> OutputPrivacyFilter {
+        if let existing = filters[stream] { return existing }
+        let made = OutputPrivacyFilter(redactOutput: redactOutput)
+        filters[stream] = made
+        return made
     }
 
     private func writer(for stream: OutputStream) -> OutputWriter {

@@ -20,9 +20,6 @@ final class StreamRelay: @unchecked Sendable {
     private let lastActivity = Atomic<Int64>(0)
     private let busy = Atomic<Bool>(false)
     private let ended = Atomic<Bool>(false)
-    /// shq's own output was closed by its reader (`| head`): the capture pipe was closed so the command
-    /// gets SIGPIPE as it would have.
-    let sawBrokenPipe = Atomic<Bool>(false)
     private let truncated = Atomic<Bool>(false)
 
     /// `wake` is the read end of a pipe that becomes readable when the relay must stop.
@@ -87,9 +84,10 @@ final class StreamRelay: @unchecked Sendable {
             if relaying {
                 let error = writeAll(target, chunk)
                 if error == EPIPE {
-                    sawBrokenPipe.store(true, ordering: .relaxed)
+                    // shq's reader went away (`| head`): closing the capture pipe makes the command's
+                    // next write raise SIGPIPE, as it would have without shq; its death is recorded.
                     busy.store(false, ordering: .releasing)
-                    return  // closing the pipe makes the command's next write raise SIGPIPE
+                    return
                 }
                 // Another error (EIO after a hangup): stop relaying, keep capturing.
                 if error != 0 { relaying = false }

@@ -40,7 +40,7 @@ final class TailRing {
 
     /// Up to `maxCount` bytes from `position` (which must be ≥ `start`).
     func copy(from position: Int64, maxCount: Int) -> [UInt8] {
-        guard let storage, position < end else { return [] }
+        guard let storage, position < end, maxCount > 0 else { return [] }
         let count = Int(min(Int64(maxCount), end - position))
         return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
             var done = 0

@@ -73,7 +73,10 @@ public final class Database {
     /// IMMEDIATE takes the write lock up front: in WAL mode a deferred transaction that later upgrades to
     /// a writer gets SQLITE_BUSY without the busy handler ever running, which is how concurrent writers
     /// see "database is locked".
+    ///
+    /// Inside a transaction already, `body` simply joins it (so several writes can share one commit).
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        if sqlite3_get_autocommit(handle) == 0 { return try body() }
         try execute("BEGIN IMMEDIATE")
         do {
             let value = try body()

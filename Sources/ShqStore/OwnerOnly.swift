@@ -5,19 +5,39 @@ import Glibc
 /// user could read or swap is refused rather than used.
 ///
 /// - Owned by another user, or writable by group/others: refused, with `shq: <path>: <why>`.
-/// - Readable by group/others (a copy made under umask 022): tightened to 0600 (files) or 0700 (shq's
-///   own data folder). A folder the user chose with `--db`/`SHQ_DB` is not chmod-ed; a shared sticky
-///   folder such as /tmp is accepted, since the files themselves are checked.
+/// - Readable by group/others (a copy made under umask 022, a spool file appended by the shell):
+///   tightened to 0600 (files) or 0700 (shq's own data folder). A folder the user chose with
+///   `--db`/`SHQ_DB` is not chmod-ed; a shared sticky folder such as /tmp is accepted, since the files
+///   themselves are checked.
 public enum OwnerOnly {
     /// The files SQLite keeps next to the database.
     static let companionSuffixes = ["", "-wal", "-shm", "-journal"]
 
-    /// Checks the store's folder and every database file that exists.
+    /// Checks the store's folder and every database file that exists. In shq's own data folder every
+    /// file is checked, so hook spool files (appended by the shell under the user's umask) are covered too.
     static func check(_ location: StoreLocation) throws {
-        try checkDirectory(location.directory, tighten: location.directory == StoreLocation.defaultDataDirectory)
-        for suffix in companionSuffixes {
-            try checkFile(location.databasePath + suffix)
+        let ownFolder = location.directory == StoreLocation.defaultDataDirectory
+        try checkDirectory(location.directory, tighten: ownFolder)
+        var files = companionSuffixes.map { location.databasePath + $0 }
+        if ownFolder { files += regularFiles(in: location.directory) }
+        for file in files { try checkFile(file) }
+    }
+
+    /// The paths of the folder's regular files.
+    /// The corresponding C functions are `opendir` and `readdir`.
+    private static func regularFiles(in directory: String) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var paths: [String] = []
+        while let entry = readdir(stream) {
+            let type = entry.pointee.d_type
+            guard type == UInt8(DT_REG) || type == UInt8(DT_UNKNOWN) else { continue }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            paths.append(directory + "/" + name)
         }
+        return paths
     }
 
     /// A file of the store (database, WAL, shared memory, a spool file): if it exists it must be a regular

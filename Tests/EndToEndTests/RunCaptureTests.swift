@@ -97,6 +97,14 @@ import Testing
         #expect(try fixture.sqlite("SELECT truncated FROM outputs WHERE stream = 'stdout' ORDER BY invocation DESC LIMIT 1") == ["0"])
     }
 
+    @Test func helpIsNotTakenForTheCommand() throws {
+        let fixture = StoreFixture()
+        let help = try fixture.shq("run", "--help")
+        #expect(help.status == 0)
+        #expect(help.stdoutText.contains("OVERVIEW: Run a command"))
+        #expect(try fixture.shq("run", "--", "sh", "-c", "echo x").stdoutText == "x\n")
+    }
+
     @Test func nestedRunRecordsBoth() throws {
         let fixture = StoreFixture()
         let run = try fixture.shq("run", ShqProcess.binary, "run", "sh", "-c", "echo inner; exit 3")
@@ -119,6 +127,24 @@ import Testing
             == ["started", "forwarded:15", "signaled:15"])
     }
 
+    /// A Ctrl-C that arrived before the command started: it is not started, the record says
+    /// `interrupted`, and shq dies of SIGINT. (The signal is made pending, blocked, across exec.)
+    @Test func signalPendingBeforeSpawnMeansNotStarted() throws {
+        let fixture = StoreFixture()
+        let marker = fixture.directory.file("ran")
+        let script = """
+            import os, signal, sys
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            os.kill(os.getpid(), signal.SIGINT)
+            os.execv(sys.argv[1], [sys.argv[1], "run", "touch", sys.argv[2]])
+            """
+        let pid = try DirectProcess.spawn("/usr/bin/env", ["python3", "-c", script, ShqProcess.binary, marker],
+            environment: ["SHQ_DB": fixture.database])
+        #expect(DirectProcess.wait(pid).signal == SIGINT)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(try fixture.sqlite("SELECT status || ' ' || signal FROM invocations") == ["interrupted 2"])
+    }
+
     @Test func theCommandIsReaped() throws {
         let fixture = StoreFixture()
         try fixture.shq("run", "sh", "-c", "exit 0")
@@ -130,8 +156,9 @@ import Testing
 
     @Test func followPrintsARunningCommandsOutputUntilItEnds() throws {
         let fixture = StoreFixture()
-        let process = try Self.launch(["run", "sh", "-c", "echo one; echo warn >&2; sleep 1; echo two"], database: fixture.database)
-        try Self.waitUntil { try fixture.sqlite("SELECT bytes FROM outputs WHERE stream = 'stdout'") == ["4"] }
+        let process = try Self.launch(["run", "sh", "-c", "echo one; echo warn >&2; sleep 2; echo two"], database: fixture.database)
+        try Self.waitUntil { try fixture.sqlite("SELECT bytes > 0 FROM outputs WHERE stream = 'stdout'") == ["1"] }
+        #expect(try fixture.sqlite("SELECT status FROM invocations") == ["running"])
         let follow = try fixture.shq("show", "--follow")
         #expect(follow.stdoutText == "one\ntwo\n")
         #expect(follow.stderrText == "warn\n")

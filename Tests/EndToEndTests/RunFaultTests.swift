@@ -32,14 +32,24 @@ import Testing
     @Test func storeReadOnly() throws {
         let fixture = StoreFixture()
         try fixture.shq("run", "true")
-        let run: ShqProcess.Result
+        var run: ShqProcess.Result
         if getuid() == 0 {
             // Root writes through file modes: run as nobody, with the store owned by root.
+            // A copy of shq in the (world-readable) test folder: the build folder may not be reachable
+            // for nobody (a clone under /root).
             chmod(fixture.directory.path, 0o755)
             chmod(fixture.database, 0o644)
-            run = try ShqProcess.run(
-                ["--reuid=65534", "--regid=65534", "--clear-groups", ShqProcess.binary, "run", "sh", "-c", Self.script],
-                database: fixture.database, executable: "/usr/bin/setpriv")
+            let binary = fixture.directory.file("shq")
+            try FileManager.default.copyItem(atPath: ShqProcess.binary, toPath: binary)
+            // ETXTBSY while a process spawned by a parallel test still holds the copy's write descriptor.
+            var attempt = 0
+            repeat {
+                if attempt > 0 { usleep(100_000) }
+                attempt += 1
+                run = try ShqProcess.run(
+                    ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "run", "sh", "-c", Self.script],
+                    database: fixture.database, executable: "/usr/bin/setpriv")
+            } while run.stderrText.contains("Text file busy") && attempt < 50
         } else {
             chmod(fixture.database, 0o444)
             run = try fixture.shq("run", "sh", "-c", Self.script)

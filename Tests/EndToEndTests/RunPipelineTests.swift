@@ -92,7 +92,7 @@ import Testing
         try s.waitUntil("the inner shell's job listing") {
             try s.screenLines(matching: "Stopped +sleep 30").count >= 2
         }
-        try s.terminal.run("kill %1; wait %1")
+        try s.terminal.run("kill %1; kill -CONT %1; wait %1")  // the TERM acts once the job runs
         try s.terminal.waitFor("Terminated")
         usleep(200_000)
         try s.terminal.run("exit 0")

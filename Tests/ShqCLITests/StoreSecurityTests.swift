@@ -36,13 +36,21 @@ private func chownToNobody(_ path: String) throws {
         #expect(try mode(fixture.database) == 0o600)
     }
 
-    @Test func defaultDataDirectoryIsTightened() throws {
+    @Test func defaultDataDirectoryAndItsFilesAreTightened() throws {
         let home = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: home.file("shq"), withIntermediateDirectories: true)
         try chmod(home.file("shq"), 0o755)
+        // A spool file appended by a shell under umask 022.
+        _ = FileManager.default.createFile(atPath: home.file("shq/spool-test"), contents: Data("x\n".utf8))
+        try chmod(home.file("shq/spool-test"), 0o644)
         let result = try ShqProcess.run(["save", "-c", "x"], environment: ["SHQ_DB": "", "XDG_DATA_HOME": home.path])
         #expect(result.status == 0, "\(result.stderrText)")
         #expect(try mode(home.file("shq")) == 0o700)
+        #expect(try mode(home.file("shq/spool-test")) == 0o600)
+        try chmod(home.file("shq/spool-test"), 0o662)
+        let refused = try ShqProcess.run(["history"], environment: ["SHQ_DB": "", "XDG_DATA_HOME": home.path])
+        #expect(refused.status != 0)
+        #expect(refused.stderrText.hasPrefix("shq: \(home.file("shq/spool-test")): writable by other users (mode 0662)"))
     }
 
     @Test(arguments: ["", "-wal"])
@@ -153,6 +161,14 @@ private func chownToNobody(_ path: String) throws {
         try fixture.shq("save", "-c", "second", input: output)
         try fixture.shq("forget", "~1")
         #expect(try fixture.shq("show", "~1", "-O").stdoutText == "same output\n")
+    }
+
+    @Test func severalSelectorsAddUp() throws {
+        let fixture = StoreFixture()
+        for name in ["a", "b", "c"] { try fixture.shq("save", "-c", name) }
+        #expect(try fixture.shq("forget", "~1", "~3").stdoutText == "forgot 2 commands\n")
+        #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["b"])
+        #expect(try fixture.shq("forget").status != 0)
     }
 
     @Test func badArgumentsAreRefused() throws {

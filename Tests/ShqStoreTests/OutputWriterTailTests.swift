@@ -51,3 +51,31 @@ import Testing
         #expect(try stored(store, seq) == Array(repeating: UInt8(ascii: "h"), count: 5000) + Array(repeating: UInt8(ascii: "z"), count: 100))
     }
 }
+
+extension OutputWriterTailTests {
+    /// The blob's hash names exactly the bytes stored, whether the tail was evicted or restarted.
+    @Test(arguments: [false, true])
+    func hashDescribesTheStoredBytes(restart: Bool) throws {
+        let (store, seq, directory) = try store()
+        _ = directory
+        let writer = OutputWriter(store: store, invocation: seq, stream: .stdout, chunkSize: 4096)
+        try writer.append(Array(repeating: UInt8(ascii: "h"), count: 5000))
+        try writer.startTail(keepingLast: 8192)
+        try writer.append((0..<50_000).map { UInt8(truncatingIfNeeded: $0) })
+        if restart {
+            try writer.resetTail()
+            try writer.append(Array(repeating: UInt8(ascii: "z"), count: 3000))
+        }
+        try writer.finish(truncated: true)
+        let bytes = try stored(store, seq)
+        let blob = try #require(try store.outputs(for: seq).first?.blob)
+        let hash = try #require(try store.db.prepare("SELECT hash FROM blobs WHERE id = \(blob)").stepString())
+        var expected = SHA256()
+        bytes.withUnsafeBytes { expected.update($0) }
+        #expect(hash == expected.finalize())
+    }
+}
+
+extension Statement {
+    func stepString() throws -> String? { try step() ? string(0) : nil }
+}

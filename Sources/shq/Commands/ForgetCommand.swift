@@ -13,19 +13,28 @@ struct ForgetCommand: ParsableCommand {
 
               shq forget ~1          the most recent command
               shq forget 0193a2      by id prefix
+              shq forget ~1 ~2       the two most recent
             """
     )
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Which commands (see `shq help selectors`).")
-    var selector: String
+    @Argument(help: "Which commands (see `shq help selectors`); several selectors add up.")
+    var selectors: [String]
+
+    func validate() throws {
+        if selectors.isEmpty { throw ValidationError("give a selector, e.g. ~1 (forgetting needs an explicit choice)") }
+    }
 
     func run() throws {
-        let parsed = try SelectorParser.parse(selector)
+        let parsed = try selectors.map { try SelectorParser.parse($0) }
         let opened = try store.open()
-        let matches = try opened.resolve(parsed)
-        guard !matches.isEmpty else { throw CommandFailure("'\(selector)': no matching command") }
+        var matches: [Invocation] = []
+        for (selector, text) in zip(parsed, selectors) {
+            let found = try opened.resolve(selector)
+            guard !found.isEmpty else { throw CommandFailure("'\(text)': no matching command") }
+            matches += found
+        }
         let live = matches.filter { $0.status.isLive }
         let count = try opened.forget(matches.filter { !$0.status.isLive }.compactMap(\.seq))
         var report = "forgot \(count) command\(count == 1 ? "" : "s")"

@@ -33,7 +33,9 @@ struct HookCommand: ParsableCommand {
             }
             // The spool folder is made now, at shell start-up, so the prompt never needs a process for it.
             try? store.location.createSpoolDirectory()
-            _ = writeAll(1, Array(shell.initScript(binary: ShellHook.currentExecutable).utf8))
+            // stdout is the pipe of `$(…)`; stdin and stderr are still the shell's terminal.
+            let script = shell.initScript(binary: ShellHook.currentExecutable, terminal: ProcessEnvironment.ttyName)
+            _ = writeAll(1, Array(script.utf8))
         }
     }
 
