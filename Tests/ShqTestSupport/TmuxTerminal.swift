@@ -119,17 +119,8 @@ public final class TmuxTerminal: @unchecked Sendable {
 
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = ["-L", socket, "-f", "/dev/null"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        // Not Foundation's Process: its waitUntilExit can miss the exit of tmux's short-lived client.
+        try ProcessProbe.output("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
     }
 
     public static func shellQuote(_ text: String) -> String {
