@@ -102,14 +102,13 @@ import Testing
         try first.run("shq run sleep 303 &")
         let sleeping = try waitForJob("sleep 303") { $0["pid"] is Int }
         let id = sleeping["id"] as! String
-        let database = fixture.database
-        nonisolated(unsafe) var waitStatus: Int32 = -1
-        let waiter = Thread { waitStatus = (try? ShqProcess.run(["wait", id], database: database))?.status ?? -2 }
-        waiter.start()
+        // Not through Foundation's Process, whose waitUntilExit can miss a child's exit (see ProcessProbe.output).
+        let waiter = try ProcessProbe.spawn(ShqProcess.binary, ["wait", id], environment: ["SHQ_DB": fixture.database])
         usleep(300_000)
+        #expect(waiter.isRunning)
         #expect(try fixture.shq("kill", "-INT", id).status == 0)
-        #expect(ProcessProbe.waitUntil(timeout: 10) { waitStatus != -1 })
-        #expect(waitStatus == 130)
+        waiter.wait()
+        #expect(waiter.exitCode == 130)
         #expect(try fixture.shq("wait", "--timeout", "0", id).status == 130)
     }
 
@@ -124,7 +123,7 @@ import Testing
         let wrapper = try #require(job["wrapper_pid"] as? Int32)
         let child = try #require(job["pid"] as? Int32)
         kill(wrapper, SIGKILL)
-        try first.waitFor("Killed\\s+shq run")
+        try first.waitFor("^Killed$")
 
         #expect(try jobs().isEmpty)
         let info = try fixture.shq("info", id).stdoutText
