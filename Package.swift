@@ -27,13 +27,16 @@ let package = Package(
             cSettings: [.define("_GNU_SOURCE")]
         ),
         .target(name: "ShqStore", dependencies: ["CSQLite", "CZstd", "CShims"]),
-        .target(name: "ShqPrivacy"),
-        .target(name: "ShqQuery", dependencies: ["ShqStore"]),
+        .target(name: "ShqPrivacy", dependencies: ["ShqStore"]),
+        .target(name: "ShqQuery", dependencies: ["ShqStore", "ShqPrivacy"]),
         .target(name: "ShqRun", dependencies: ["ShqStore", "ShqPrivacy", "CShims"]),
+        // The bash and zsh hooks, embedded from shell-hooks/ at build time.
+        .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),
+        .plugin(name: "EmbedShellHooks", capability: .buildTool()),
         .executableTarget(
             name: "shq",
             dependencies: [
-                "ShqStore", "ShqQuery", "ShqPrivacy", "ShqRun",
+                "ShqStore", "ShqQuery", "ShqPrivacy", "ShqRun", "ShqHooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,7 +47,7 @@ let package = Package(
         .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShqTestSupport"]),
         // Shared by the test targets: temporary stores, running the built `shq`, driving tmux.
-        .target(name: "ShqTestSupport", path: "Tests/ShqTestSupport"),
+        .target(name: "ShqTestSupport", dependencies: ["CShims"], path: "Tests/ShqTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -25,6 +25,7 @@ long shq_getrandom(void *buffer, unsigned long length) { return (long)getrandom(
 int shq_sqlite_db_config_int(sqlite3 *db, int option, int value) {
     return sqlite3_db_config(db, option, value, (int *)0);
 }
+
 // --- shq run: job-control signals -------------------------------------------------------------------
 #include <signal.h>
 #include <pthread.h>
@@ -76,7 +77,7 @@ void shq_discard_pending(int signo) {
     while (sigtimedwait(&one, NULL, &zero) == signo) {}
 }
 
-void shq_stop_self(int signo) {
+static void shq_stop_as(int signo, pid_t target) {
     struct sigaction dfl, old;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -88,10 +89,13 @@ void shq_stop_self(int signo) {
     pthread_sigmask(SIG_UNBLOCK, &one, &previous);
     // Only this thread accepts signo, so the kernel delivers it here on return from kill(): the whole
     // process stops inside this call and continues when the shell sends SIGCONT.
-    kill(getpid(), signo);
+    kill(target, signo);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     if (settable) sigaction(signo, &old, NULL);
 }
+
+void shq_stop_self(int signo) { shq_stop_as(signo, getpid()); }
+void shq_stop_job(int signo) { shq_stop_as(signo, 0); }
 
 void shq_die_of(int signo) {
     struct rlimit none = {0, 0};
@@ -165,3 +169,78 @@ long long shq_process_start_ticks(pid_t pid) {
 }
 
 int shq_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }
+
+// --- shq run --pty: pseudo-terminals -----------------------------------------------------------------
+#include <sys/ioctl.h>
+#include <termios.h>
+
+int shq_pty_open(int *master, int *slave) {
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0) return errno;
+    char name[128];
+    if (grantpt(m) != 0 || unlockpt(m) != 0 || ptsname_r(m, name, sizeof name) != 0) {
+        int error = errno;
+        close(m);
+        return error;
+    }
+    int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (s < 0) {
+        int error = errno;
+        close(m);
+        return error;
+    }
+    *master = m;
+    *slave = s;
+    return 0;
+}
+
+int shq_pty_get_size(int fd, struct winsize *size) { return ioctl(fd, TIOCGWINSZ, size); }
+int shq_pty_set_size(int fd, const struct winsize *size) { return ioctl(fd, TIOCSWINSZ, size); }
+int shq_pty_make_controlling(int fd) { return ioctl(fd, TIOCSCTTY, 0); }
+
+int shq_pty_spawn_monitor(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                          const int *keep, int keep_count) {
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigmask(&attr, &shq_saved_mask);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
+    // The fds are close-on-exec everywhere else; only this spawn must pass them on. No other thread
+    // spawns while shq run is running, so clearing the flag for the duration of the call is safe.
+    for (int i = 0; i < keep_count; i++) fcntl(keep[i], F_SETFD, 0);
+    int rc = posix_spawn(pid, path, NULL, &attr, argv, envp);
+    for (int i = 0; i < keep_count; i++) fcntl(keep[i], F_SETFD, FD_CLOEXEC);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+}
+
+static sigset_t shq_pty_saved_mask;
+
+int shq_pty_monitor_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    int signals[] = {SIGCHLD, SIGTTOU, SIGTTIN, SIGTSTP, SIGINT, SIGQUIT, SIGWINCH, SIGHUP};
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaddset(&set, signals[i]);
+    sigprocmask(SIG_BLOCK, &set, &shq_pty_saved_mask);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    return signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int shq_pty_spawn_command(pid_t *pid, const char *file, char *const argv[], char *const envp[], int tty,
+                          int foreground) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    for (int fd = 0; fd < 3; fd++) posix_spawn_file_actions_adddup2(&actions, tty, fd);
+    // glibc runs file actions after setpgid and with every signal blocked, so tcsetpgrp cannot stop it.
+    if (foreground) posix_spawn_file_actions_addtcsetpgrp_np(&actions, tty);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setsigmask(&attr, &shq_pty_saved_mask);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+    int rc = posix_spawnp(pid, file, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+}

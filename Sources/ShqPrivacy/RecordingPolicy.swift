@@ -13,14 +13,26 @@ public enum RecordingDecision: Equatable, Sendable {
 }
 
 /// Decides whether and how a command line is stored: ignore rules (SHQ_DISABLED, leading space or
-/// backslash, SHQ_IGNORE, SHQ_EXCLUDE), secret exclusion, and redaction.
-///
-/// INTEGRATION POINT: the ignore matcher and the redactor plug in here; until they land this records
-/// everything verbatim.
+/// backslash, SHQ_IGNORE, SHQ_EXCLUDE), then secret exclusion, then redaction.
 public enum RecordingPolicy {
     public static func decide(
         _ command: [UInt8], entryPoint: RecordingEntryPoint, forceCapture: Bool = false
     ) -> RecordingDecision {
-        .record(command)
+        // Ignore rules first. Hook lines were already judged by the shell with its own variables.
+        // -X overrides every rule but SHQ_DISABLED: asking for a record is explicit, switching off is too.
+        let rules = entryPoint == .hook ? IgnoreRules.environmentIndependent : IgnoreRules.fromEnvironment()
+        if let reason = rules.reason(toSkip: command), !forceCapture || reason == .disabled {
+            return .skip(reason: reason.description)
+        }
+        return privacyDecision(command, forceCapture: forceCapture, exclusion: .current)
+    }
+
+    /// Secret exclusion then redaction; `forceCapture` (`-X`) stores the line verbatim.
+    static func privacyDecision(_ command: [UInt8], forceCapture: Bool, exclusion: SecretExclusion) -> RecordingDecision {
+        if forceCapture { return .record(command) }
+        if let pattern = exclusion.match(command) {
+            return .skip(reason: "secret-prone command (matches '\(pattern)'); -X stores it anyway")
+        }
+        return .record(Redactor.redact(command))
     }
 }

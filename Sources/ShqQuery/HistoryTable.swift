@@ -2,9 +2,13 @@ import ShqStore
 
 /// The table `shq history` prints.
 public enum HistoryTable {
-    public static func render(_ rows: [Invocation]) -> String {
+    /// Oldest at the top, newest last (next to the prompt). With `colour`: failures red, ids dim. No rows,
+    /// no output (not even the header), so `[ -z "$(shq history …)" ]` works.
+    public static func render(_ rows: [Invocation], colour: Bool = false) -> String {
+        if rows.isEmpty { return "" }
         var table = Table(headers: ["ID", "STARTED", "DURATION", "EXIT", "COMMAND"])
-        for row in rows.reversed() {
+        let shown = Array(rows.reversed())
+        for row in shown {
             table.add([
                 String(row.id.prefix(13)),
                 row.startedAt.localDisplay,
@@ -13,7 +17,19 @@ public enum HistoryTable {
                 row.cmdText.singleLine,
             ])
         }
-        return table.render()
+        guard colour else { return table.render() }
+        return table.render { row, column in
+            if row < 0 { return .bold }
+            switch column {
+            case 0, 1: return .dim
+            case 3: return isFailure(shown[row]) ? .red : nil
+            default: return nil
+            }
+        }
+    }
+
+    static func isFailure(_ row: Invocation) -> Bool {
+        row.signal != nil || (row.exitCode ?? 0) != 0 || row.status == .failed
     }
 
     /// `0`, `1`, `SIGINT`, `running`, … — how the command ended, in one cell.

@@ -9,7 +9,13 @@ public enum ReadOnlySQL {
 
     public static func run(_ sql: String, on store: Store) throws -> Result {
         let reader = try store.openReadOnlyConnection()
-        let statement = try reader.prepare(sql)
+        let statement: Statement
+        do {
+            statement = try reader.prepareSingleStatement(sql)
+        } catch let error as StoreError where error.reason.hasPrefix("not authorized") {
+            // The authorizer in ReadOnlyGuard said no (SQLITE_AUTH, or SQLITE_ERROR for functions).
+            throw StoreError("sql", "refused: the query may only read (\(error.reason))")
+        }
         guard statement.isReadOnly else {
             throw StoreError("sql", "only read-only statements are allowed (the store is opened read-only)")
         }

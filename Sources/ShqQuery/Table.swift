@@ -7,20 +7,23 @@ public struct Table {
 
     public mutating func add(_ row: [String]) { rows.append(row) }
 
-    public func render() -> String {
+    /// `colour(row, column)` picks a colour for a cell (row -1 is the header); it is applied inside the
+    /// padding, so columns stay aligned.
+    public func render(colour: ((Int, Int) -> ANSIColour?)? = nil) -> String {
         var widths = headers.map { $0.count }
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
         }
-        func line(_ cells: [String]) -> String {
+        func line(_ cells: [String], row: Int) -> String {
             var parts: [String] = []
             for (index, cell) in cells.enumerated() {
                 let isLast = index == cells.count - 1
-                parts.append(isLast ? cell : cell + String(repeating: " ", count: widths[index] - cell.count))
+                let shown = colour?(row, index).map { $0.wrap(cell) } ?? cell
+                parts.append(isLast ? shown : shown + String(repeating: " ", count: widths[index] - cell.count))
             }
             return parts.joined(separator: "  ")
         }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+        return ([line(headers, row: -1)] + rows.enumerated().map { line($1, row: $0) }).joined(separator: "\n") + "\n"
     }
 }
 

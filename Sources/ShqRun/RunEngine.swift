@@ -19,6 +19,7 @@ public enum RunEngine {
             fatal("cannot read signals: \(errnoDescription(errno))")
         }
         let environment = ChildEnvironment.build(forceColor: request.forceColor)
+        let pty = PtySetup.prepare(request.pty)
 
         var recording: RecordTarget?
         if case .record(let text) = RecordingPolicy.decide(request.commandText, entryPoint: .run, forceCapture: request.forceCapture) {
@@ -35,8 +36,11 @@ public enum RunEngine {
             exit(ChildProcess.SpawnFailure(errno: error).exitCode)
         }
 
+        if let pty {
+            PtyEngine.run(request, setup: pty, recording: recording, signals: signals, environment: environment, faults: faults, startedMono: startedMono)
+        }
         let cap = CaptureCap(bytes: request.captureCap)
-        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults)
+        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, redactOutput: request.redactOutput)
         recorder.start()
         let stdoutPipe = makePipe(), stderrPipe = makePipe(), wakePipe = makePipe()
         let child: ChildProcess
@@ -64,7 +68,7 @@ public enum RunEngine {
 
         // Let the relays finish: end of file on both pipes, or quiet since the command ended.
         while !relays.allSatisfy({ $0.hasEnded || $0.isQuiet(for: exitQuietMicros, since: endedMono) }) {
-            usleep(5_000)
+            usleep(1_000)  // usually the pipes reach end of file within a millisecond of the exit
         }
         _ = writeAll(wakePipe.write, [1])
         for relay in relays { relay.join() }
@@ -77,6 +81,9 @@ public enum RunEngine {
     /// signals aimed at shq alone, records every transition.
     static func follow(_ child: ChildProcess, signals: SignalReader, suspend: SuspendSelf, recorder: StoreRecorder) -> Termination {
         let ownGroup = getpgrp()
+        // After suspend() the command's one "continued" report is expected; any other one means a stop
+        // shq did not see coming.
+        var expectContinued = false
         while true {
             while let received = signals.next() {
                 let senderGroup = received.fromUser ? getpgid(received.sender) : nil
@@ -93,8 +100,15 @@ public enum RunEngine {
                 switch change {
                 case .stopped(let signal):
                     suspend.suspend(with: signal)
+                    expectContinued = true
+                case .continued where expectContinued:
+                    expectContinued = false
                 case .continued:
-                    break  // suspend() already recorded the resume
+                    // Not stopped through suspend(): the kernel stopped shq's whole group at once (a
+                    // background read or, with tostop, write), so shq could not record the stop before it
+                    // happened. Record it now, its signal unknown.
+                    recorder.submit(.event(LifecycleEvent(.stopped)))
+                    recorder.submit(.event(LifecycleEvent(.resumed)))
                 case .ended(let termination):
                     return termination
                 }
@@ -119,11 +133,11 @@ public enum RunEngine {
         }
     }
 
-    static func reportSpawnFailure(_ program: [UInt8], _ failure: ChildProcess.SpawnFailure, recorder: StoreRecorder?) {
+    static func reportSpawnFailure(_ program: [UInt8], _ failure: ChildProcess.SpawnFailure, recorder: StoreRecorder?, stream: OutputStream = .stderr) {
         let reason = failure.errno == ENOENT ? "command not found" : errnoDescription(failure.errno)
         let message = Array("shq: ".utf8) + program + Array(": \(reason)\n".utf8)
         _ = writeAll(2, message)
-        recorder?.submit(.output(.stderr, message, tail: false))
+        recorder?.submit(.output(stream, message))
     }
 
     static func makePipe() -> (read: Int32, write: Int32) {

@@ -12,6 +12,10 @@ public struct RunRequest: Sendable {
     public var forceColor: Bool
     /// `-X`: record even what the ignore rules would skip (secrets are still redacted by the policy).
     public var forceCapture: Bool
+    /// Redact secrets in the stored output (`--redact-output`, or `redact_output` in the config file).
+    public var redactOutput = false
+    /// Whether to run the command on a PTY (`--pty`), and whether the user asked for it on this command.
+    public var pty: PtyChoice = .off
     public var location: StoreLocation
 
     public init(

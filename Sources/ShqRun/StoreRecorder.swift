@@ -1,52 +1,78 @@
 import Glibc
+import ShqPrivacy
 import ShqStore
 
 /// The one thread that writes the running command's record: output chunks, lifecycle events, the end.
 /// It owns the store connection (a connection is used by one thread only); readers and the main loop
 /// hand it work through a queue and never wait on SQLite, except at the explicit sync points.
 ///
+/// Head bytes are queued and written as they come. Tail bytes (beyond the head of the capture cap) go
+/// to a `TailRing` instead and are committed at most once a second, at a stop and at the end: output far
+/// beyond the cap is never compressed only to be deleted, and memory stays bounded by the cap.
+///
+/// Every stored byte passes through the stream's `OutputPrivacyFilter`: the no-save marker drops all
+/// output of the record, `--redact-output` redacts it.
+///
 /// A store failure mid-run (disk full, file gone) stops recording and reports once; the command and
 /// the relay go on.
 final class StoreRecorder: @unchecked Sendable {
     enum Work {
-        case output(OutputStream, [UInt8], tail: Bool)
-        /// Queued tail bytes of the stream were dropped (backlog): the stored tail restarts.
-        case resetTail(OutputStream)
+        /// Head bytes (tail bytes go through `submitTail`).
+        case output(OutputStream, [UInt8])
         case child(pid: Int32, startTicks: Int64?)
         case event(LifecycleEvent)
         case sync(Int)
         case finish(Termination, endedAt: Timestamp, durationMicros: Int64, truncated: Set<OutputStream>)
     }
 
-    /// Output bytes queued and not yet written; beyond this, queued tail bytes are dropped so the relay
-    /// never waits and memory stays bounded.
-    static let backlogLimit = 16 << 20
     /// A partly filled chunk is committed after this long, so `shq show --follow` sees output promptly.
     static let flushInterval: Int64 = 200_000
+    /// Head bytes queued beyond this make the relay wait for the writer — but only while the writer is
+    /// making progress: a store locked by another process never stalls the relay.
+    static let headQueueLimit = 8 << 20
+    static let stallMicros: Int64 = 100_000
+    /// How often the tail ring is committed while the command runs. Under a fast stream each commit
+    /// rewrites the whole tail (hash + compress up to half the cap), so not often: a crash loses at most
+    /// this much of the tail, `--follow` shows output beyond the head this late.
+    static let tailCommitInterval: Int64 = 5_000_000
 
     private let store: Store
     private let seq: Int64
     private let faults: FaultReporter
     private let cap: CaptureCap
+    /// The streams the record has (pipes: stdout and stderr, each stored even when empty; `--pty`: pty).
+    private let streams: [OutputStream]
     private let condition = Condition()
     private var queue: [Work] = []
-    private var backlog = 0
+    private var queuedHeadBytes = 0
+    /// Head chunks written so far: how the relay tells a slow writer from a stuck one.
+    private var written = 0
+    private var rings: [OutputStream: TailRing] = [:]
     private var syncedTicket = 0
     private var nextTicket = 0
     private var done = false
-    /// Streams whose queued tail bytes were dropped: stored as truncated even if under the cap.
-    private var lostBytes: Set<OutputStream> = []
     private var thread: OSThread?
 
     // Owned by the writer thread.
     private var writers: [OutputStream: OutputWriter] = [:]
+    private var filters: [OutputStream: OutputPrivacyFilter] = [:]
+    private let redactOutput: Bool
+    /// The output carried the no-save marker: nothing more of it is stored.
+    private var outputDropped = false
     private var failed = false
     private var dirty = false
+    /// Per stream, the position (in bytes since the head ended) up to which the tail is stored.
+    private var tailStored: [OutputStream: Int64] = [:]
 
-    init(store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter) {
+    init(
+        store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr],
+        redactOutput: Bool = false
+    ) {
+        self.redactOutput = redactOutput
         self.store = store
         self.seq = seq
         self.cap = cap
+        self.streams = streams
         self.faults = faults
     }
 
@@ -58,12 +84,25 @@ final class StoreRecorder: @unchecked Sendable {
 
     func submit(_ work: Work) {
         condition.locked {
-            if case .output(let stream, let bytes, let tail) = work {
-                if tail && backlog + bytes.count > Self.backlogLimit { dropQueuedTail(of: stream) }
-                backlog += bytes.count
+            if case .output(_, let bytes) = work {
+                while queuedHeadBytes > Self.headQueueLimit {
+                    let before = written
+                    condition.wait(microseconds: Self.stallMicros)
+                    if written == before { break }
+                }
+                queuedHeadBytes += bytes.count
             }
             queue.append(work)
             condition.broadcast()
+        }
+    }
+
+    /// Tail bytes: copied into the stream's ring, committed later (no wake-up: nothing is due yet).
+    func submitTail(_ stream: OutputStream, _ bytes: UnsafeRawBufferPointer) {
+        condition.locked {
+            let ring = rings[stream] ?? TailRing(limit: cap.tailBytes)
+            rings[stream] = ring
+            ring.append(bytes)
         }
     }
 
@@ -86,27 +125,16 @@ final class StoreRecorder: @unchecked Sendable {
 
     /// Queues the end of the record and waits until the writer has written everything.
     func finish(_ termination: Termination, endedAt: Timestamp, durationMicros: Int64, truncated: Set<OutputStream>) {
-        let lost = condition.locked { lostBytes }
-        submit(.finish(termination, endedAt: endedAt, durationMicros: durationMicros, truncated: truncated.union(lost)))
+        submit(.finish(termination, endedAt: endedAt, durationMicros: durationMicros, truncated: truncated))
         thread?.join()
         thread = nil
-    }
-
-    /// Called with the lock held: removes the stream's queued tail bytes and marks the tail as restarted.
-    private func dropQueuedTail(of stream: OutputStream) {
-        queue.removeAll { work in
-            guard case .output(let s, let bytes, true) = work, s == stream else { return false }
-            backlog -= bytes.count
-            return true
-        }
-        queue.append(.resetTail(stream))
-        lostBytes.insert(stream)
     }
 
     // MARK: The writer thread
 
     private func writerLoop() {
         var lastFlush = MonotonicClock.now()
+        var lastTailCommit = lastFlush
         while true {
             let batch: [Work] = condition.locked {
                 while queue.isEmpty && !done {
@@ -118,12 +146,13 @@ final class StoreRecorder: @unchecked Sendable {
                 return taken
             }
             var finished = false
-            for work in batch {
-                if case .output(_, let bytes, _) = work { condition.locked { backlog -= bytes.count } }
-                if perform(work) { finished = true }
+            for work in batch where perform(work) { finished = true }
+            if MonotonicClock.now() - lastTailCommit >= Self.tailCommitInterval {
+                commitTails()
+                lastTailCommit = MonotonicClock.now()
             }
-            if dirty && MonotonicClock.now() - lastFlush >= Self.flushInterval {
-                guarded { for writer in writers.values { try writer.flush() } }
+            if MonotonicClock.now() - lastFlush >= Self.flushInterval {
+                if dirty { guarded { for writer in writers.values { try writer.flush() } } }
                 dirty = false
                 lastFlush = MonotonicClock.now()
             }
@@ -137,18 +166,14 @@ final class StoreRecorder: @unchecked Sendable {
     /// Does one piece of work; returns true after the final one.
     private func perform(_ work: Work) -> Bool {
         switch work {
-        case .output(let stream, let bytes, let tail):
-            guarded {
-                let writer = writer(for: stream)
-                if tail && !startedTail.contains(stream) {
-                    try writer.startTail(keepingLast: cap.tailBytes)
-                    startedTail.insert(stream)
-                }
-                try writer.append(bytes)
-            }
+        case .output(let stream, let bytes):
+            store(bytes, of: stream)
             dirty = true
-        case .resetTail(let stream):
-            guarded { try writers[stream]?.resetTail() }
+            condition.locked {
+                queuedHeadBytes -= bytes.count
+                written += 1
+                condition.broadcast()
+            }
         case .child(let pid, let ticks):
             guarded {
                 try store.db.writeTransaction { () throws in
@@ -157,22 +182,29 @@ final class StoreRecorder: @unchecked Sendable {
                 }
             }
         case .event(let event):
+            commitTails()
             guarded {
                 for writer in writers.values { try writer.flush() }
                 try store.db.writeTransaction { () throws in try store.record(event, for: seq) }
             }
         case .sync(let ticket):
+            commitTails()
             guarded { for writer in writers.values { try writer.flush() } }
             condition.locked {
                 syncedTicket = max(syncedTicket, ticket)
                 condition.broadcast()
             }
         case .finish(let termination, let endedAt, let duration, let truncated):
+            commitTails()
             guarded {
-                for stream in [OutputStream.stdout, .stderr] {
-                    try writer(for: stream).finish(truncated: truncated.contains(stream))
-                }
+                // One commit for the end: both streams' last chunks, their hashes, the event, the status.
                 try store.db.writeTransaction { () throws in
+                    for stream in streams where !outputDropped {
+                        if let rest = filter(for: stream).finish() { try writer(for: stream).append(rest) } else { try dropOutput() }
+                    }
+                    for stream in streams where !outputDropped {
+                        try writer(for: stream).finish(truncated: truncated.contains(stream))
+                    }
                     let event: LifecycleEvent = switch termination {
                     case .exited(let code): LifecycleEvent(.exited, at: endedAt, exitCode: code)
                     case .signaled(let signal): LifecycleEvent(.signaled, at: endedAt, signal: signal)
@@ -186,7 +218,67 @@ final class StoreRecorder: @unchecked Sendable {
         return false
     }
 
-    private var startedTail: Set<OutputStream> = []
+    /// Stores what the tail rings hold that the store lacks, a piece at a time (the ring is shared with
+    /// the relay, which never waits long for it). If the ring has moved past bytes the store never got,
+    /// the stored tail restarts from the ring's oldest byte; if that happens twice in one pass (output
+    /// much faster than the store), the rest waits for the next commit — at the latest the final one,
+    /// when the ring no longer moves.
+    private func commitTails() {
+        // Head chunks still queued come before every tail byte: the tail waits for them.
+        let streams = condition.locked { queuedHeadBytes == 0 ? Array(rings.keys) : [] }
+        for stream in streams {
+            let ring = condition.locked { rings[stream]! }
+            let target = condition.locked { ring.end }
+            var position = tailStored[stream] ?? 0
+            var restarts = 0
+            while position < target {
+                let (piece, gap): ([UInt8], Bool) = condition.locked {
+                    let from = max(position, ring.start)
+                    let gap = from > position
+                    position = from
+                    // The relay may have moved the ring past `target` since it was read.
+                    return (ring.copy(from: from, maxCount: Int(max(0, min(Int64(1 << 20), target - from)))), gap)
+                }
+                if gap {
+                    restarts += 1
+                    if restarts > 1 { break }
+                }
+                guarded {
+                    let writer = writer(for: stream)
+                    if tailStored[stream] == nil { try writer.startTail(keepingLast: cap.tailBytes) }
+                    if gap { try writer.resetTail() }
+                }
+                store(piece, of: stream)
+                position += Int64(piece.count)
+                tailStored[stream] = position
+                if piece.isEmpty { break }
+            }
+            guarded { try writers[stream]?.flush() }
+        }
+    }
+
+    /// Stores bytes of a stream through its privacy filter.
+    private func store(_ bytes: [UInt8], of stream: OutputStream) {
+        guard !outputDropped else { return }
+        let kept = bytes.withUnsafeBytes { filter(for: stream).process($0) }
+        guarded {
+            if let kept { try writer(for: stream).append(kept) } else { try dropOutput() }
+        }
+    }
+
+    /// The no-save marker was seen: delete what was stored of the output, store no more.
+    private func dropOutput() throws {
+        outputDropped = true
+        writers.removeAll()
+        try store.discardOutputs(of: seq)
+    }
+
+    private func filter(for stream: OutputStream) -> OutputPrivacyFilter {
+        if let existing = filters[stream] { return existing }
+        let made = OutputPrivacyFilter(redactOutput: redactOutput)
+        filters[stream] = made
+        return made
+    }
 
     private func writer(for stream: OutputStream) -> OutputWriter {
         if let existing = writers[stream] { return existing }

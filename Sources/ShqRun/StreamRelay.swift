@@ -20,9 +20,6 @@ final class StreamRelay: @unchecked Sendable {
     private let lastActivity = Atomic<Int64>(0)
     private let busy = Atomic<Bool>(false)
     private let ended = Atomic<Bool>(false)
-    /// shq's own output was closed by its reader (`| head`): the capture pipe was closed so the command
-    /// gets SIGPIPE as it would have.
-    let sawBrokenPipe = Atomic<Bool>(false)
     private let truncated = Atomic<Bool>(false)
 
     /// `wake` is the read end of a pipe that becomes readable when the relay must stop.
@@ -87,9 +84,10 @@ final class StreamRelay: @unchecked Sendable {
             if relaying {
                 let error = writeAll(target, chunk)
                 if error == EPIPE {
-                    sawBrokenPipe.store(true, ordering: .relaxed)
+                    // shq's reader went away (`| head`): closing the capture pipe makes the command's
+                    // next write raise SIGPIPE, as it would have without shq; its death is recorded.
                     busy.store(false, ordering: .releasing)
-                    return  // closing the pipe makes the command's next write raise SIGPIPE
+                    return
                 }
                 // Another error (EIO after a hangup): stop relaying, keep capturing.
                 if error != 0 { relaying = false }
@@ -100,12 +98,20 @@ final class StreamRelay: @unchecked Sendable {
         }
     }
 
+    /// `count` bytes from `offset`, copied with memcpy (a slice-to-Array copy goes byte by byte).
+    private static func copy(_ chunk: UnsafeRawBufferPointer, _ offset: Int, _ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            memcpy(buffer.baseAddress!, chunk.baseAddress! + offset, count)
+            initialized = count
+        }
+    }
+
     /// Gives the chunk to the store writer, split at the head/tail boundary of the capture cap.
     private func hand(_ chunk: UnsafeRawBufferPointer) {
         guard let recorder else { return }
         let (head, tail) = cap.split(chunk.count)
-        if head > 0 { recorder.submit(.output(stream, Array(chunk[0..<head]), tail: false)) }
-        if tail > 0 { recorder.submit(.output(stream, Array(chunk[head...]), tail: true)) }
+        if head > 0 { recorder.submit(.output(stream, Self.copy(chunk, 0, head))) }
+        if tail > 0 { recorder.submitTail(stream, UnsafeRawBufferPointer(rebasing: chunk[head...])) }
         if cap.isTruncated { truncated.store(true, ordering: .relaxed) }
     }
 }

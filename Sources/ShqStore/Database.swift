@@ -53,12 +53,30 @@ public final class Database {
         try Statement(database: self, sql: sql)
     }
 
+    private var cache: [String: Statement] = [:]
+
+    /// A statement compiled once per connection and reused, reset: for statements run in bulk (an import
+    /// inserts 100k rows; compiling the insert and its triggers each time cost more than running it).
+    /// `key` names the statement (hashing a short key beats hashing the SQL on every call).
+    public func cachedStatement(_ key: String, _ sql: () -> String) throws -> Statement {
+        if let statement = cache[key] {
+            statement.reset()
+            return statement
+        }
+        let statement = try prepare(sql())
+        cache[key] = statement
+        return statement
+    }
+
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back if it throws.
     ///
     /// IMMEDIATE takes the write lock up front: in WAL mode a deferred transaction that later upgrades to
     /// a writer gets SQLITE_BUSY without the busy handler ever running, which is how concurrent writers
     /// see "database is locked".
+    ///
+    /// Inside a transaction already, `body` simply joins it (so several writes can share one commit).
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        if sqlite3_get_autocommit(handle) == 0 { return try body() }
         try execute("BEGIN IMMEDIATE")
         do {
             let value = try body()

@@ -13,13 +13,16 @@ public enum InvocationID {
         for i in 0..<10 { bytes[6 + i] = random[i] }
         bytes[6] = (bytes[6] & 0x0f) | 0x70  // version 7
         bytes[8] = (bytes[8] & 0x3f) | 0x80  // RFC 4122 variant
-        let hex = bytes.map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xf)]], as: UTF8.self)
-        }.joined()
-        let chars = Array(hex)
-        return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16]) + "-"
-            + String(chars[16..<20]) + "-" + String(chars[20..<32])
+        // Hex with dashes after bytes 4, 6, 8 and 10, built as ASCII bytes (imports make 100k of these).
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xf)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Random bytes from the kernel. The corresponding C function is `getrandom`.

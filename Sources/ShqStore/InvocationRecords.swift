@@ -41,16 +41,21 @@ extension Store {
         return invocation
     }
 
+    /// The columns `insert` writes, in its order.
+    public static let insertedColumns = """
+        id, session, cmd, cwd, host, user, shell, tty, source, started_at, ended_at,
+        duration_us, exit_code, signal, status, pid, pid_start, tag, pipestatus, import_key, wrapper_pid, wrapper_start
+        """
+
     /// Inserts a new invocation; returns its `seq`. With an `importKey` already present, inserts nothing and
-    /// returns nil.
+    /// returns nil. `table` is another table with the same columns (and a unique import_key), for staging.
     @discardableResult
-    public func insert(_ invocation: Invocation) throws -> Int64? {
-        let statement = try db.prepare("""
-            INSERT INTO invocations(id, session, cmd, cwd, host, user, shell, tty, source, started_at, ended_at,
-                duration_us, exit_code, signal, status, pid, pid_start, tag, pipestatus, import_key, wrapper_pid, wrapper_start)
+    public func insert(_ invocation: Invocation, into table: String = "invocations") throws -> Int64? {
+        let statement = try db.cachedStatement("insert into " + table) { """
+            INSERT INTO \(table)(\(Self.insertedColumns))
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
             ON CONFLICT(import_key) DO NOTHING
-            """)
+            """ }
         statement.bind(1, invocation.id)
         statement.bind(2, invocation.session)
         statement.bindText(3, invocation.cmd)

@@ -24,8 +24,11 @@ public final class OutputWriter {
     private var tailLimit: Int64?
     private var tailChunks: [(seq: Int64, size: Int64)] = []
     private var tailStored: Int64 = 0
-    /// Chunks were deleted, so the running hash no longer describes the blob.
-    private var droppedChunks = false
+    /// The hash state at the end of the head: a restarted tail continues from it.
+    private var headHasher: SHA256?
+    /// Tail chunks were evicted since the tail (re)started, so the running hash no longer describes the
+    /// blob and `finish` must re-read it.
+    private var hashIsStale = false
 
     public init(store: Store, invocation: Int64, stream: OutputStream, chunkSize: Int = OutputWriter.defaultChunkSize) {
         self.store = store
@@ -84,6 +87,7 @@ public final class OutputWriter {
     public func startTail(keepingLast bytes: Int64) throws {
         try flush()
         tailLimit = bytes
+        headHasher = hasher
         // Smaller chunks in the tail, so what is kept stays close to `bytes` even for a small cap.
         chunkSize = max(4096, min(chunkSize, Int(bytes / 4)))
     }
@@ -92,10 +96,14 @@ public final class OutputWriter {
     /// end of the stream); the tail starts again with the next bytes.
     public func resetTail() throws {
         buffer.removeAll(keepingCapacity: true)
-        guard let blob, !tailChunks.isEmpty else { return }
-        try store.db.writeTransaction { () throws in
-            while !tailChunks.isEmpty { try dropOldestTailChunk(blob: blob) }
+        if let blob, !tailChunks.isEmpty {
+            try store.db.writeTransaction { () throws in
+                while !tailChunks.isEmpty { try dropOldestTailChunk(blob: blob) }
+            }
         }
+        // The blob is the head again: hash on from there.
+        if let headHasher { hasher = headHasher }
+        hashIsStale = false
     }
 
     /// Records a new tail chunk and deletes the oldest ones the newer ones make unnecessary.
@@ -104,13 +112,13 @@ public final class OutputWriter {
         tailStored += newChunk.size
         while let oldest = tailChunks.first, tailStored - oldest.size >= tailLimit ?? 0 {
             try dropOldestTailChunk(blob: blob)
+            hashIsStale = true
         }
     }
 
     private func dropOldestTailChunk(blob: Int64) throws {
         let oldest = tailChunks.removeFirst()
         tailStored -= oldest.size
-        droppedChunks = true
         let delete = try store.db.prepare("DELETE FROM blob_chunks WHERE blob = ? AND seq = ?")
         delete.bind(1, blob)
         delete.bind(2, oldest.seq)
@@ -126,9 +134,9 @@ public final class OutputWriter {
         try count.run()
     }
 
-    /// The SHA-256 of what the blob holds now: the running hash, or a re-read when chunks were dropped.
+    /// The SHA-256 of what the blob holds now: the running hash, or a re-read when evicted chunks are in it.
     private func storedHash(blob: Int64) throws -> String {
-        guard droppedChunks else { return hasher.finalize() }
+        guard hashIsStale else { return hasher.finalize() }
         var rehash = SHA256()
         try store.forEachChunk(ofBlob: blob) { _, bytes in
             bytes.withUnsafeBytes { rehash.update($0) }

@@ -18,6 +18,13 @@ public final class Statement {
         self.sql = sql
     }
 
+    /// Adopts a statement compiled by the caller.
+    init(database: Database, handle: OpaquePointer, sql: String) {
+        self.handle = handle
+        self.database = database
+        self.sql = sql
+    }
+
     deinit { sqlite3_finalize(handle) }
 
     // MARK: Binding

@@ -2,7 +2,8 @@ import CShims
 import CSQLite
 import Glibc
 
-/// The history store: one SQLite file, created owner-only on first use, always up to date.
+/// The history store: one SQLite file, created owner-only on first use and checked owner-only on every
+/// open (`OwnerOnly`), always up to date.
 public final class Store {
     public let db: Database
     public let location: StoreLocation
@@ -13,6 +14,7 @@ public final class Store {
     public init(location: StoreLocation) throws {
         self.location = location
         try location.createDirectory()
+        try OwnerOnly.check(location)
         // umask 077 while SQLite creates the database, WAL and shm files: they are born 0600, never briefly
         // readable by others. Restored at once, since commands shq spawns inherit the umask.
         let savedMask = umask(0o077)
@@ -37,6 +39,7 @@ public final class Store {
         let reader = try Database(path: path, readOnly: true)
         sqlite3_busy_timeout(reader.handle, 10_000)
         try reader.execute("PRAGMA query_only=1")
+        try reader.restrictToReading()
         return reader
     }
 }

@@ -22,6 +22,16 @@ struct Shq: ParsableCommand {
             ShowCommand.self,
             InfoCommand.self,
             SQLCommand.self,
+            HookCommand.self,
+            IgnoreCheckCommand.self,
+            SearchCommand.self,
+            StatsCommand.self,
+            RerunCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            SelectorsTopic.self,
+            ForgetCommand.self,
+            PruneCommand.self,
             JobsCommand.self,
             KillCommand.self,
             WaitCommand.self,
@@ -31,6 +41,10 @@ struct Shq: ParsableCommand {
 
     /// Runs the command line; failures print `shq: <what failed>: <why>` and exit non-zero.
     static func main() {
+        // The session leader of `shq run --pty`'s terminal: not a user command, no argument parsing.
+        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1], String(cString: first) == PtyMonitor.subcommand {
+            PtyMonitor.main(RawArguments.all)
+        }
         // `shq run` must own its job-control signals before anything can start a thread (see JobSignals).
         if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1], strcmp(first, "run") == 0 {
             JobSignals.blockAtStartup()

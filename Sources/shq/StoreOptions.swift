@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShqQuery
 import ShqRun
 import ShqStore
 
@@ -9,9 +10,11 @@ struct StoreOptions: ParsableArguments {
 
     var location: StoreLocation { StoreLocation.resolve(explicit: db) }
 
-    /// Opens (creating on first use) the store.
+    /// Opens (creating on first use) the store, after moving pending hook records in from the spool.
     func open() throws -> Store {
-        try Store(location: location)
+        let store = try Store(location: location)
+        HookSpool.ingest(into: store, wait: true)
+        return store
     }
 
     /// Opens the store for a command that shows records, after orphan recovery: a job whose `shq run`
@@ -23,7 +26,9 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// `--format` for commands that print records.
+/// `--format` for commands that print records: an aligned table, a JSON array, JSON Lines, or CSV.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
+    case table, json, jsonl, csv
+
+    var style: RecordStyle { RecordStyle(rawValue: rawValue)! }
 }

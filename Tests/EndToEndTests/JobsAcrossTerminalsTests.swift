@@ -102,7 +102,7 @@ import Testing
         try first.run("shq run sleep 303 &")
         let sleeping = try waitForJob("sleep 303") { $0["pid"] is Int }
         let id = sleeping["id"] as! String
-        // Not through Foundation's Process, whose waitUntilExit can miss a child's exit (see ProcessProbe.output).
+        // Not through Foundation.Process, whose waitUntilExit can miss a child's exit (see DirectProcess).
         let waiter = try ProcessProbe.spawn(ShqProcess.binary, ["wait", id], environment: ["SHQ_DB": fixture.database])
         usleep(300_000)
         #expect(waiter.isRunning)

@@ -59,6 +59,9 @@ public final class TmuxTerminal: @unchecked Sendable {
     /// Sends a key by tmux name: `C-c`, `C-z`, `Enter`, `Escape`, `q`.
     public func key(_ name: String) throws { try tmux(["send-keys", name]) }
 
+    /// Closes the terminal window: the tmux server goes away and the shell's terminal hangs up.
+    public func closeWindow() throws { try tmux(["kill-server"]) }
+
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-x", String(width), "-y", String(height)])
     }
@@ -69,6 +72,11 @@ public final class TmuxTerminal: @unchecked Sendable {
     public func screen() throws -> String {
         let text = try tmux(["capture-pane", "-p", "-J"])
         return text.replacingOccurrences(of: "\\n+$", with: "\n", options: .regularExpression)
+    }
+
+    /// The visible screen with colours and attributes as escape sequences (`capture-pane -e`).
+    public func screenWithEscapes() throws -> String {
+        try tmux(["capture-pane", "-p", "-J", "-e"])
     }
 
     /// Polls the screen until `pattern` (a regex, multi-line) matches; returns the screen.
@@ -119,8 +127,9 @@ public final class TmuxTerminal: @unchecked Sendable {
 
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
-        // Not Foundation's Process: its waitUntilExit can miss the exit of tmux's short-lived client.
-        try ProcessProbe.output("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
+        // Not Foundation.Process: its waitUntilExit() never returns after `new-session` (see DirectProcess).
+        let result = try DirectProcess.run("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
+        return String(decoding: result.stdout, as: UTF8.self)
     }
 
     public static func shellQuote(_ text: String) -> String {

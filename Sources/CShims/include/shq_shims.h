@@ -30,6 +30,7 @@ int shq_errno(void);
 // (SQLITE_DBCONFIG_*) on a connection. Returns the SQLite result code.
 typedef struct sqlite3 sqlite3;
 int shq_sqlite_db_config_int(sqlite3 *db, int option, int value);
+
 // --- shq run: job-control signals -------------------------------------------------------------------
 
 // Blocks the job-control set {CHLD, INT, QUIT, TSTP, CONT, WINCH, HUP, TERM, USR1, USR2, PIPE} in the
@@ -61,6 +62,10 @@ void shq_discard_pending(int signo);
 // the mask. Returns after the process has been continued.
 void shq_stop_self(int signo);
 
+// As shq_stop_self, but the signal goes to shq's whole process group (kill(0, signo)), as a Ctrl-Z
+// typed at the terminal would.
+void shq_stop_job(int signo);
+
 // Dies of `signo` (no core file): default disposition, unblocked, raised. Returns only if that failed.
 void shq_die_of(int signo);
 
@@ -84,5 +89,37 @@ long long shq_process_start_ticks(pid_t pid);
 
 // Grows a pipe's buffer (F_SETPIPE_SZ); returns the new size or -1.
 int shq_set_pipe_size(int fd, int size);
+
+// --- shq run --pty: pseudo-terminals -----------------------------------------------------------------
+
+struct winsize;
+
+// Opens a new PTY pair, both ends close-on-exec and neither becoming shq's controlling terminal.
+// Returns 0 or an errno value.
+int shq_pty_open(int *master, int *slave);
+
+// TIOCGWINSZ / TIOCSWINSZ (ioctl is variadic). Setting a new size on a PTY makes the kernel send
+// SIGWINCH to its foreground group. 0 or -1.
+int shq_pty_get_size(int fd, struct winsize *size);
+int shq_pty_set_size(int fd, const struct winsize *size);
+
+// TIOCSCTTY: makes `fd` the controlling terminal of the calling session leader. 0 or -1.
+int shq_pty_make_controlling(int fd);
+
+// Spawns the PTY monitor (shq itself) as leader of a new session, with the mask shq_block_job_signals
+// replaced, `keep` (count `keep_count`) left open across exec. Returns 0 or an errno value.
+int shq_pty_spawn_monitor(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                          const int *keep, int keep_count);
+
+// In the monitor: blocks the signals it reads or must not act on (CHLD, TTOU, TTIN, TSTP, INT, QUIT,
+// WINCH, HUP), remembering the mask they replaced, and returns a close-on-exec signalfd for SIGCHLD.
+int shq_pty_monitor_signals(void);
+
+// In the monitor: spawns the command on `tty` (fds 0, 1, 2) in a new process group, with the mask
+// shq_pty_monitor_signals replaced. With `foreground`, the child makes its group the terminal's
+// foreground before exec (no window in which it could read the terminal from the background).
+// Returns 0 or an errno value.
+int shq_pty_spawn_command(pid_t *pid, const char *file, char *const argv[], char *const envp[], int tty,
+                          int foreground);
 
 #endif

@@ -5,29 +5,38 @@ import ShqStore
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List recorded commands, newest first.",
+        abstract: "List recorded commands.",
+        discussion: """
+            The table lists the newest commands with the most recent last; json, jsonl and csv list them
+            newest first. SELECTOR narrows and picks (see `shq help selectors`):
+
+              shq history .%failed       failures in this directory
+              shq history ~50: -n 10     10 of the last 50 (the newest 10)
+              shq history '%/^git /'     git commands
+            """,
         aliases: ["i", "list"]
     )
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .short, help: "How many to show.")
-    var n: Int = 20
+    @Argument(help: "Which commands (default: all, newest first).")
+    var selector: String = ""
 
-    @Option(help: "table or json.")
+    @Option(name: .short, help: ArgumentHelp("How many to show at most (default 20 without a range in SELECTOR).", valueName: "N"))
+    var n: Int?
+
+    @Option(help: "table, json, jsonl or csv.")
     var format: OutputFormat = .table
 
     func validate() throws {
-        if n < 1 { throw ValidationError("-n must be at least 1") }
+        if let n, n < 1 { throw ValidationError("-n must be at least 1") }
     }
 
     func run() throws {
-        let rows = try store.openForReading().invocations(limit: n)
-        let text: String
-        switch format {
-        case .json: text = "[" + rows.map(\.jsonObject).joined(separator: ",\n") + "]\n"
-        case .table: text = HistoryTable.render(rows)
-        }
-        _ = writeAll(1, Array(text.utf8))
+        let query = SelectorQuery(try SelectorParser.parse(selector))
+        let limit = n ?? (query.range == nil ? 20 : nil)
+        let rows = try store.openForReading().resolve(query, limit: limit)
+        let output = TerminalOutput()
+        output.write(format.style.render(rows, colour: output.colour))
     }
 }

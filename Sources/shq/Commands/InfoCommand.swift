@@ -14,8 +14,12 @@ struct InfoCommand: ParsableCommand {
     @Argument(help: "Which command (default ~1, the most recent).")
     var selector: String = ""
 
-    @Option(help: "table or json.")
+    @Option(help: "table or json (jsonl prints the same one-line object).")
     var format: OutputFormat = .table
+
+    func validate() throws {
+        if format == .csv { throw ValidationError("info prints one record with its timeline: use table or json") }
+    }
 
     func run() throws {
         let store = try self.store.openForReading()
@@ -23,7 +27,7 @@ struct InfoCommand: ParsableCommand {
         let details = InvocationDetails(
             invocation: invocation, events: try store.events(for: invocation.seq!),
             outputs: try store.outputs(for: invocation.seq!))
-        let text = format == .json ? details.json + "\n" : details.text
+        let text = format == .table ? details.text : details.json + "\n"
         _ = writeAll(1, Array(text.utf8))
     }
 }

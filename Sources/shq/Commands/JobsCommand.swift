@@ -28,12 +28,16 @@ struct JobsCommand: ParsableCommand {
     @Option(help: "table or json.")
     var format: OutputFormat = .table
 
+    func validate() throws {
+        if format == .csv || format == .jsonl { throw ValidationError("jobs prints a table or json") }
+    }
+
     func run() throws {
         let jobs = try JobRegistry(store: store.open()).jobs(everything: all)
         let rows = jobs.map { JobsTable.Row(invocation: $0.invocation, events: $0.events, verified: $0.isVerified) }
         let text: String
         switch format {
-        case .json: text = JobsTable.json(rows)
+        case .json, .jsonl, .csv: text = JobsTable.json(rows)
         case .table: text = rows.isEmpty ? "" : JobsTable.render(rows, long: long)
         }
         _ = writeAll(1, Array(text.utf8))

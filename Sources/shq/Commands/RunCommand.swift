@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShqPrivacy
 import ShqRun
 import ShqStore
 
@@ -7,18 +8,18 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a command and record it with its output.",
         discussion: """
-            Runs CMD with its arguments (or, with -c, a shell line through $SHELL -c) exactly as if you had
-            typed it: Ctrl-Z, bg, fg, Ctrl-C, pipes and `&` behave as for the bare command, and shq exits
-            with its status (or dies of its signal). Its stdout and stderr are shown live and stored
-            separately; `shq show --follow` tails them while it runs.
+            Runs CMD with its arguments (or, with -c, a shell line through $SHELL -c) exactly as if you had typed it: Ctrl-Z, bg, fg, Ctrl-C, pipes and `&` behave as for the bare command, and shq exits with its status (or dies of its signal). Its stdout and stderr are shown live and stored separately; `shq show --follow` tails them while it runs.
 
-            Each stream is stored up to --capture-cap (default 64M, or $SHQ_CAPTURE_CAP); beyond that the
-            first and last halves are kept and the output is marked truncated. The screen always gets
-            everything. If the store cannot be written, the command still runs and shq warns once.
+            Each stream is stored up to --capture-cap (default 64M, or $SHQ_CAPTURE_CAP); beyond that the first and last halves are kept and the output is marked truncated. The screen always gets everything. If the store cannot be written, the command still runs and shq warns once.
+
+            With --pty the command runs on its own pseudo-terminal, so it sees a terminal exactly as
+            without shq (colours, vim, less, top; Ctrl-Z and fg still work); its stdout and stderr are
+            then stored as one stream. Without a terminal on stdin and stdout it uses pipes (with a note).
 
               shq run make -j4
               shq run -c 'ls | grep foo'
               shq run --color -- pytest -x
+              shq run --pty vim notes.txt
             """,
         aliases: ["r"]
     )
@@ -31,8 +32,16 @@ struct RunCommand: ParsableCommand {
     @Flag(name: [.customShort("X"), .customLong("force-capture")], help: "Record even if the ignore rules would skip this command.")
     var forceCapture = false
 
+    @Flag(inversion: .prefixedNo, help: "Redact secrets in the stored output too. Default: redact_output in the config file, else off.")
+    var redactOutput: Bool?
+
     @Flag(help: "Ask the command for colour although its output is a pipe (CLICOLOR_FORCE=1, FORCE_COLOR=1).")
     var color = false
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Run the command on a pseudo-terminal: colours, vim, less and top work as without shq; stdout and stderr are stored merged. Default: $SHQ_RUN_PTY=1.")
+    var pty: Bool?
 
     @Option(name: .customLong("capture-cap"), help: ArgumentHelp("Bytes stored per stream, with K, M or G suffix.", valueName: "size"))
     var captureCap: String?
@@ -43,6 +52,8 @@ struct RunCommand: ParsableCommand {
     private var words: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func validate() throws {
+        // Passthrough parsing takes `--help` as the command's first word when it comes first.
+        if ["--help", "-h"].contains(command.first) { throw CleanExit.helpRequest(self) }
         if line == nil && words.isEmpty { throw ValidationError("give a command to run, or -c 'LINE'") }
         if line != nil && !words.isEmpty { throw ValidationError("give either -c 'LINE' or a command, not both") }
         if let captureCap, CaptureCap.parse(captureCap) == nil {
@@ -64,6 +75,12 @@ struct RunCommand: ParsableCommand {
             ?? CaptureCap.defaultBytes
         request.forceColor = color
         request.forceCapture = forceCapture
+        request.redactOutput = !forceCapture && (redactOutput ?? OutputPrivacyFilter.redactOutputByDefault)
+        request.pty = switch pty {
+        case true?: .requested
+        case false?: .off
+        case nil: ProcessEnvironment.nonEmpty("SHQ_RUN_PTY") == "1" ? .byDefault : .off
+        }
         RunEngine.run(request)
     }
 }

@@ -22,17 +22,20 @@ struct SQLCommand: ParsableCommand {
     @Argument(help: "The query.")
     var query: String
 
-    @Option(help: "table or json.")
+    @Option(help: "table, json, jsonl or csv.")
     var format: OutputFormat = .table
 
     func run() throws {
         let result = try ReadOnlySQL.run(query, on: store.open())
         let text: String
         switch format {
-        case .json:
-            text = "[" + result.rows.map { row in
+        case .json, .jsonl:
+            let objects = result.rows.map { row in
                 "{" + zip(result.columns, row).map { JSONText.quote($0) + ":" + JSONText.value($1) }.joined(separator: ",") + "}"
-            }.joined(separator: ",\n") + "]\n"
+            }
+            text = format == .json ? "[" + objects.joined(separator: ",\n") + "]\n" : objects.map { $0 + "\n" }.joined()
+        case .csv:
+            text = CSVText.row(result.columns) + result.rows.map(CSVText.row).joined()
         case .table:
             var table = Table(headers: result.columns)
             for row in result.rows { table.add(row.map { ($0 ?? "NULL").singleLine }) }

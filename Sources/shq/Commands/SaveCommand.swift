@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import ShqPrivacy
 import ShqStore
 
 struct SaveCommand: ParsableCommand {
@@ -12,6 +13,11 @@ struct SaveCommand: ParsableCommand {
             taken as the command's stdout:
 
               make 2>&1 | shq save -c make --exit ${PIPESTATUS[0]}
+
+            Secrets in the command line are replaced by [REDACTED] and secret-prone commands (pass show,
+            vault kv get, ...) are not saved; -X stores the command verbatim. Output is stored unless it
+            contains the no-save marker (ESC ] shq;nosave BEL); --redact-output (or redact_output = true in
+            the config file) redacts it too. See Docs/privacy.md.
             """
     )
 
@@ -41,6 +47,12 @@ struct SaveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A label to find it by (selector ':tag').", valueName: "tag"))
     var tag: String?
 
+    @Flag(name: [.customShort("X"), .customLong("force-capture")], help: "Store the command line verbatim: no secret exclusion, no redaction.")
+    var forceCapture = false
+
+    @Flag(inversion: .prefixedNo, help: "Redact secrets in the stored output too. Default: redact_output in the config file, else off.")
+    var redactOutput: Bool?
+
     func validate() throws {
         if let duration, duration < 0 || !duration.isFinite { throw ValidationError("--duration must be a non-negative number of milliseconds") }
         if let startedAt, Timestamp(parsing: startedAt) == nil {
@@ -49,12 +61,21 @@ struct SaveCommand: ParsableCommand {
     }
 
     func run() throws {
+        let command: [UInt8]
+        switch RecordingPolicy.decide(RawArguments.bytes(of: self.command), entryPoint: .save, forceCapture: forceCapture) {
+        case .record(let bytes):
+            command = bytes
+        case .skip(let reason):
+            if stdout == nil && Self.stdinIsData() { drainStandardInput() }
+            _ = writeAll(2, Array("shq: not saved: \(reason)\n".utf8))
+            return
+        }
         let durationMicros = duration.map { Int64(($0 * 1000).rounded()) }
         let start = startedAt.flatMap(Timestamp.init(parsing:))
             ?? Timestamp(microseconds: Timestamp.now().microseconds - (durationMicros ?? 0))
         var invocation = Invocation(
             session: ProcessEnvironment.nonEmpty("SHQ_SESSION"),
-            cmd: RawArguments.bytes(of: command),
+            cmd: command,
             cwd: cwd.map { RawArguments.bytes(of: $0) } ?? ProcessEnvironment.currentDirectory,
             host: ProcessEnvironment.hostName,
             user: ProcessEnvironment.userName,
@@ -76,7 +97,21 @@ struct SaveCommand: ParsableCommand {
         }
         if let stderr { sources.append((.stderr, try openForReading(stderr))) }
 
-        try store.open().save(invocation, outputs: sources)
+        let redact = !forceCapture && (redactOutput ?? OutputPrivacyFilter.redactOutputByDefault)
+        let saved = try store.open().save(invocation, outputs: sources) { _ in OutputPrivacyFilter(redactOutput: redact) }
+        if saved.outputDropped {
+            _ = writeAll(2, Array("shq: output not saved: it contains the no-save marker\n".utf8))
+        }
+    }
+
+    /// Reads stdin to its end so that the writer of a pipe never fails with EPIPE.
+    private func drainStandardInput() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if count > 0 || (count < 0 && errno == EINTR) { continue }
+            return
+        }
     }
 
     private func openForReading(_ path: String) throws -> Int32 {

@@ -1,0 +1,207 @@
+/// The shape-based half of the redactor: secrets recognisable wherever they appear, quoted or not.
+/// One pass over the bytes, dispatching on the current byte.
+struct TokenScan {
+    let text: UnsafeBufferPointer<UInt8>
+
+    func scan(into spans: inout [RedactionSpan]) {
+        let count = text.count
+        var index = 0
+        while index < count {
+            let byte = text[index]
+            let atBoundary = index == 0 || !isAlphanumeric(text[index - 1])
+            if atBoundary, let end = tokenShapeEnd(at: index) {
+                spans.append(RedactionSpan(start: index, end: end))
+                index = end
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: ":"):
+                if let span = urlPassword(colon: index) { spans.append(span) }
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                if let span = quotedKeyValue(quote: index) { spans.append(span) }
+            case UInt8(ascii: "b"), UInt8(ascii: "B"):
+                if atBoundary, let span = bearerCredential(at: index) { spans.append(span) }
+            case UInt8(ascii: "-"):
+                if let span = privateKeyBody(at: index) {
+                    spans.append(span)
+                    index = span.end
+                    continue
+                }
+            default:
+                break
+            }
+            index += 1
+        }
+    }
+
+    // MARK: Known token formats
+
+    private func tokenShapeEnd(at start: Int) -> Int? {
+        for shapeIndex in RedactorPatterns.tokenShapesByFirstByte[Int(text[start])] {
+            let shape = RedactorPatterns.tokenShapes[shapeIndex]
+            guard hasPrefix(shape.prefix, at: start) else { continue }
+            var end = start + shape.prefix.count
+            var sawDigit = false
+            while end < text.count && shape.body.contains(text[end]) {
+                if text[end] >= 0x30 && text[end] <= 0x39 { sawDigit = true }
+                end += 1
+            }
+            let length = end - start - shape.prefix.count
+            if let exact = shape.exactBody {
+                if length != exact || (end < text.count && isAlphanumeric(text[end])) { continue }
+            } else if length < shape.minimumBody {
+                continue
+            }
+            if shape.needsDigit && !sawDigit { continue }
+            return end
+        }
+        return nil
+    }
+
+    // MARK: scheme://user:password@host
+
+    private func urlPassword(colon: Int) -> RedactionSpan? {
+        guard colon > 0, isAlphanumeric(text[colon - 1]), hasPrefix(Array("//".utf8), at: colon + 1) else { return nil }
+        let authorityStart = colon + 3
+        var end = authorityStart
+        var lastAt: Int?
+        while end < text.count {
+            let byte = text[end]
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || byte <= 0x20
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "<")
+                || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\\") || byte == 0x7F {
+                break
+            }
+            if byte == UInt8(ascii: "@") { lastAt = end }
+            end += 1
+        }
+        guard let at = lastAt else { return nil }
+        guard let userColon = text[authorityStart..<at].firstIndex(of: UInt8(ascii: ":")), userColon + 1 < at else { return nil }
+        if text[userColon + 1] == UInt8(ascii: "$") { return nil }
+        return RedactionSpan(start: userColon + 1, end: at)
+    }
+
+    // MARK: "Header-Name: value" and "json_key": "value"
+
+    /// At an opening quote: `"X-Api-Key: value"` (value up to the closing quote) or `"password": "value"`.
+    private func quotedKeyValue(quote: Int) -> RedactionSpan? {
+        let quoteByte = text[quote]
+        var nameEnd = quote + 1
+        while nameEnd < text.count && SecretName.isNameByte(text[nameEnd]) { nameEnd += 1 }
+        guard nameEnd > quote + 1, nameEnd < text.count else { return nil }
+        let name = text[(quote + 1)..<nameEnd]
+        if text[nameEnd] == UInt8(ascii: ":") {
+            guard SecretName.isSecret(name) else { return nil }
+            var start = skipBlanks(nameEnd + 1)
+            start = skipAuthorizationScheme(start)
+            var end = start
+            while end < text.count && text[end] != quoteByte && text[end] != UInt8(ascii: "\n") { end += 1 }
+            return secretValue(start, end)
+        }
+        // JSON: "name" : "value"
+        guard text[nameEnd] == quoteByte, quoteByte == UInt8(ascii: "\"") else { return nil }
+        var colon = skipBlanks(nameEnd + 1)
+        guard colon < text.count, text[colon] == UInt8(ascii: ":"), SecretName.isSecret(name) else { return nil }
+        colon = skipBlanks(colon + 1)
+        guard colon < text.count, text[colon] == UInt8(ascii: "\"") else { return nil }
+        var end = colon + 1
+        while end < text.count && text[end] != UInt8(ascii: "\"") && text[end] != UInt8(ascii: "\n") {
+            end += text[end] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return secretValue(colon + 1, min(end, text.count))
+    }
+
+    /// Past `Bearer ` (or another scheme and its blanks) when the value starts with one.
+    private func skipAuthorizationScheme(_ start: Int) -> Int {
+        for scheme in RedactorPatterns.authorizationSchemes where hasPrefixIgnoringCase(scheme, at: start) {
+            let after = start + scheme.count
+            if after < text.count && (text[after] == UInt8(ascii: " ") || text[after] == UInt8(ascii: "\t")) {
+                return skipBlanks(after)
+            }
+        }
+        return start
+    }
+
+    // MARK: Bearer tokens anywhere
+
+    private func bearerCredential(at start: Int) -> RedactionSpan? {
+        let word = Array("bearer".utf8)
+        guard hasPrefixIgnoringCase(word, at: start) else { return nil }
+        let blank = start + word.count
+        guard blank < text.count, text[blank] == UInt8(ascii: " ") || text[blank] == UInt8(ascii: "\t") else { return nil }
+        let valueStart = skipBlanks(blank)
+        var end = valueStart
+        while end < text.count && Self.isTokenByte(text[end]) { end += 1 }
+        if end - valueStart < 8 { return nil }
+        return RedactionSpan(start: valueStart, end: end)
+    }
+
+    /// RFC 6750 token characters, plus `[]` so that an already redacted value is consumed whole.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "~") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=")
+            || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
+    }
+
+    // MARK: PEM private keys
+
+    /// `-----BEGIN … PRIVATE KEY-----` … `-----END`: the body goes, the armour lines stay. Without an END
+    /// (a truncated paste), everything after the header goes.
+    private func privateKeyBody(at start: Int) -> RedactionSpan? {
+        let begin = Array("-----BEGIN ".utf8)
+        guard hasPrefix(begin, at: start) else { return nil }
+        var headerEnd = start + begin.count
+        var labelEnd: Int?
+        while headerEnd < text.count && text[headerEnd] != UInt8(ascii: "\n") {
+            if hasPrefix(Array("-----".utf8), at: headerEnd) { labelEnd = headerEnd; break }
+            headerEnd += 1
+        }
+        guard let labelEnd, text[(start + begin.count)..<labelEnd].containsSequence(Array("PRIVATE KEY".utf8)) else { return nil }
+        let bodyStart = labelEnd + 5
+        var bodyEnd = bodyStart
+        let end = Array("-----END".utf8)
+        while bodyEnd < text.count && !hasPrefix(end, at: bodyEnd) { bodyEnd += 1 }
+        guard bodyEnd > bodyStart else { return nil }
+        var replacement: [UInt8] = []
+        if text[bodyStart] == UInt8(ascii: "\n") { replacement.append(UInt8(ascii: "\n")) }
+        replacement += RedactorPatterns.replacement
+        if bodyEnd < text.count && text[bodyEnd - 1] == UInt8(ascii: "\n") { replacement.append(UInt8(ascii: "\n")) }
+        return RedactionSpan(start: bodyStart, end: bodyEnd, replacement: replacement)
+    }
+
+    // MARK: Helpers
+
+    private func secretValue(_ start: Int, _ end: Int) -> RedactionSpan? {
+        guard start < end, text[start] != UInt8(ascii: "$") else { return nil }
+        return RedactionSpan(start: start, end: end)
+    }
+
+    private func skipBlanks(_ start: Int) -> Int {
+        var index = start
+        while index < text.count && (text[index] == UInt8(ascii: " ") || text[index] == UInt8(ascii: "\t")) { index += 1 }
+        return index
+    }
+
+    private func hasPrefix(_ prefix: [UInt8], at start: Int) -> Bool {
+        guard start + prefix.count <= text.count else { return false }
+        for offset in 0..<prefix.count where text[start + offset] != prefix[offset] { return false }
+        return true
+    }
+
+    private func hasPrefixIgnoringCase(_ lowercased: [UInt8], at start: Int) -> Bool {
+        guard start + lowercased.count <= text.count else { return false }
+        for offset in 0..<lowercased.count where asciiLower(text[start + offset]) != lowercased[offset] { return false }
+        return true
+    }
+}
+
+extension Collection where Element == UInt8 {
+    fileprivate func containsSequence(_ needle: [UInt8]) -> Bool {
+        let bytes = Array(self)
+        guard bytes.count >= needle.count else { return false }
+        for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) {
+            return true
+        }
+        return false
+    }
+}

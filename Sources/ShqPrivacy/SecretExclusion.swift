@@ -1,0 +1,49 @@
+import ShqStore
+
+/// Commands too secret-prone to store at all: their arguments or their output are the secret (`pass
+/// show`, `vault kv get`, `cat id_rsa`). Patterns are shell globs matched against the whole command line
+/// by `GlobPattern`, the same matcher as the ignore rules (`*` crosses `/`), the defaults below plus the user's:
+/// `SHQ_SECRET_EXCLUDE` (colon-separated) and `secret_exclude = …` in the config file.
+public struct SecretExclusion: Sendable {
+    public static let defaultPatterns: [String] = [
+        // Password managers and secret stores printing a secret.
+        "pass show*", "pass otp*", "gopass show*", "gopass otp*", "gopass cat*",
+        "op read*", "op item get*", "op signin*", "bw get*", "bw unlock*", "lpass show*",
+        "vault read*", "vault kv get*", "vault login*", "vault token create*",
+        "aws secretsmanager get-secret-value*", "aws ssm get-parameter*--with-decryption*",
+        "gcloud secrets versions access*", "az keyvault secret show*",
+        "kubectl get secret*-o*", "security find-*-password*",
+        // Decrypting.
+        "gpg -d*", "gpg --decrypt*", "gpg *--decrypt*", "age -d*", "age --decrypt*", "sops -d*", "sops --decrypt*",
+        "openssl enc *-d*", "ansible-vault view*", "ansible-vault decrypt*",
+        // Printing key and credential files.
+        "cat *id_rsa*", "cat *id_ed25519*", "cat *id_ecdsa*", "cat *.pem", "cat *.key", "cat *.env", "cat *.netrc",
+        "cat *credentials*", "cat *.pgpass",
+        // Secrets typed on the command line in a form the redactor cannot locate.
+        "htpasswd *-b*", "*--password-stdin*", "echo * | docker login*",
+        // The whole environment, tokens included.
+        "env", "printenv", "printenv *TOKEN*", "printenv *SECRET*", "printenv *PASSWORD*", "printenv *KEY*",
+    ]
+
+    public let patterns: [String]
+    private let globs: [GlobPattern]
+
+    public init(patterns: [String]) {
+        self.patterns = patterns
+        self.globs = patterns.map { GlobPattern($0) }
+    }
+
+    /// The defaults plus the user's patterns from the environment and the config file.
+    public static let current = SecretExclusion(
+        patterns: defaultPatterns + userPatterns(
+            environment: ProcessEnvironment.value("SHQ_SECRET_EXCLUDE"), config: Settings.current["secret_exclude"]))
+
+    static func userPatterns(environment: String?, config: String?) -> [String] {
+        [environment, config].compactMap { $0 }.flatMap { $0.split(separator: ":").map(String.init) }.filter { !$0.isEmpty }
+    }
+
+    /// The first pattern matching the whole command line, if any.
+    public func match(_ command: [UInt8]) -> String? {
+        globs.first { $0.matches(command) }.map { String(decoding: $0.source, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,151 @@
+import ShqPrivacy
+import ShqStore
+
+/// Another tool's history, read into shq's records. Each command carries a key derived from what
+/// identifies it in its source (a timestamp and text, a row id, a uuid), so importing the same history
+/// twice adds nothing, and importing a grown file adds only the new commands.
+public enum ImportFormat: String, CaseIterable, Sendable {
+    case bash, zsh
+    case zshHistdb = "zsh-histdb"
+    case atuin
+}
+
+/// One command read from a foreign history, before it is stored.
+public struct ImportedCommand: Equatable, Sendable {
+    public var cmd: [UInt8]
+    public var startedAt: Timestamp
+    public var durationMicros: Int64?
+    public var exitCode: Int32?
+    public var cwd: [UInt8]?
+    public var host: String?
+    public var user: String?
+    public var session: String?
+    /// A hash of what identifies the command in its source (`ImportKey.hash`): becomes the record's
+    /// `import_key`.
+    public var identity: UInt64
+
+    public init(cmd: [UInt8], startedAt: Timestamp, durationMicros: Int64? = nil, exitCode: Int32? = nil,
+                cwd: [UInt8]? = nil, host: String? = nil, user: String? = nil, session: String? = nil, identity: UInt64) {
+        self.cmd = cmd
+        self.startedAt = startedAt
+        self.durationMicros = durationMicros
+        self.exitCode = exitCode
+        self.cwd = cwd
+        self.host = host
+        self.user = user
+        self.session = session
+        self.identity = identity
+    }
+}
+
+/// What an import did.
+public struct ImportSummary: Equatable, Sendable {
+    public var read = 0
+    public var added = 0
+    /// Already in the store from an earlier import.
+    public var alreadyPresent = 0
+    /// Refused by the recording policy (ignore rules, secrets).
+    public var skipped = 0
+}
+
+extension Store {
+    /// Stores `commands` through the recording policy, in transactions of `batchSize`, reporting
+    /// progress as (done, total) after each batch.
+    ///
+    /// Each batch is staged in a temporary table and moved into `invocations` with one INSERT … SELECT:
+    /// the trigger that feeds the trigram index then runs inside one statement, and FTS5 writes its
+    /// index once per statement. Row by row, that flush made imports 3× slower.
+    public func importHistory(
+        _ commands: [ImportedCommand], format: ImportFormat, batchSize: Int = 10_000,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> ImportSummary {
+        try db.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS import_staging AS SELECT \(Self.insertedColumns) FROM invocations WHERE 0;
+            CREATE UNIQUE INDEX IF NOT EXISTS temp.import_staging_key ON import_staging(import_key);
+            """)
+        var summary = ImportSummary(read: commands.count)
+        var start = 0
+        while start < commands.count {
+            let batch = commands[start..<min(start + batchSize, commands.count)]
+            try db.writeTransaction { () throws in
+                var skipped = 0
+                for command in batch {
+                    guard case .record(let cmd) = RecordingPolicy.decide(command.cmd, entryPoint: .import) else {
+                        skipped += 1
+                        continue
+                    }
+                    // A repeat within the batch is dropped here by the staging table's unique key.
+                    try insert(Self.invocation(from: command, cmd: cmd, format: format), into: "temp.import_staging")
+                }
+                try db.execute("""
+                    INSERT INTO main.invocations(\(Self.insertedColumns))
+                    SELECT \(Self.insertedColumns) FROM temp.import_staging WHERE 1 ORDER BY rowid
+                    ON CONFLICT(import_key) DO NOTHING
+                    """)
+                summary.skipped += skipped
+                summary.added += db.changes
+                summary.alreadyPresent += batch.count - skipped - db.changes
+                try db.execute("DELETE FROM temp.import_staging")
+            }
+            start += batch.count
+            progress(start, commands.count)
+        }
+        return summary
+    }
+
+    static func invocation(from command: ImportedCommand, cmd: [UInt8], format: ImportFormat) -> Invocation {
+        let status: InvocationStatus = command.exitCode.map { $0 == 0 ? .completed : .failed } ?? .completed
+        return Invocation(
+            id: InvocationID.make(at: command.startedAt), session: command.session, cmd: cmd, cwd: command.cwd,
+            host: command.host, user: command.user, source: .import, startedAt: command.startedAt,
+            endedAt: command.durationMicros.map { Timestamp(microseconds: command.startedAt.microseconds + $0) },
+            durationMicros: command.durationMicros, exitCode: command.exitCode, status: status,
+            importKey: ImportKey.make(format: format, hash: command.identity))
+    }
+}
+
+/// A letter for the format (b, z, h, a) and 11 base64url digits of a 64-bit FNV-1a hash of the identity:
+/// 12 bytes, because the key is stored and indexed once per imported command. 64 bits make a collision
+/// among a million imported commands about a 1-in-30-million event.
+public enum ImportKey {
+    public static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// FNV-1a, continuing from `start` (so parts can be hashed one after the other).
+    public static func hash<Bytes: Sequence>(_ bytes: Bytes, from start: UInt64 = seed) -> UInt64 where Bytes.Element == UInt8 {
+        var hash = start
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    static func make(format: ImportFormat, hash: UInt64) -> String {
+        let digits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var key = [UInt8(ascii: format.keyLetter)]
+        for shift in stride(from: 60, through: 0, by: -6) { key.append(digits[Int((hash >> UInt64(shift)) & 63)]) }
+        return String(decoding: key, as: UTF8.self)
+    }
+}
+
+extension ImportFormat {
+    var keyLetter: Unicode.Scalar {
+        switch self {
+        case .bash: "b"
+        case .zsh: "z"
+        case .zshHistdb: "h"
+        case .atuin: "a"
+        }
+    }
+}
+
+/// Counts repeats of the same identity, so two identical commands in the same second stay two records.
+struct OccurrenceCounter {
+    private var seen: [UInt64: UInt64] = [:]
+
+    mutating func identity(_ base: UInt64) -> UInt64 {
+        let count = seen[base, default: 0]
+        seen[base] = count + 1
+        return count == 0 ? base : ImportKey.hash(withUnsafeBytes(of: count) { Array($0) }, from: base)
+    }
+}

@@ -1,0 +1,56 @@
+import ShqStore
+
+/// The options of `shq search`, as SQL conditions.
+public struct SearchFilters: Sendable {
+    public var directory: String?
+    public var exitCode: Int32?
+    public var since: Timestamp?
+    public var session: String?
+    public var host: String?
+
+    public init(directory: String? = nil, exitCode: Int32? = nil, since: Timestamp? = nil, session: String? = nil, host: String? = nil) {
+        self.directory = directory
+        self.exitCode = exitCode
+        self.since = since
+        self.session = session
+        self.host = host
+    }
+
+    public func conditions(currentDirectory: [UInt8] = ProcessEnvironment.currentDirectory,
+                           home: String = ProcessEnvironment.home) -> Conditions {
+        var conditions = Conditions()
+        if let directory {
+            let written: Selector.Directory = directory.hasPrefix("/") ? .absolute(directory)
+                : directory == "~" || directory.hasPrefix("~/") ? .home(String(directory.dropFirst())) : .relative(directory)
+            conditions.add("i.cwd = ?", .bytes(Conditions.resolve(written, currentDirectory: currentDirectory, home: home)))
+        }
+        if let exitCode { conditions.add("i.exit_code = ?", .int(Int64(exitCode))) }
+        if let since { conditions.add("i.started_at >= ?", .int(since.microseconds)) }
+        if let session { conditions.add("i.session = ?", .text(session)) }
+        if let host { conditions.add("i.host = ?", .text(host)) }
+        return conditions
+    }
+
+    /// A point in time: ISO 8601, `@epoch`, or an age (`90s`, `30m`, `2h`, `7d`, `2w`), or `today`.
+    public static func time(_ text: String, now: Timestamp = .now()) -> Timestamp? {
+        if let absolute = Timestamp(parsing: text) { return absolute }
+        if text == "today" { return startOfToday(now) }
+        guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
+        let seconds: Int64
+        switch unit {
+        case "s": seconds = 1
+        case "m": seconds = 60
+        case "h": seconds = 3600
+        case "d": seconds = 86400
+        case "w": seconds = 7 * 86400
+        default: return nil
+        }
+        let (product, overflow) = amount.multipliedReportingOverflow(by: seconds * 1_000_000)
+        return overflow ? nil : Timestamp(microseconds: now.microseconds - product)
+    }
+
+    static func startOfToday(_ now: Timestamp) -> Timestamp? {
+        let local = Timestamp(microseconds: now.microseconds).localDisplay  // "YYYY-MM-DD hh:mm:ss"
+        return Timestamp(parsing: String(local.prefix(10)) + "T00:00:00")
+    }
+}

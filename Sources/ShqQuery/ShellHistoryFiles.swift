@@ -1,0 +1,157 @@
+import Glibc
+import ShqStore
+
+/// Readers for shell history files: bash (`#epoch` lines, as written with HISTTIMEFORMAT set) and zsh
+/// (EXTENDED_HISTORY `: start:elapsed;command`).
+public enum ShellHistoryFile {
+    /// Entries without a timestamp take the last timestamp seen before them (plus a microsecond per
+    /// entry, to keep their order).
+    public static func parseBash(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand] {
+        var entries: [(time: Int64?, lines: [ArraySlice<UInt8>], line: Int)] = []
+        var pendingTime: Int64?
+        for (number, line) in data.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+            if let epoch = epochComment(line) {
+                pendingTime = epoch
+                entries.append((epoch, [], number))
+                continue
+            }
+            if line.isEmpty { continue }
+            if pendingTime != nil, let last = entries.indices.last, entries[last].time != nil {
+                entries[last].lines.append(line)  // a multi-line command (lithist) continues its entry
+            } else {
+                entries.append((nil, [line], number))
+            }
+        }
+        var raw: [(Int64?, [UInt8], Int)] = []
+        for entry in entries where !entry.lines.isEmpty {
+            raw.append((entry.time, Array(entry.lines.joined(separator: [10])), entry.line))
+        }
+        return timed(raw, fallbackTime: fallbackTime)
+    }
+
+    /// zsh writes embedded newlines as `\` + newline and "metafies" bytes 0x83–0xA2 as 0x83, byte ^ 0x20.
+    public static func parseZsh(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand] {
+        let bytes = unmetafy(data)
+        var raw: [(Int64?, [UInt8], Int)] = []
+        var current: [UInt8]? = nil
+        var currentTime: Int64?
+        var currentDuration: Int64?
+        var durations: [Int: Int64] = [:]
+        var startLine = 0
+        func flush() {
+            if let text = current, !text.isEmpty {
+                if let currentDuration { durations[raw.count] = currentDuration }
+                raw.append((currentTime, text, startLine))
+            }
+            current = nil
+        }
+        for (number, line) in bytes.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+            var text = Array(line)
+            if current == nil {
+                startLine = number
+                currentTime = nil
+                currentDuration = nil
+                if let (start, elapsed, command) = extendedHeader(text) {
+                    currentTime = start
+                    currentDuration = elapsed
+                    text = command
+                }
+                current = []
+            } else {
+                current!.append(10)
+            }
+            if text.last == UInt8(ascii: "\\") {
+                text.removeLast()
+                current! += text
+                continue
+            }
+            current! += text
+            flush()
+        }
+        flush()
+        var commands = timed(raw, fallbackTime: fallbackTime)
+        for (index, micros) in durations { commands[index].durationMicros = micros }
+        return commands
+    }
+
+    /// `: 1700000000:12;command` → (start, elapsed µs, command).
+    static func extendedHeader(_ line: [UInt8]) -> (Int64, Int64, [UInt8])? {
+        guard line.count > 4, line[0] == UInt8(ascii: ":"), line[1] == UInt8(ascii: " "),
+              let colon = line[2...].firstIndex(of: UInt8(ascii: ":")),
+              let semicolon = line[colon...].firstIndex(of: UInt8(ascii: ";")),
+              let start = Int64(String(decoding: line[2..<colon], as: UTF8.self)),
+              let elapsed = Int64(String(decoding: line[(colon + 1)..<semicolon], as: UTF8.self))
+        else { return nil }
+        return (start, elapsed * 1_000_000, Array(line[(semicolon + 1)...]))
+    }
+
+    static func unmetafy(_ data: [UInt8]) -> [UInt8] {
+        guard data.contains(0x83) else { return data }
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count)
+        var meta = false
+        for byte in data {
+            if meta { out.append(byte ^ 0x20); meta = false } else if byte == 0x83 { meta = true } else { out.append(byte) }
+        }
+        return out
+    }
+
+    static func epochComment(_ line: ArraySlice<UInt8>) -> Int64? {
+        guard line.count > 1, line.first == UInt8(ascii: "#"),
+              line.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int64(String(decoding: line.dropFirst(), as: UTF8.self))
+    }
+
+    /// Turns (epoch seconds?, text, line number) into commands with times and stable identities.
+    static func timed(_ raw: [(Int64?, [UInt8], Int)], fallbackTime: Timestamp) -> [ImportedCommand] {
+        var counter = OccurrenceCounter()
+        var lastTime: Int64?
+        var sinceLast: Int64 = 0
+        let leadingUntimed = Int64(raw.prefix { $0.0 == nil }.count)
+        // Untimed entries before any timestamp count back a second each from the first timestamp, or,
+        // in a file without any, from its modification time.
+        let anchor = raw.lazy.compactMap { $0.0 }.first.map { $0 * 1_000_000 } ?? fallbackTime.microseconds
+        var commands: [ImportedCommand] = []
+        commands.reserveCapacity(raw.count)
+        for (index, (epoch, text, line)) in raw.enumerated() {
+            let identity: UInt64
+            let micros: Int64
+            if let epoch {
+                lastTime = epoch * 1_000_000
+                sinceLast = 0
+                micros = lastTime!
+                identity = counter.identity(ImportKey.hash(text, from: ImportKey.hash("\(epoch)\u{0}".utf8)))
+            } else {
+                // Untimed: the line number identifies it (a file that only grows keeps its numbers).
+                sinceLast += 1
+                micros = lastTime.map { $0 + sinceLast } ?? anchor - (leadingUntimed - Int64(index)) * 1_000_000
+                identity = ImportKey.hash(text, from: ImportKey.hash("line \(line)\u{0}".utf8))
+            }
+            commands.append(ImportedCommand(cmd: text, startedAt: Timestamp(microseconds: micros), identity: identity))
+        }
+        return commands
+    }
+
+    /// The whole file, and its modification time.
+    public static func read(_ path: String) throws -> (bytes: [UInt8], modified: Timestamp) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError(path, errnoDescription(errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw StoreError(path, errnoDescription(errno)) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw StoreError(path, errnoDescription(errno))
+            }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        let modified = Timestamp(microseconds: Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000)
+        return (bytes, modified)
+    }
+}

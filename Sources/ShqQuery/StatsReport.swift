@@ -1,0 +1,56 @@
+import ShqStore
+
+/// The text and JSON forms of `HistoryStats`.
+extension HistoryStats {
+    /// Sections of aligned tables; the per-day table shows the last `days` days with commands.
+    public func text(days: Int = 14, colour: Bool = false) -> String {
+        func heading(_ title: String) -> String { colour ? ANSIColour.bold.wrap(title) : title }
+        let percent = Double(Int((failureRate * 1000).rounded())) / 10
+        var lines = [
+            heading("commands") + "   \(total)  (\(failed) failed, \(percent)%)  in \(sessions) sessions",
+        ]
+        if let first, let last { lines.append(heading("period") + "     \(first.localDisplay) – \(last.localDisplay)") }
+        lines.append(heading("time") + "       \(DurationText.format(micros: totalDurationMicros)) in recorded commands")
+        if runJobs > 0 {
+            lines.append(heading("shq run") + "    \(runJobs) jobs: \(DurationText.format(micros: runWallMicros)) wall, "
+                + "\(DurationText.format(micros: runActiveMicros)) active, \(DurationText.format(micros: runStoppedMicros)) stopped")
+        }
+        var text = lines.joined(separator: "\n") + "\n"
+        func section(_ title: String, _ headers: [String], _ rows: [[String]]) {
+            guard !rows.isEmpty else { return }
+            var table = Table(headers: headers)
+            rows.forEach { table.add($0) }
+            text += "\n" + heading(title) + "\n" + table.render()
+        }
+        section("top programs", ["COUNT", "PROGRAM"], topPrograms.map { [String($0.count), $0.key.singleLine] })
+        section("busiest directories", ["COUNT", "DIRECTORY"], topDirectories.map { [String($0.count), $0.key.singleLine] })
+        section("slowest", ["DURATION", "ID", "COMMAND"], slowest.map {
+            [DurationText.format(micros: $0.durationMicros ?? 0), String($0.id.prefix(13)), $0.cmdText.singleLine]
+        })
+        section("per day (last \(days) with commands)", ["DAY", "COUNT"], perDay.suffix(days).map { [$0.key, String($0.count)] })
+        return text
+    }
+
+    public var json: String {
+        func counts(_ items: [Count], _ name: String) -> String {
+            "[" + items.map { "{\(JSONText.quote(name)):\(JSONText.quote($0.key)),\"count\":\($0.count)}" }.joined(separator: ",") + "]"
+        }
+        let fields: [(String, String)] = [
+            ("total", String(total)),
+            ("failed", String(failed)),
+            ("failure_rate", String(failureRate)),
+            ("sessions", String(sessions)),
+            ("first", JSONText.value(first?.iso8601)),
+            ("last", JSONText.value(last?.iso8601)),
+            ("duration_ms", Invocation.millisecondsText(totalDurationMicros)),
+            ("top_programs", counts(topPrograms, "program")),
+            ("busiest_directories", counts(topDirectories, "cwd")),
+            ("slowest", "[" + slowest.map(\.jsonObject).joined(separator: ",") + "]"),
+            ("per_day", counts(perDay, "day")),
+            ("run_jobs", "{\"count\":\(runJobs),\"wall_ms\":\(Invocation.millisecondsText(runWallMicros)),"
+                + "\"active_ms\":\(Invocation.millisecondsText(runActiveMicros)),"
+                + "\"stopped_ms\":\(Invocation.millisecondsText(runStoppedMicros))}"),
+        ]
+        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}\n"
+    }
+}

@@ -1,0 +1,64 @@
+import Glibc
+
+/// The user's settings: `${XDG_CONFIG_HOME:-~/.config}/shq/config`, one `key = value` per line, `#`
+/// starts a comment line. Unknown keys are kept (each feature reads its own); a missing file means
+/// defaults everywhere. Keys in use: `redact_output`, `secret_exclude`, `run_pty`, `capture_cap`.
+public struct Settings: Sendable, Equatable {
+    public private(set) var values: [String: String] = [:]
+
+    public init(values: [String: String] = [:]) { self.values = values }
+
+    /// Parses the text of a config file.
+    public init(parsing text: String) {
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            let line = rawLine.drop { $0 == " " || $0 == "\t" }
+            guard !line.isEmpty, line.first != "#", let equals = line.firstIndex(of: "=") else { continue }
+            let key = line[..<equals].trimmingBlanks
+            guard !key.isEmpty else { continue }
+            values[String(key)] = String(line[line.index(after: equals)...].trimmingBlanks)
+        }
+    }
+
+    public subscript(key: String) -> String? { values[key] }
+
+    /// `true/yes/on/1` or `false/no/off/0`; nil when unset or unreadable.
+    public func bool(_ key: String) -> Bool? {
+        switch values[key]?.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: return nil
+        }
+    }
+
+    /// `${XDG_CONFIG_HOME:-$HOME/.config}/shq/config`.
+    public static var defaultPath: String {
+        (ProcessEnvironment.nonEmpty("XDG_CONFIG_HOME") ?? (ProcessEnvironment.home + "/.config")) + "/shq/config"
+    }
+
+    /// The settings file, read once per process.
+    public static let current: Settings = load(path: defaultPath)
+
+    /// Reads a settings file; a missing or unreadable file gives empty settings.
+    public static func load(path: String) -> Settings {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return Settings() }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < 1 << 20 {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return Settings(parsing: String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingBlanks: Substring {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else { return "" }
+        return self[first...last]
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import ShqHooks
+import ShqStore
+
+struct HookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook",
+        abstract: "Shell integration: record every interactive command.",
+        discussion: """
+            Add to ~/.bashrc or ~/.zshrc:
+
+              eval "$(shq hook init)"
+
+            Every command you type is then recorded (line, cwd, start, duration, exit status, pipestatus)
+            except those the ignore rules skip (see `shq ignore-check --help`).
+            """,
+        subcommands: [Init.self, Off.self, On.self, Ingest.self]
+    )
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the hook script for this shell, to eval in your shell's rc file.",
+            discussion: "The shell is the one running this command (its parent process), else $SHELL.")
+
+        @Option(help: "The shell to print the hook for (default: detected).")
+        var shell: ShellHook?
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            guard let shell = shell ?? ShellHook.detect() else {
+                throw CommandFailure("hook init: cannot tell which shell this is; use --shell bash or --shell zsh")
+            }
+            // The spool folder is made now, at shell start-up, so the prompt never needs a process for it.
+            try? store.location.createSpoolDirectory()
+            // stdout is the pipe of `$(…)`; stdin and stderr are still the shell's terminal.
+            let script = shell.initScript(binary: ShellHook.currentExecutable, terminal: ProcessEnvironment.ttyName)
+            _ = writeAll(1, Array(script.utf8))
+        }
+    }
+
+    struct Off: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop recording in the current shell (sets SHQ_DISABLED=1).",
+            discussion: "Handled by the `shq` shell function the hook defines: a separate process cannot change its shell.")
+
+        func run() throws {
+            throw CommandFailure("hook off: only works in a shell where the hook is loaded (eval \"$(shq hook init)\"); elsewhere, set SHQ_DISABLED=1")
+        }
+    }
+
+    struct On: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record again in the current shell (unsets SHQ_DISABLED).",
+            discussion: "Handled by the `shq` shell function the hook defines.")
+
+        func run() throws {
+            throw CommandFailure("hook on: only works in a shell where the hook is loaded (eval \"$(shq hook init)\"); elsewhere, unset SHQ_DISABLED")
+        }
+    }
+
+    struct Ingest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move pending hook records into the store (every shq command does this first).")
+
+        @Flag(help: "Started by the hook: return at once if another ingest is running, print nothing.")
+        var background = false
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let opened = try Store(location: store.location)
+            HookSpool.ingest(into: opened, wait: !background, quiet: background)
+        }
+    }
+}
+
+extension ShellHook: ExpressibleByArgument {}

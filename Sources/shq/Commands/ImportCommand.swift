@@ -1,0 +1,50 @@
+import ArgumentParser
+import ShqQuery
+import ShqStore
+
+extension ImportFormat: ExpressibleByArgument {}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import another tool's history: bash, zsh, zsh-histdb or atuin.",
+        discussion: """
+            Importing is idempotent: each command is keyed by what identifies it in its source, so
+            importing the same file again adds nothing, and a file that grew adds only its new commands.
+            Commands go through the same ignore rules as everything shq records.
+
+              shq import bash ~/.bash_history        (#epoch lines, from HISTTIMEFORMAT, give times)
+              shq import zsh ~/.zsh_history          (EXTENDED_HISTORY: start and duration)
+              shq import zsh-histdb ~/.histdb/zsh-history.db
+              shq import atuin ~/.local/share/atuin/history.db
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "bash, zsh, zsh-histdb or atuin.")
+    var format: ImportFormat
+
+    @Argument(help: ArgumentHelp("The history file or database.", valueName: "file"))
+    var file: String
+
+    func run() throws {
+        let commands: [ImportedCommand]
+        switch format {
+        case .bash, .zsh:
+            let (bytes, modified) = try ShellHistoryFile.read(file)
+            commands = format == .bash
+                ? ShellHistoryFile.parseBash(bytes, fallbackTime: modified)
+                : ShellHistoryFile.parseZsh(bytes, fallbackTime: modified)
+        case .zshHistdb: commands = try ForeignHistoryDatabase.readZshHistdb(file)
+        case .atuin: commands = try ForeignHistoryDatabase.readAtuin(file)
+        }
+        var bar = ProgressBar(label: "importing")
+        let summary = try store.open().importHistory(commands, format: format) { bar.update($0, of: $1) }
+        bar.finish()
+        var text = "imported \(summary.added) of \(summary.read) commands"
+        if summary.alreadyPresent > 0 { text += ", \(summary.alreadyPresent) already present" }
+        if summary.skipped > 0 { text += ", \(summary.skipped) skipped by ignore rules" }
+        _ = writeAll(2, Array((text + "\n").utf8))
+    }
+}

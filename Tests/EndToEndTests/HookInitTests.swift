@@ -1,0 +1,48 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+extension HookEndToEndTests {
+    @Suite struct Init {
+        private func firstScriptLine(_ output: String) -> String? {
+            output.split(separator: "\n").first { $0.hasPrefix("# shq — ") }.map(String.init)
+        }
+
+        @Test(arguments: ["bash", "zsh"])
+        func detectsTheShellThatRunsIt(_ shell: String) throws {
+            // As in `eval "$(shq hook init)"`: the command substitution's shell is shq's parent.
+            let script = "out=$(\(TmuxTerminal.shellQuote(ShqProcess.binary)) hook init); printf '%s\\n' \"$out\""
+            let result = try ShqProcess.run(["-c", script], environment: ["SHELL": "/bin/sh"], executable: "/usr/bin/" + shell)
+            #expect(result.status == 0)
+            #expect(firstScriptLine(result.stdoutText)?.hasPrefix("# shq — \(shell) integration") == true)
+            #expect(result.stdoutText.hasPrefix("__shq_bin='"))
+        }
+
+        @Test func fallsBackToSHELLThenHonoursTheFlag() throws {
+            let viaEnv = try ShqProcess.run(["hook", "init"], environment: ["SHELL": "/usr/bin/zsh"])
+            #expect(firstScriptLine(viaEnv.stdoutText)?.hasPrefix("# shq — zsh") == true)
+            let forced = try ShqProcess.run(["hook", "init", "--shell", "bash"], environment: ["SHELL": "/usr/bin/zsh"])
+            #expect(firstScriptLine(forced.stdoutText)?.hasPrefix("# shq — bash") == true)
+        }
+
+        @Test func scriptsAreTheOnesInShellHooks() throws {
+            for shell in ["bash", "zsh"] {
+                let printed = try ShqProcess.run(["hook", "init", "--shell", shell]).stdoutText
+                let source = try String(contentsOfFile: ShqProcess.packageRoot + "/shell-hooks/shq." + shell, encoding: .utf8)
+                #expect(printed.hasSuffix(source))
+            }
+        }
+
+        @Test func ignoreCheckSaysWhyAndExitsLikeGitCheckIgnore() throws {
+            let fixture = StoreFixture()
+            let skipped = try fixture.shq("ignore-check", "shq history")
+            #expect(skipped.status == 0 && skipped.stdoutText == "skipped: matches SHQ_IGNORE pattern 'shq *'\n")
+            let kept = try fixture.shq("ignore-check", "make")
+            #expect(kept.status == 1 && kept.stdoutText == "recorded\n" && kept.stderrText.isEmpty)
+            let excluded = try fixture.shq("ignore-check", "deploy --token x", environment: ["SHQ_EXCLUDE": "*password*:*--token*"])
+            #expect(excluded.stdoutText == "skipped: matches SHQ_EXCLUDE pattern '*--token*'\n")
+            #expect(try fixture.shq("ignore-check", " make").stdoutText == "skipped: leading space\n")
+            #expect(try fixture.shq("ignore-check", "make", environment: ["SHQ_DISABLED": "1"]).stdoutText == "skipped: SHQ_DISABLED is set\n")
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+/// Design scenarios T01–T07 and T13 again with `shq run --pty`, in a real terminal under bash and zsh:
+/// the command now sits on its own PTY, so every stop and continue goes through the monitor.
+@Suite(.serialized) struct PtyJobControlTests {
+    @Test("T01 --pty: Ctrl-Z, jobs, bg, fg, Ctrl-C", arguments: TmuxTerminal.Shell.allCases)
+    func stopContinueInterrupt(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("shq run --pty sleep 30")
+        try s.waitForStarted()
+        try s.terminal.key("C-z")
+        try s.terminal.waitFor(shell.stopped)
+        try s.waitForPrompt()
+        #expect(try s.latest("status") == "stopped")
+        try s.terminal.clear()
+        try s.terminal.run("jobs")
+        try s.terminal.waitFor("\(shell.stopped).*shq run --pty sleep 30")
+        try s.terminal.run("bg")
+        try s.terminal.waitFor(shell.continued)
+        try s.waitForPrompt()
+        try s.waitUntil("status running") { try s.latest("status") == "running" }
+        try s.terminal.run("fg")
+        try s.waitForJobInForeground()
+        usleep(300_000)  // shq notices `fg` by polling (no SIGCONT for a running job)
+        try s.terminal.key("C-c")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 130)
+        #expect(try s.latest("signal") == "2")
+        #expect(try s.latestEvents() == ["started", "stopped:20", "resumed", "signaled:2"])
+        #expect(try s.latestStreams() == ["pty"])
+    }
+
+    @Test("T02 --pty: output before Ctrl-Z shown before the Stopped line, the rest after fg", arguments: TmuxTerminal.Shell.allCases)
+    func stopMidOutput(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("shq run --pty bash -c 'for i in 1 2 3 4 5; do echo L$i; sleep 0.4; done'")
+        try s.terminal.waitFor("^L2$")
+        try s.terminal.key("C-z")
+        try s.terminal.waitFor(shell.stopped)
+        usleep(1_500_000)  // longer than the rest of the loop would take if it were still running
+        #expect(try s.screenLines(matching: "^L[45]$").isEmpty)
+        try s.terminal.run("fg")
+        try s.terminal.waitFor("^L5$")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 0)
+        #expect(try s.screenLines(matching: "^L\\d$") == ["L1", "L2", "L3", "L4", "L5"])
+        // What the screen got from the PTY: its line discipline turned \n into \r\n and echoed the
+        // Ctrl-Z as ^Z, as a terminal does.
+        let stored = String(decoding: try s.latestTerminalOutput(), as: UTF8.self)
+        #expect(stored.contains("^Z"))
+        #expect(stored.replacingOccurrences(of: "^Z", with: "") == "L1\r\nL2\r\nL3\r\nL4\r\nL5\r\n")
+    }
+
+    @Test("T03 --pty: started with &, the shell keeps the terminal; fg and Ctrl-C", arguments: TmuxTerminal.Shell.allCases)
+    func background(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.saveSettings("before")
+        try s.terminal.run("shq run --pty sleep 30 &")
+        try s.terminal.waitFor("^\\[1\\] \\d+")
+        try s.waitForStarted()
+        usleep(300_000)
+        #expect(try s.terminal.shellOwnsTerminal())
+        try s.saveSettings("during")  // a background shq must not touch the terminal
+        #expect(try s.settings("during") == (try s.settings("before")))
+        try s.terminal.run("fg")
+        try s.waitForJobInForeground()
+        usleep(300_000)
+        try s.terminal.key("C-c")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 130)
+        #expect(try s.latest("signal") == "2")
+    }
+
+    @Test("T04 --pty: a program reads a line typed at the terminal", arguments: TmuxTerminal.Shell.allCases)
+    func readLine(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))'"#)
+        try s.terminal.waitFor("name\\? $")
+        try s.terminal.run("bob")
+        try s.terminal.waitFor("^got bob")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 0)
+        #expect(try s.latestTerminalOutput() == Data("name? bob\r\ngot bob\r\n".utf8))
+    }
+
+    @Test("T05 --pty: Ctrl-Z at the prompt, fg, then the line is read", arguments: TmuxTerminal.Shell.allCases)
+    func stopAtPrompt(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))'"#)
+        try s.terminal.waitFor("name\\? $")
+        try s.terminal.key("C-z")
+        try s.terminal.waitFor(shell.stopped)
+        try s.waitForPrompt()
+        try s.terminal.run("fg")
+        try s.waitForJobInForeground()
+        usleep(300_000)
+        try s.terminal.run("eve")
+        try s.terminal.waitFor("^got eve")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 0)
+    }
+
+    @Test("T06 --pty: started with &, stops on reading the terminal; fg, then the line is read", arguments: TmuxTerminal.Shell.allCases)
+    func backgroundRead(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))' &"#)
+        try s.waitForWrapperStopped()
+        // bash reports a background stop only at its next prompt, and plain `jobs` says only "Stopped".
+        try s.terminal.run("jobs -l")
+        try s.terminal.waitFor(shell.jobsLongTTYInput)
+        #expect(try s.terminal.shellOwnsTerminal())
+        try s.terminal.run("fg")
+        try s.waitForJobInForeground()
+        usleep(300_000)
+        try s.terminal.run("amy")
+        try s.terminal.waitFor("^got amy")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 0)
+        #expect(try s.latestEvents().contains("stopped:21"))
+    }
+
+    @Test("T07 --pty: Ctrl-C breaks out of a loop of shq run --pty", arguments: TmuxTerminal.Shell.allCases)
+    func interruptLoop(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("for i in 1 2 3; do shq run --pty sleep 3; echo next $i; done; echo END")
+        try s.waitForStarted()
+        usleep(300_000)
+        try s.terminal.key("C-c")
+        try s.waitForPrompt()
+        usleep(500_000)
+        #expect(try s.screenLines(matching: "^(next|END)").isEmpty)
+        #expect(try s.fixture.sqlite("SELECT count(*) FROM invocations") == ["1"])
+    }
+
+    @Test("T08 --pty: one Ctrl-Z stops a script running shq run --pty", arguments: TmuxTerminal.Shell.allCases)
+    func stopScript(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("bash -c 'shq run --pty sleep 30; echo after'")
+        try s.waitForStarted()
+        try s.terminal.key("C-z")
+        try s.terminal.waitFor("\(shell.stopped).*bash -c")
+        try s.waitForPrompt()
+        #expect(try s.screenLines(matching: "^after").isEmpty)
+        try s.terminal.run("kill -9 %1")
+    }
+
+    @Test("T09 --pty: Ctrl-C stops a script running shq run --pty", arguments: TmuxTerminal.Shell.allCases)
+    func interruptScript(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("bash -c 'shq run --pty sleep 30; echo after rc=$?'")
+        try s.waitForStarted()
+        usleep(300_000)
+        try s.terminal.key("C-c")
+        try s.waitForPrompt()
+        usleep(300_000)
+        #expect(try s.screenLines(matching: "^after").isEmpty)
+        #expect(try s.terminal.lastStatus() == 130)
+    }
+
+    @Test("T10 --pty: into a pager, stdout is a pipe: pipes with a note, less works, never stopped", arguments: TmuxTerminal.Shell.allCases)
+    func pager(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("shq run --pty ls -la /usr/bin | less")
+        try s.terminal.waitFor("^:$|\\(END\\)")
+        try s.terminal.key("q")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 0)
+        #expect(try s.screenLines(matching: shell.stopped).isEmpty)
+        try s.waitUntil("the record to end") { try s.latest("status") == "completed" }
+        #expect(try s.latestStreams() == ["stderr", "stdout"])
+    }
+
+    @Test("T13 --pty: exit codes, death by signal, command not found", arguments: TmuxTerminal.Shell.allCases)
+    func exitStatuses(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.runToEnd("shq run --pty sh -c 'exit 7'")
+        #expect(try s.terminal.lastStatus() == 7)
+        try s.runToEnd("shq run --pty sh -c 'kill -TERM $$'")
+        #expect(try s.terminal.lastStatus() == 143)
+        #expect(try s.latest("signal") == "15")
+        try s.runToEnd("shq run --pty no-such-cmd-xyz")
+        try s.terminal.waitFor("shq: no-such-cmd-xyz: command not found")
+        #expect(try s.terminal.lastStatus() == 127)
+        #expect(try s.latest("exit_code") == "127")
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ShqTestSupport
+
+/// What the `shq run --pty` scenarios ask beyond `RunScenario`.
+extension RunScenario {
+    /// Types `command` (one `shq run`), waits until its record has ended and the prompt is back: the
+    /// screen alone can show an old prompt before the shell has even read the line.
+    func runToEnd(_ command: String, timeout: Double = 20) throws {
+        let before = try endedRecords()
+        try terminal.run(command)
+        try waitUntil("the record of `\(command)` to end", timeout: timeout) { try endedRecords() > before }
+        try waitForPrompt(timeout: timeout)
+    }
+
+    private func endedRecords() throws -> Int {
+        Int(try fixture.sqlite("SELECT count(*) FROM invocations WHERE status NOT IN ('running', 'stopped')").first ?? "0") ?? 0
+    }
+
+    /// Waits until the `shq` process of the newest record is stopped (state T in /proc).
+    func waitForWrapperStopped() throws {
+        try waitUntil("shq to be stopped") {
+            guard let pid = Int(try latest("wrapper_pid")),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.range(of: ")", options: .backwards) else { return false }
+            return stat[close.upperBound...].split(separator: " ").first == "T"
+        }
+    }
+
+    /// Saves `stty -g` under `name` (typed at the prompt).
+    func saveSettings(_ name: String) throws {
+        let path = fixture.directory.file("stty-\(name)")
+        try terminal.run("stty -g > \(path).tmp && mv \(path).tmp \(path)")
+        try waitUntil("stty -g saved") { FileManager.default.fileExists(atPath: path) }
+        try waitForPrompt()
+    }
+
+    func settings(_ name: String) throws -> String {
+        try String(contentsOfFile: fixture.directory.file("stty-\(name)"), encoding: .utf8)
+    }
+
+    /// The streams the newest record stored.
+    func latestStreams() throws -> [String] {
+        try fixture.sqlite("SELECT stream FROM outputs WHERE invocation = (SELECT max(seq) FROM invocations) ORDER BY stream")
+    }
+
+    /// The newest record's merged terminal output (`shq show -O` prints the `pty` stream), byte-exact.
+    func latestTerminalOutput() throws -> Data { try latestOutput("stdout") }
+}
+
+extension TmuxTerminal.Shell {
+    /// How `jobs -l` words a job stopped by SIGTTIN (plain `jobs` in bash says only "Stopped").
+    var jobsLongTTYInput: String { self == .bash ? "Stopped \\(tty input\\)" : "suspended \\(tty input\\)" }
+}

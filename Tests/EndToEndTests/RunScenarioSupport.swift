@@ -1,0 +1,89 @@
+import Foundation
+import ShqTestSupport
+
+/// One terminal scenario for `shq run`: a real interactive shell in tmux with its own store, plus
+/// questions about what the store recorded.
+final class RunScenario: @unchecked Sendable {
+    let fixture = StoreFixture()
+    let terminal: TmuxTerminal
+    let shell: TmuxTerminal.Shell
+
+    init(_ shell: TmuxTerminal.Shell, rc: String = "") throws {
+        self.shell = shell
+        terminal = try TmuxTerminal(shell, database: fixture.database, rc: rc)
+    }
+
+    /// Polls until `condition` holds; fails the wait with `what` after `timeout` seconds.
+    func waitUntil(_ what: String, timeout: Double = 15, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(50_000)
+        }
+        throw ScenarioTimeout(what: what, screen: (try? terminal.screen()) ?? "")
+    }
+
+    /// Waits until `count` commands have been spawned (their `started` event is recorded).
+    func waitForStarted(_ count: Int = 1) throws {
+        try waitUntil("\(count) started command(s)") {
+            Int(try fixture.sqlite("SELECT count(*) FROM invocation_events WHERE kind = 'started'").first ?? "0") ?? 0 >= count
+        }
+    }
+
+    /// Waits until the shell has given the terminal to a job (after `fg`).
+    func waitForJobInForeground() throws {
+        try waitUntil("a job in the foreground") { try !terminal.shellOwnsTerminal() }
+    }
+
+    /// Waits for the prompt to come back: the shell owns the terminal and the screen ends with `$ `.
+    func waitForPrompt(timeout: Double = 15) throws {
+        try terminal.waitFor("^\\$ $", timeout: timeout)
+        try waitUntil("the shell to own the terminal") { try terminal.shellOwnsTerminal() }
+    }
+
+    /// One column of the newest record (`sqlite3` text; empty for NULL).
+    func latest(_ column: String) throws -> String {
+        try fixture.sqlite("SELECT \(column) FROM invocations ORDER BY seq DESC LIMIT 1").first ?? ""
+    }
+
+    /// The newest record's lifecycle events as `kind` or `kind:signal` / `kind:code`.
+    func latestEvents() throws -> [String] {
+        try fixture.sqlite("""
+            SELECT kind || coalesce(':' || signal, '') || coalesce(':' || exit_code, '') FROM invocation_events
+            WHERE invocation = (SELECT max(seq) FROM invocations) ORDER BY at, rowid
+            """)
+    }
+
+    /// The newest record's stored stream, byte-exact.
+    func latestOutput(_ stream: String) throws -> Data {
+        let flag = stream == "stdout" ? "-O" : "-E"
+        return try fixture.shq("show", flag).stdout
+    }
+
+    /// Lines of the screen matching `pattern` (a regex, anchored per line by the caller).
+    func screenLines(matching pattern: String) throws -> [String] {
+        let regex = try NSRegularExpression(pattern: pattern)
+        return try terminal.screen().split(separator: "\n").map(String.init).filter {
+            regex.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil
+        }
+    }
+}
+
+struct ScenarioTimeout: Error, CustomStringConvertible {
+    let what: String
+    let screen: String
+    var description: String { "timed out waiting for \(what); screen was:\n\(screen)" }
+}
+
+/// How each shell words job-control notices.
+extension TmuxTerminal.Shell {
+    /// A job stopped by Ctrl-Z (SIGTSTP).
+    var stopped: String { self == .bash ? "Stopped" : "suspended" }
+    /// Stopped by SIGTTIN / SIGTTOU: bash's `jobs` says just "Stopped".
+    var stoppedTTYInput: String { self == .bash ? "Stopped" : "suspended \\(tty input\\)" }
+    var stoppedTTYOutput: String { self == .bash ? "Stopped" : "suspended \\(tty output\\)" }
+    /// What `bg` prints.
+    var continued: String { self == .bash ? "&$" : "continued" }
+    /// The exit status of a pipeline's first command.
+    var firstPipeStatus: String { self == .bash ? "${PIPESTATUS[0]}" : "${pipestatus[1]}" }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+/// Field mapping and idempotence of every import format, on small fixture files.
+@Suite struct ImportTests {
+    func records(_ fixture: StoreFixture) throws -> [[String: Any]] {
+        let export = try fixture.shq("export", "--format", "jsonl")
+        #expect(export.status == 0, "\(export.stderrText)")
+        return try export.stdout.split(separator: UInt8(ascii: "\n")).map {
+            try #require(JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])
+        }
+    }
+
+    /// Imports `file` twice: the second run must add nothing.
+    func importTwice(_ fixture: StoreFixture, _ format: String, _ file: String, expect count: Int) throws {
+        let first = try fixture.shq("import", format, file)
+        #expect(first.status == 0, "\(first.stderrText)")
+        #expect(first.stderrText.contains("imported \(count) of"), "\(first.stderrText)")
+        let second = try fixture.shq("import", format, file)
+        #expect(second.status == 0)
+        #expect(second.stderrText.contains("imported 0 of"), "\(second.stderrText)")
+        #expect(try fixture.sqlite("SELECT count(*) FROM invocations") == ["\(count)"])
+    }
+
+    @Test func bashWithEpochLinesMultiLineAndRawBytes() throws {
+        let fixture = StoreFixture()
+        let file = fixture.directory.file("bash_history")
+        var data = Data("untimed first\n#1700000000\nls -la\n#1700000005\nfor i in 1 2; do\necho $i\ndone\n#1700000005\nls -la\n#1700000009\n".utf8)
+        data += Data([0x65, 0x63, 0x68, 0x6f, 0x20, 0xff, 0xfe, 0x0a])  // "echo \xff\xfe"
+        try data.write(to: URL(fileURLWithPath: file))
+        try importTwice(fixture, "bash", file, expect: 5)
+        let rows = try records(fixture)
+        #expect(rows.map { $0["cmd"] as? String } == [
+            "untimed first", "ls -la", "for i in 1 2; do\necho $i\ndone", "ls -la", "echo \u{FFFD}\u{FFFD}",
+        ])
+        #expect(rows[0]["started_at"] as? String == "2023-11-14T22:13:19.000000Z")
+        #expect(rows[1]["started_at"] as? String == "2023-11-14T22:13:20.000000Z")
+        #expect(rows[2]["started_at"] as? String == "2023-11-14T22:13:25.000000Z")
+        #expect(rows.allSatisfy { $0["source"] as? String == "import" && $0["exit_code"] is NSNull })
+        // The raw bytes are stored exactly.
+        #expect(try fixture.sqlite("SELECT hex(cmd) FROM invocations WHERE cmd LIKE 'echo %'") == ["6563686F20FFFE"])
+        // A grown file adds only what is new.
+        data += Data("#1700000020\nmake test\n".utf8)
+        try data.write(to: URL(fileURLWithPath: file))
+        let grown = try fixture.shq("import", "bash", file)
+        #expect(grown.stderrText.contains("imported 1 of 6 commands, 5 already present"), "\(grown.stderrText)")
+    }
+
+    @Test func zshExtendedHistoryWithContinuationsAndMetafiedBytes() throws {
+        let fixture = StoreFixture()
+        let file = fixture.directory.file("zsh_history")
+        var data = Data(": 1700000000:0;git status\n: 1700000010:12;make \\\n  test\n".utf8)
+        // "echo é" where é = C3 A9; zsh metafies 0xA9 as 0x83, 0xA9 ^ 0x20 = 0x89.
+        data += Data([0x3a, 0x20, 0x31, 0x37, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x32, 0x30, 0x3a, 0x31, 0x3b])
+        data += Data([0x65, 0x63, 0x68, 0x6f, 0x20, 0xc3, 0x83, 0x89, 0x0a])
+        data += Data("plain line without header\n".utf8)
+        try data.write(to: URL(fileURLWithPath: file))
+        try importTwice(fixture, "zsh", file, expect: 4)
+        let rows = try records(fixture)
+        #expect(rows.map { $0["cmd"] as? String }.contains("make \n  test"))
+        #expect(rows.map { $0["cmd"] as? String }.contains("echo é"))
+        let make = try #require(rows.first { $0["cmd"] as? String == "make \n  test" })
+        #expect(make["duration_ms"] as? Int == 12000)
+        #expect(make["started_at"] as? String == "2023-11-14T22:13:30.000000Z")
+        #expect(rows.contains { $0["cmd"] as? String == "plain line without header" })
+    }
+
+    /// Writes an SQLite file from SQL with the sqlite3 shell.
+    static func makeDatabase(_ path: String, _ sql: String) throws {
+        let result = try ShqProcess.run([path], input: Data(sql.utf8), executable: "/usr/bin/sqlite3")
+        #expect(result.status == 0, "\(result.stderrText)")
+    }
+
+    static let histdbSchema = """
+        CREATE TABLE commands (id integer primary key autoincrement, argv text, unique(argv) on conflict ignore);
+        CREATE TABLE places (id integer primary key autoincrement, host text, dir text, unique(host, dir) on conflict ignore);
+        CREATE TABLE history (id integer primary key autoincrement, session int, command_id int references commands (id),
+            place_id int references places (id), exit_status int, start_time int, duration int);
+        """
+
+    @Test func zshHistdb() throws {
+        let fixture = StoreFixture()
+        let file = fixture.directory.file("histdb.db")
+        try Self.makeDatabase(file, Self.histdbSchema + """
+            INSERT INTO commands(argv) VALUES ('make test'), ('echo "a,b"');
+            INSERT INTO places(host, dir) VALUES ('laptop', '/home/u/src'), ('pi', '/tmp');
+            INSERT INTO history(session, command_id, place_id, exit_status, start_time, duration) VALUES
+                (7, 1, 1, 2, 1700000000, 3), (8, 2, 2, 0, 1700000100, 0), (8, 1, 2, NULL, 1700000200, NULL);
+            """)
+        try importTwice(fixture, "zsh-histdb", file, expect: 3)
+        let rows = try records(fixture)
+        #expect(rows[0]["cmd"] as? String == "make test")
+        #expect(rows[0]["cwd"] as? String == "/home/u/src")
+        #expect(rows[0]["exit_code"] as? Int == 2)
+        #expect(rows[0]["status"] as? String == "failed")
+        #expect(rows[0]["duration_ms"] as? Int == 3000)
+        #expect(rows[0]["session"] as? String == "zsh-histdb-7")
+        #expect(rows[1]["cmd"] as? String == "echo \"a,b\"")
+        #expect(rows[2]["exit_code"] is NSNull && rows[2]["duration_ms"] is NSNull)
+        #expect(try fixture.sqlite("SELECT host FROM invocations ORDER BY started_at") == ["laptop", "pi", "pi"])
+    }
+
+    @Test func atuin() throws {
+        let fixture = StoreFixture()
+        let file = fixture.directory.file("atuin.db")
+        try Self.makeDatabase(file, """
+            CREATE TABLE history (id text primary key, timestamp integer not null, duration integer not null,
+                exit integer not null, command text not null, cwd text not null, session text not null,
+                hostname text not null, deleted_at integer, unique(timestamp, cwd, command));
+            INSERT INTO history VALUES
+                ('01a2084b4cf271d79aceec37e26a248c', 1700000000123456789, 2500000000, 1, 'cargo build', '/src/x', 's1', 'box:alice', NULL),
+                ('01a2084b4cf271d79aceec37e26a248d', 1700000001000000000, -1, -1, 'echo hi', 'unknown', 's1', 'box:alice', NULL),
+                ('01a2084b4cf271d79aceec37e26a248e', 1700000002000000000, 5, 0, 'secret gone', '/src', 's1', 'box:alice', 1700000003000000000);
+            """)
+        try importTwice(fixture, "atuin", file, expect: 2)
+        let rows = try records(fixture)
+        #expect(rows.map { $0["cmd"] as? String } == ["cargo build", "echo hi"])
+        #expect(rows[0]["started_at"] as? String == "2023-11-14T22:13:20.123456Z")
+        #expect(rows[0]["duration_ms"] as? Int == 2500)
+        #expect(rows[0]["exit_code"] as? Int == 1)
+        #expect(rows[0]["cwd"] as? String == "/src/x")
+        #expect(rows[0]["session"] as? String == "s1")
+        #expect(rows[1]["exit_code"] is NSNull && rows[1]["duration_ms"] is NSNull && rows[1]["cwd"] is NSNull)
+        #expect(try fixture.sqlite("SELECT DISTINCT host || ' ' || user FROM invocations") == ["box alice"])
+    }
+
+    @Test func missingFileIsAClearError() throws {
+        let fixture = StoreFixture()
+        let result = try fixture.shq("import", "bash", fixture.directory.file("nope"))
+        #expect(result.status != 0)
+        #expect(result.stderrText.hasPrefix("shq: "))
+        #expect(result.stderrText.contains("No such file"))
+    }
+}

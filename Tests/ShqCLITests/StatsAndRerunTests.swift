@@ -1,0 +1,78 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+@Suite struct StatsAndRerunTests {
+    @Test func statsCountWhatWasRecorded() throws {
+        let fixture = StoreFixture()
+        let saves: [(String, Int, Double, String)] = [
+            ("git status", 0, 10, "/a"), ("git push", 1, 2500, "/a"), ("make", 2, 90_000, "/b"),
+            ("  git log", 0, 5, "/a"), ("ls", 0, 1, "/b"),
+        ]
+        for (index, (command, exit, ms, cwd)) in saves.enumerated() {
+            try fixture.shq("save", "-c", command, "--exit", "\(exit)", "--duration", "\(ms)", "--cwd", cwd,
+                            "--started-at", "2026-01-0\(1 + index / 3)T12:00:0\(index)Z")
+        }
+        // A `shq run` job of 10 s wall time, stopped for 3 s (stopped → resumed) and 1 s (stopped → exit).
+        _ = try fixture.sqlite("""
+            INSERT INTO invocations(id, cmd, source, started_at, ended_at, duration_us, exit_code, status)
+                VALUES ('job', 'vim notes', 'run', 1767268800000000, 1767268810000000, 10000000, 0, 'completed');
+            INSERT INTO invocation_events(invocation, at, kind) SELECT seq, 1767268800000000, 'started' FROM invocations WHERE id = 'job';
+            INSERT INTO invocation_events(invocation, at, kind, signal) SELECT seq, 1767268802000000, 'stopped', 20 FROM invocations WHERE id = 'job';
+            INSERT INTO invocation_events(invocation, at, kind) SELECT seq, 1767268805000000, 'resumed' FROM invocations WHERE id = 'job';
+            INSERT INTO invocation_events(invocation, at, kind, signal) SELECT seq, 1767268809000000, 'stopped', 20 FROM invocations WHERE id = 'job';
+            INSERT INTO invocation_events(invocation, at, kind, exit_code) SELECT seq, 1767268810000000, 'exited', 0 FROM invocations WHERE id = 'job';
+            """)
+        let result = try fixture.shq("stats", "--format", "json")
+        #expect(result.status == 0, "\(result.stderrText)")
+        let stats = try #require(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        #expect(stats["total"] as? Int == 6)
+        #expect(stats["failed"] as? Int == 2)
+        let programs = try #require(stats["top_programs"] as? [[String: Any]])
+        #expect(programs.first?["program"] as? String == "git")
+        #expect(programs.first?["count"] as? Int == 3)
+        let dirs = try #require(stats["busiest_directories"] as? [[String: Any]])
+        #expect(dirs.first?["cwd"] as? String == "/a")
+        let slowest = try #require(stats["slowest"] as? [[String: Any]])
+        #expect(slowest.first?["cmd"] as? String == "make")
+        let days = try #require(stats["per_day"] as? [[String: Any]])
+        #expect(days.reduce(0) { $0 + ($1["count"] as! Int) } == 6)
+        let run = try #require(stats["run_jobs"] as? [String: Any])
+        #expect(run["count"] as? Int == 1)
+        #expect(run["wall_ms"] as? Int == 10000)
+        #expect(run["stopped_ms"] as? Int == 4000)
+        #expect(run["active_ms"] as? Int == 6000)
+
+        let table = try fixture.shq("stats")
+        #expect(table.stdoutText.contains("commands   6  (2 failed, 33.3%)"))
+        #expect(table.stdoutText.contains("10.0s wall, 6.0s active, 4.0s stopped"))
+        // A selector restricts what is counted.
+        let failed = try fixture.shq("stats", "%failed", "--format", "json")
+        #expect((try JSONSerialization.jsonObject(with: failed.stdout) as? [String: Any])?["total"] as? Int == 2)
+    }
+
+    @Test func rerunDryRunPrintsTheDirectoryAndCommand() throws {
+        let fixture = StoreFixture()
+        try fixture.shq("save", "-c", "echo 'it''s' > out.txt", "--cwd", "/srv/my app")
+        try fixture.shq("save", "-c", "make", "--cwd", "/tmp")
+        let plan = try fixture.shq("rerun", "~2", "-n")
+        #expect(plan.status == 0, "\(plan.stderrText)")
+        #expect(plan.stdoutText == "cd '/srv/my app' && shq run -c 'echo '\\''it'\\'''\\''s'\\'' > out.txt'\n")
+        let withDB = try fixture.shq("rerun", "-n", "--db", fixture.database)
+        #expect(withDB.stdoutText == "cd /tmp && shq run --db \(fixture.database) -c make\n")
+        let none = try fixture.shq("rerun", "%/nothing-like-this/", "-n")
+        #expect(none.status != 0)
+        #expect(none.stderrText.contains("no matching command"))
+    }
+
+    @Test func helpSelectorsDocumentsTheLanguage() throws {
+        let fixture = StoreFixture()
+        let help = try fixture.shq("help", "selectors")
+        #expect(help.status == 0)
+        for piece in ["~N:~M", "%failed", "%exit<>0", "%duration>500", "%/REGEX/", "%cwd~=REGEX", ":TAG", "./sub",
+                      ".%failed~5:"] {
+            #expect(help.stdoutText.contains(piece), "\(piece)")
+        }
+        #expect(help.stdoutText.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+}

@@ -1,0 +1,63 @@
+@testable import ShqPrivacy
+import ShqStore
+import Testing
+
+@Suite struct RecordingPolicyTests {
+    let exclusion = SecretExclusion(patterns: SecretExclusion.defaultPatterns + ["deploy *"])
+
+    @Test func redactsWhatItRecords() {
+        let decision = RecordingPolicy.privacyDecision(Array("export API_TOKEN=abc".utf8), forceCapture: false, exclusion: exclusion)
+        #expect(decision == .record(Array("export API_TOKEN=[REDACTED]".utf8)))
+    }
+
+    @Test(arguments: ["pass show bank", "vault kv get secret/x", "cat ~/.ssh/id_rsa", "gpg --decrypt notes.gpg", "deploy prod",
+                      "aws secretsmanager get-secret-value --secret-id x", "printenv GITHUB_TOKEN", "env", "cat .env"])
+    func excludesSecretProneCommands(command: String) {
+        guard case .skip(let reason) = RecordingPolicy.privacyDecision(Array(command.utf8), forceCapture: false, exclusion: exclusion) else {
+            Issue.record("\(command) was recorded")
+            return
+        }
+        #expect(reason.contains("secret-prone"))
+    }
+
+    @Test(arguments: ["pass ls", "vault status", "cat README.md", "gpg --list-keys", "env | sort", "printenv HOME", "deployment"])
+    func keepsOrdinaryCommands(command: String) {
+        #expect(RecordingPolicy.privacyDecision(Array(command.utf8), forceCapture: false, exclusion: exclusion) == .record(Array(command.utf8)))
+    }
+
+    @Test func forceCaptureIsVerbatim() {
+        for command in ["pass show bank", "export API_TOKEN=abc"] {
+            #expect(RecordingPolicy.privacyDecision(Array(command.utf8), forceCapture: true, exclusion: exclusion) == .record(Array(command.utf8)))
+        }
+    }
+
+    @Test func invalidUTF8AndNULSurvive() {
+        let command: [UInt8] = [0x65, 0x63, 0x68, 0x6F, 0x20, 0xFF, 0x00, 0xC3] + Array(" TOKEN=x".utf8)
+        #expect(RecordingPolicy.privacyDecision(command, forceCapture: false, exclusion: exclusion)
+            == .record([0x65, 0x63, 0x68, 0x6F, 0x20, 0xFF, 0x00, 0xC3] + Array(" TOKEN=[REDACTED]".utf8)))
+    }
+
+    @Test func userPatternsAreColonSeparated() {
+        #expect(SecretExclusion.userPatterns(environment: "a *:b*", config: "c::d") == ["a *", "b*", "c", "d"])
+        #expect(SecretExclusion.userPatterns(environment: nil, config: nil) == [])
+    }
+
+    @Test func settingsFileSyntax() {
+        let settings = Settings(parsing: "# comment\n  redact_output = yes \nsecret_exclude=a*:b*\nbroken line\n = x\nrun_pty=off\r\n")
+        #expect(settings.bool("redact_output") == true)
+        #expect(settings["secret_exclude"] == "a*:b*")
+        #expect(settings.bool("run_pty") == false)
+        #expect(settings.values.count == 3)
+        #expect(Settings.load(path: "/nonexistent/shq/config") == Settings())
+    }
+
+    @Test(arguments: [
+        ("GITHUB_TOKEN", true), ("PGPASSWORD", true), ("clientSecret", true), ("x-api-key", true), ("MYSQL_PWD", true),
+        ("AWS_SECRET_ACCESS_KEY", true), ("--auth", true), ("Authorization", true),
+        ("TOKENIZERS_PARALLELISM", false), ("PWD", false), ("OLDPWD", false), ("PASSWORD_FILE", false), ("--no-password", false),
+        ("BYPASS", false), ("KEYBOARD", false), ("monkey", false), ("--password-stdin", false),
+    ])
+    func secretNames(name: String, secret: Bool) {
+        #expect(SecretName.isSecret(Array(name.utf8)) == secret)
+    }
+}

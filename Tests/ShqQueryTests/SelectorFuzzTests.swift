@@ -1,0 +1,57 @@
+import ShqQuery
+import Testing
+
+/// The parser must never crash or throw anything but a SelectorError, whatever the input.
+@Suite struct SelectorFuzzTests {
+    /// SplitMix64: fast, deterministic.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// Pieces that exercise every branch, plus multibyte and combining characters.
+    static let pieces: [String] = [
+        "~", ":", "%", ".", "/", "\\", "-", "0", "1", "9", "a", "f", "x", "~1", "~12:", ":~3", "%failed", "%ok",
+        "%exit", "%duration", "<", ">", "=", "!", "<>", "%/", "%cmd~=", "%cwd~=", "(", ")", "[", "]", "*", "+",
+        "?", "{", "}", "^", "$", "|", "s", "ms", "h", "µs", "é", "ü", "日本", "🙂", "\u{301}", "\u{0}", "\n",
+        " ", "\t", "\u{FFFD}", "\u{7F}", "99999999999999999999", "1.5", "..", "./", "~/",
+    ]
+
+    @Test func millionsOfRandomInputs() {
+        var random = Random(state: 42)
+        var parsed = 0, rejected = 0
+        let pieceCount = Self.pieces.count
+        for _ in 0..<1_000_000 {
+            var text = ""
+            for _ in 0..<(1 + random.below(8)) {
+                // Mostly grammar pieces; sometimes any scalar, multibyte included.
+                if random.below(8) == 0, let scalar = Unicode.Scalar(UInt32(random.below(0x11000))) {
+                    text.unicodeScalars.append(scalar)
+                } else {
+                    text += Self.pieces[random.below(pieceCount)]
+                }
+            }
+            do {
+                _ = try SelectorParser.parse(text)
+                parsed += 1
+            } catch let error as SelectorError {
+                rejected += 1
+                if error.position < 0 || error.position > text.count {
+                    Issue.record("position \(error.position) outside '\(text)'")
+                }
+            } catch {
+                Issue.record("'\(text)' threw \(error)")
+            }
+        }
+        // The generator must reach both outcomes, or it tests nothing.
+        #expect(parsed > 10_000)
+        #expect(rejected > 10_000)
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# shq run: wrapper overhead, relay throughput beyond the capture cap (with peak RSS), and
+# capture-and-store throughput under the cap. Prints a markdown section. Needs $SHQ_BIN.
+set -euo pipefail
+: "${SHQ_BIN:?set SHQ_BIN to the shq binary to measure}"
+work=$(mktemp -d /tmp/shq-bench-run.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export SHQ_DB="$work/bench.db"
+BIG="$work/big.txt"      # 1 GiB of base64 text: far beyond the 64 MiB default cap
+SMALL="$work/small.txt"  # 48 MiB: under the cap, stored whole
+head -c $((768 << 20)) /dev/urandom | base64 -w 76 > "$BIG"
+truncate -s $((1 << 30)) "$BIG"
+head -c $((48 << 20)) "$BIG" > "$SMALL"
+
+# Median wall seconds and max peak RSS (KiB) of RUNS runs of a bash command line.
+measure() {
+  local runs=$1 line=$2 times=() rss=0
+  for _ in $(seq "$runs"); do
+    read -r t m < <( { /usr/bin/time -f '%e %M' bash -c "$line" 2>&1 >/dev/null; } | tail -1)
+    times+=("$t"); (( m > rss )) && rss=$m
+  done
+  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" "$rss"
+}
+
+echo "## Run"
+echo
+echo "Release binary, static Swift runtime; store: a fresh temporary database; 2 vCPU shared."
+echo "Load average when this section started: $(cut -d' ' -f1-3 /proc/loadavg) (other builds share the machine;"
+echo "compare rows of one table with each other, not with other runs)."
+echo
+echo "### Wrapper overhead"
+echo
+echo '```'
+echo "hyperfine -N --warmup 20 --runs 300 'shq run true' 'true'"
+echo '```'
+echo
+hyperfine -N --warmup 20 --runs 300 --export-markdown "$work/overhead.md" "$SHQ_BIN run true" "true" >/dev/null 2>&1
+sed "s|$SHQ_BIN|shq|g" "$work/overhead.md"
+echo
+echo "### Relaying 1 GiB beyond the capture cap (default 64 MiB per stream)"
+echo
+echo "FILE: 1 GiB of base64 text. Median of 3 runs (script: 1 run); peak RSS is the largest process's."
+echo
+echo '```'
+echo "shq run cat FILE >/dev/null"
+echo "cat FILE | cat >/dev/null"
+echo "script -q -c 'cat FILE' /dev/null >/dev/null"
+echo '```'
+echo
+read -r shq_t shq_m < <(measure 3 "$SHQ_BIN run cat $BIG >/dev/null")
+stored=$(sqlite3 "$SHQ_DB" "SELECT bytes || ' bytes, truncated=' || truncated FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
+read -r pipe_t pipe_m < <(measure 3 "cat $BIG | cat >/dev/null")
+read -r script_t script_m < <(measure 1 "script -q -c 'cat $BIG' /dev/null >/dev/null")
+echo "| command | wall (s) | vs pipe | peak RSS (MiB) |"
+echo "|---|---:|---:|---:|"
+for row in "shq run cat FILE|$shq_t|$shq_m" "cat FILE \| cat|$pipe_t|$pipe_m" "script -q -c 'cat FILE'|$script_t|$script_m"; do
+  IFS='|' read -r name t m <<<"${row//\\|/¦}"
+  printf '| `%s` | %s | %s× | %s |\n' "${name//¦/\\|}" "$t" "$(awk -v a="$t" -v b="$pipe_t" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
+done
+echo
+echo "Stored of the last shq run: $stored."
+echo
+echo "### Capture and store under the cap"
+echo
+echo "48 MiB of base64 text, stored whole (checked: stored bytes = file size). Median of 5 runs."
+echo
+echo '```'
+echo "shq run cat SMALL >/dev/null"
+echo '```'
+echo
+read -r small_t small_m < <(measure 5 "$SHQ_BIN run cat $SMALL >/dev/null")
+small_stored=$(sqlite3 "$SHQ_DB" "SELECT bytes FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
+size=$(stat -c %s "$SMALL")
+[ "$small_stored" = "$size" ] || echo "**stored $small_stored of $size bytes**"
+echo "| output | wall (s) | throughput (MB/s) | peak RSS (MiB) |"
+echo "|---|---:|---:|---:|"
+printf '| 48 MiB | %s | %s | %s |\n' "$small_t" "$(awk -v s="$size" -v t="$small_t" 'BEGIN {printf "%.0f", s / 1e6 / t}')" "$(awk -v k="$small_m" 'BEGIN {printf "%.1f", k / 1024}')"
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -1,0 +1,196 @@
+# shq — zsh integration (zsh ≥ 5.3). Set-up: add to ~/.zshrc
+#     eval "$(shq hook init)"
+# Records every interactive command (line as typed, cwd at start, start, duration, $?, pipestatus) into
+# shq's spool. The prompt path runs builtins only; any later `shq` command moves the spool into the store.
+# preexec gets the line exactly as typed (even when the history drops it), precmd (ours first, to see $?
+# and pipestatus) appends one line to the spool. See Docs/hooks.md.
+
+zmodload zsh/datetime 2>/dev/null   # $epochtime: seconds and nanoseconds, no fork
+
+(( ${+__shq_zglob} )) || typeset -gA __shq_zglob   # our patterns, translated to zsh's syntax once
+__shq_default_ignore='shq *:shqr *:%*:fg:fg *:bg:bg *:jobs:jobs *:exit:logout:clear:history:history *'
+
+# Sets __shq_pat and returns 0 when LINE ($2) matches one of the colon-separated globs in $1.
+__shq_match_list() {
+    emulate -L zsh
+    local p
+    for p in ${(s.:.)1}; do
+        if (( ! ${+__shq_zglob[$p]} )); then __shq_translate "$p"; __shq_zglob[$p]=$__shq_zp; fi
+        if [[ $2 == ${~__shq_zglob[$p]} ]]; then __shq_pat=$p; return 0; fi
+    done
+    return 1
+}
+
+# Our glob syntax (*, ?, [...], \ escapes; everything else literal; an unclosed [ is literal), the one
+# bash and Sources/ShqPrivacy/GlobPattern.swift use, rewritten as a zsh pattern in __shq_zp: zsh's own
+# ( | ) < > # ^ ~ are escaped, and in zsh a backslash only quotes special characters.
+__shq_translate() {
+    emulate -L zsh
+    local p=$1 c d lo hi members specials='*?[]()|<>#^~\' inset=']\-^!'
+    integer i=1 n=${#1} j found
+    __shq_zp=
+    while (( i <= n )); do
+        c=${p[i]}
+        if [[ $c == '\' ]]; then
+            if (( i == n )); then __shq_zp+='\\'; (( i++ )); continue; fi
+            d=${p[i+1]}
+            if [[ $specials == *"$d"* ]]; then __shq_zp+="\\$d"; else __shq_zp+=$d; fi
+            (( i += 2 )); continue
+        fi
+        if [[ $c == '*' || $c == '?' ]]; then __shq_zp+=$c; (( i++ )); continue; fi
+        if [[ $c != '[' ]]; then
+            if [[ $specials == *"$c"* ]]; then __shq_zp+="\\$c"; else __shq_zp+=$c; fi
+            (( i++ )); continue
+        fi
+        # A bracket expression, read as GlobPattern.parseSet reads it.
+        j=i+1; members=; found=0
+        [[ ${p[j]} == '!' || ${p[j]} == '^' ]] && { members='!'; (( j++ )) }
+        local first=1
+        while (( j <= n )); do
+            c=${p[j]}
+            if [[ $c == ']' ]] && (( ! first )); then found=1; break; fi
+            first=0
+            if [[ $c == '[' && ${p[j+1]} == ':' && ${p[j+2,n]} == [[:alnum:]]#':]'* ]]; then
+                members+='[:'; (( j += 2 ))
+                while [[ ${p[j]} != ':' ]]; do members+=${p[j]}; (( j++ )); done
+                members+=':]'; (( j += 2 )); continue
+            fi
+            if [[ $c == '\' ]] && (( j < n )); then (( j++ )); c=${p[j]}; fi
+            if [[ $inset == *"$c"* ]]; then lo="\\$c"; else lo=$c; fi
+            if (( j + 2 <= n )) && [[ ${p[j+1]} == '-' && ${p[j+2]} != ']' ]]; then
+                d=${p[j+2]}; (( j += 3 ))
+                if [[ $d == '\' ]] && (( j <= n )); then d=${p[j]}; (( j++ )); fi
+                if [[ $inset == *"$d"* ]]; then hi="\\$d"; else hi=$d; fi
+                members+="$lo-$hi"
+            else
+                members+=$lo; (( j++ ))
+            fi
+        done
+        if (( found )); then __shq_zp+="[$members]"; i=j+1; else __shq_zp+='\['; (( i++ )); fi
+    done
+}
+
+# The ignore rules (the same as `shq ignore-check` and Sources/ShqPrivacy/IgnoreRules.swift).
+# Returns 0 and sets __shq_reason when LINE ($1) is not to be recorded.
+__shq_skip_reason() {
+    emulate -L zsh
+    __shq_reason=
+    if [[ -n ${SHQ_DISABLED-} ]]; then __shq_reason='SHQ_DISABLED is set'
+    elif [[ -z $1 ]]; then __shq_reason='empty line'
+    elif [[ $1 == ' '* ]]; then __shq_reason='leading space'
+    elif [[ $1 == '\'* ]]; then __shq_reason='leading backslash'
+    elif __shq_match_list "${SHQ_IGNORE-$__shq_default_ignore}" "$1"; then
+        __shq_reason="matches SHQ_IGNORE pattern '$__shq_pat'"
+    elif __shq_match_list "${SHQ_EXCLUDE-}" "$1"; then
+        __shq_reason="matches SHQ_EXCLUDE pattern '$__shq_pat'"
+    fi
+    [[ -n $__shq_reason ]]
+}
+
+# One spool field: backslash, TAB and newline escaped. Sets __shq_e.
+__shq_escape() {
+    emulate -L zsh
+    local bs='\\' tab='\t' nl='\n'
+    __shq_e=${1//\\/"$bs"}
+    __shq_e=${__shq_e//$'\t'/"$tab"}
+    __shq_e=${__shq_e//$'\n'/"$nl"}
+}
+
+# Appends $1 to the session's spool file, creating it owner-only. Never prints.
+__shq_append() {
+    emulate -L zsh
+    local db=${SHQ_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/shq/history.db}
+    local file=$db-spool/$__shq_session.spool text=$1 rc
+    if [[ ! -e $file ]]; then
+        # A new file (first record, or the last one was ingested): the session line opens it.
+        local t h u
+        __shq_escape "$__shq_tty"; t=$__shq_e
+        __shq_escape "$__shq_host"; h=$__shq_e
+        __shq_escape "$__shq_user"; u=$__shq_e
+        text=$'S\t'"$__shq_session"$'\tzsh\t'"$$"$'\t'"$t"$'\t'"$h"$'\t'"$u"$'\t'"$__shq_started"$'\n'"$text"
+        # Born 0600: umask 077 for the one write, then back to the user's (read from /proc: no fork).
+        local k mask=
+        { IFS=$': \t' read -r k k; IFS=$': \t' read -r k mask } </proc/self/status 2>/dev/null
+        if [[ $k == Umask && -n $mask ]]; then
+            umask 077
+            { print -rn -- "$text" >>$file } 2>/dev/null; rc=$?
+            umask $mask
+        else
+            { print -rn -- "$text" >>$file } 2>/dev/null; rc=$?
+        fi
+    else
+        { print -rn -- "$text" >>$file } 2>/dev/null; rc=$?
+    fi
+    if (( rc != 0 )); then
+        # The data dir is missing or unwritable: recreate it (a process, but only on this failure path,
+        # at most once a minute), then try once more. Nothing is ever printed.
+        (( epochtime[1] >= ${__shq_retry_at:-0} )) || return 1
+        __shq_retry_at=$(( epochtime[1] + 60 ))
+        command mkdir -p -m 700 -- "${db%/*}" "$db-spool" >/dev/null 2>&1 || return 1
+        [[ -e $file ]] || { __shq_append "$1"; return }
+        { print -rn -- "$text" >>$file } 2>/dev/null || return 1
+    fi
+    (( ++__shq_written % 64 )) || ( "$__shq_bin" hook ingest --background </dev/null >/dev/null 2>&1 &! )
+    return 0
+}
+
+__shq_preexec() {
+    __shq_line=$1
+    __shq_cwd=$PWD
+    __shq_start=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
+    __shq_pending=1
+}
+
+__shq_precmd() {
+    local __shq_status=$? __shq_pipe="${pipestatus[*]}"
+    emulate -L zsh
+    local end=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
+    if [[ -n $__shq_pending ]]; then
+        __shq_pending=
+        if ! __shq_skip_reason "$__shq_line"; then
+            local c
+            __shq_escape "$__shq_cwd"; c=$__shq_e
+            __shq_escape "$__shq_line"
+            (( ++__shq_n ))
+            __shq_append "C	$__shq_session	$__shq_n	$__shq_start	$(( end - __shq_start ))	$__shq_status	$__shq_pipe	$c	$__shq_e
+"
+        fi
+    elif (( ! __shq_written )); then
+        __shq_append ""   # first prompt: open the spool with the session line
+    fi
+    (( ! ${+SHQ_IGNORE} )) || export SHQ_IGNORE
+    (( ! ${+SHQ_EXCLUDE} )) || export SHQ_EXCLUDE
+    return $__shq_status
+}
+
+# `shq hook off` / `shq hook on` must change this shell, which the shq process cannot do.
+shq() {
+    case "${1-} ${2-}" in
+        'hook off') export SHQ_DISABLED=1 ;;
+        'hook on') unset SHQ_DISABLED ;;
+        *) command shq "$@" ;;
+    esac
+}
+
+# shqr CMD…: run through `shq run` (output captured), arguments passed as they are.
+shqr() { command shq run -- "$@" }
+
+# Installed once per shell (sourcing again only refreshes the functions).
+if [[ -z ${__shq_loaded-} ]]; then
+    typeset -g __shq_loaded=1
+    typeset -g __shq_bin=${__shq_bin:-shq}
+    typeset -g __shq_started=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
+    typeset -g __shq_n=0 __shq_written=0 __shq_pending= __shq_session
+    # A UUID v7 for this shell, made from builtins: 48 bits of milliseconds, version, variant, random.
+    () {
+        local ms=$(( __shq_started / 1000 ))
+        printf -v __shq_session '%08x-%04x-7%03x-%04x-%04x%04x%04x' $(( ms >> 16 )) $(( ms & 0xffff )) \
+            $(( RANDOM & 0xfff )) $(( (RANDOM & 0x3fff) | 0x8000 )) $RANDOM $RANDOM $(( RANDOM ^ ($$ & 0x7fff) ))
+    }
+    export SHQ_SESSION=$__shq_session
+    typeset -g __shq_user=${USERNAME-} __shq_host=${HOST-} __shq_tty=${TTY-}
+    autoload -Uz add-zsh-hook
+    add-zsh-hook preexec __shq_preexec
+    # Ours first, so it sees the command's $? and pipestatus.
+    precmd_functions=(__shq_precmd ${precmd_functions:#__shq_precmd})
+fi
