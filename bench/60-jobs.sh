@@ -46,8 +46,8 @@ lat=()
 for i in $(seq 1 15); do
   t0=$EPOCHREALTIME; sleep 0.3 & pid=$!; start=$(awk '{print $22}' /proc/$pid/stat)
   sqlite3 "$SHQ_DB" "INSERT INTO invocations(id, cmd, source, started_at, status, wrapper_pid, wrapper_start, host)
-    VALUES (printf('01wait%04d', $i), 'sleep', 'run', 1, 'running', $pid, $start, '$host')"
-  "$SHQ_BIN" wait "$(printf '01wait%04d' $i)" 2>/dev/null || true; t1=$EPOCHREALTIME
+    VALUES (printf('01ee%04d', $i), 'sleep', 'run', 1, 'running', $pid, $start, '$host')"
+  "$SHQ_BIN" wait "$(printf '01ee%04d' $i)" 2>/dev/null || true; t1=$EPOCHREALTIME
   lat+=("$(python3 -c "print(round(($t1-$t0)*1000-300,1))")")
 done
 # shq kill on a real `shq run sleep 30` job: from the command until the record says it ended.
