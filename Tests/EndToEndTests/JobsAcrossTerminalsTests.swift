@@ -8,6 +8,13 @@ import Testing
 @Suite(.serialized) struct JobsAcrossTerminalsTests {
     let fixture = StoreFixture()
 
+    /// The store exists before any terminal starts: two processes creating it at once can get an
+    /// immediate "database is locked" (SQLITE_BUSY while one switches the new file to WAL), a store issue
+    /// this suite is not about.
+    init() throws {
+        _ = try fixture.shq("jobs")
+    }
+
     /// `shq jobs --format json` as another terminal sees it.
     func jobs(_ extra: String...) throws -> [[String: Any]] {
         let result = try fixture.shq(arguments: ["jobs", "--format", "json"] + extra)
@@ -90,6 +97,22 @@ import Testing
         try first.run("true")
         try first.waitFor("^\\[1\\]\\+\\s+Terminated\\s+shq run sleep 302$")
         #expect(try jobs().isEmpty)
+    }
+
+    /// The same under zsh: `suspended` there → `stopped` here; `shq kill` here → zsh reports `terminated`.
+    @Test func zshJobIsStoppedAndKilledFromAnotherTerminal() throws {
+        let first = try TmuxTerminal(.zsh, database: fixture.database)
+        try first.run("shq run sleep 304")
+        let job = try waitForJob("sleep 304") { $0["pid"] is Int }
+        try first.key("C-z")
+        try first.waitFor("suspended\\s+shq run sleep 304")
+        try waitForJob("sleep 304") { $0["status"] as? String == "stopped" }
+        let killed = try fixture.shq("kill", job["id"] as! String)
+        #expect(killed.stdoutText.contains("failed (killed by SIGTERM)"), "\(killed.stdoutText)")
+        try first.run("true")
+        try first.waitFor("terminated\\s+shq run sleep 304")
+        #expect(try jobs().isEmpty)
+        #expect(try first.shellOwnsTerminal())
     }
 
     @Test func waitReturnsTheJobsStatusFromAnotherTerminal() throws {
