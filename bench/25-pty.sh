@@ -18,9 +18,9 @@ cases = [
     ("startup", "true", ["true"], 100),
     ("startup", "shq run true", [shq, "run", "true"], 100),
     ("startup", "shq run --pty true", [shq, "run", "--pty", "true"], 100),
-    ("throughput", "cat lines.txt", ["cat", lines], 5),
-    ("throughput", "shq run cat lines.txt", [shq, "run", "cat", lines], 5),
-    ("throughput", "shq run --pty cat lines.txt", [shq, "run", "--pty", "cat", lines], 5),
+    ("throughput", "cat lines.txt", ["cat", lines], 7),
+    ("throughput", "shq run cat lines.txt", [shq, "run", "cat", lines], 7),
+    ("throughput", "shq run --pty cat lines.txt", [shq, "run", "--pty", "cat", lines], 7),
 ]
 
 def timed(argv):
@@ -43,10 +43,16 @@ def timed(argv):
         raise SystemExit(f"{argv} failed: {status}")
     return elapsed
 
-results = {}
-for kind, name, argv, runs in cases:
-    timed(argv)  # warm-up
-    results[name] = (kind, [timed(argv) for _ in range(runs)])
+# Rounds interleave the variants of one kind, so load from other processes drifting over the run
+# hits all of them alike.
+results = {name: (kind, []) for kind, name, _, _ in cases}
+for kind in ("startup", "throughput"):
+    group = [c for c in cases if c[0] == kind]
+    for _, _, argv, _ in group:
+        timed(argv)  # warm-up
+    for _ in range(group[0][3]):
+        for _, name, argv, _ in group:
+            results[name][1].append(timed(argv))
 json.dump({k: v[1] for k, v in results.items()}, open(os.path.join(work, "raw.json"), "w"))
 
 size = os.path.getsize(lines)
@@ -65,12 +71,12 @@ echo "Each command runs as the foreground job of a fresh pseudo-terminal (Python
 echo "session, slave as controlling terminal on fds 0–2) whose master is drained as a terminal emulator"
 echo "would; wall time from fork to reaping. Same machine, same run, store already created. For"
 echo "\`--pty\` this includes the monitor process (shq re-executed), the second PTY and the double relay."
-echo "\`lines.txt\` is \`seq 1 6000000\` ($((bytes / 1000000)) MB)."
+echo "\`lines.txt\` is \`seq 1 6000000\` ($((bytes / 1000000)) MB). Variants run interleaved, round by round."
 echo
 echo '```'
 echo 'python3 bench/25-pty.sh  # timed(argv) = pty.fork + exec argv + drain master + waitpid'
 echo 'true | shq run true | shq run --pty true                          (100 runs each)'
-echo 'cat lines.txt | shq run cat lines.txt | shq run --pty cat lines.txt (5 runs each)'
+echo 'cat lines.txt | shq run cat lines.txt | shq run --pty cat lines.txt (7 runs each)'
 echo '```'
 echo
 cat "$work/results.md"

@@ -10,7 +10,7 @@ import Testing
         let s = try RunScenario(shell)
         try s.saveSettings("before")
         try s.terminal.clear()
-        try s.terminal.run("shq run --pty vim -u NONE -n /etc/services")
+        try s.terminal.run("shq run --pty vim -u NONE -n \(try s.longFile())")
         try s.terminal.waitFor("Network services, Internet style")
         try s.terminal.key("C-z")
         try s.terminal.waitFor(shell.stopped)
@@ -59,14 +59,30 @@ import Testing
         #expect(try s.latest("signal") == "1")
     }
 
+    @Test("run_pty in the config and SHQ_RUN_PTY make --pty the default; --no-pty and SHQ_RUN_PTY=0 turn it off", arguments: [TmuxTerminal.Shell.bash])
+    func ptyByDefault(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.runToEnd("SHQ_RUN_PTY=1 shq run true")
+        #expect(try s.latestStreams() == ["pty"])
+        let config = s.terminal.home.file(".config/shq")
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+        try "# colour everywhere\nrun_pty = true\n".write(toFile: config + "/config", atomically: true, encoding: .utf8)
+        try s.runToEnd("shq run true")
+        #expect(try s.latestStreams() == ["pty"])
+        try s.runToEnd("shq run --no-pty true")
+        #expect(try s.latestStreams() == ["stderr", "stdout"])
+        try s.runToEnd("SHQ_RUN_PTY=0 shq run true")
+        #expect(try s.latestStreams() == ["stderr", "stdout"])
+    }
+
     @Test("less pages a file and quits on q", arguments: TmuxTerminal.Shell.allCases)
     func less(shell: TmuxTerminal.Shell) throws {
         let s = try RunScenario(shell)
         try s.saveSettings("before")
-        try s.terminal.run("shq run --pty less /etc/services")
+        try s.terminal.run("shq run --pty less \(try s.longFile())")
         try s.terminal.waitFor("Network services, Internet style")
         // A pager, not cat: it stops at a screenful and waits for keys.
-        try s.terminal.waitFor("^:$|/etc/services")
+        try s.terminal.waitFor("^:$|services.txt")
         #expect(try !s.terminal.shellOwnsTerminal())
         try s.terminal.key("q")
         try s.waitForPrompt()

@@ -172,6 +172,49 @@ import Testing
         #expect(try s.latestStreams() == ["stderr", "stdout"])
     }
 
+    @Test("T11 --pty: a background grandchild holding the PTY does not keep shq waiting", arguments: TmuxTerminal.Shell.allCases)
+    func grandchild(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("t0=$(date +%s%N); shq run --pty bash -c 'sleep 4 & echo started'; echo \"__MS=$(( ($(date +%s%N) - t0) / 1000000 ))__\"")
+        let screen = try s.terminal.waitFor("^__MS=\\d+__$")
+        let ms = Int(screen.split(separator: "\n").first { $0.hasPrefix("__MS=") }!.dropFirst(5).dropLast(2))!
+        #expect(ms < 1500)
+        #expect(try s.latest("exit_code") == "0")
+        #expect(try s.latestTerminalOutput() == Data("started\r\n".utf8))
+    }
+
+    @Test("T16 --pty: with stty tostop, a background job stops before printing; fg prints", arguments: TmuxTerminal.Shell.allCases)
+    func tostop(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("stty tostop; shq run --pty bash -c 'sleep .5; echo hi' &")
+        try s.waitForStarted()
+        try s.waitForWrapperStopped()
+        try s.terminal.run("jobs -l")
+        try s.terminal.waitFor(shell == .bash ? "Stopped \\(tty output\\)" : "suspended \\(tty output\\)")
+        #expect(try s.screenLines(matching: "^hi\r?$").isEmpty)
+        try s.terminal.run("fg")
+        try s.terminal.waitFor("^hi$")
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 0)
+        try s.terminal.run("stty -tostop")
+    }
+
+    @Test("shq kill from elsewhere ends a stopped --pty job; the shell sees it terminated", arguments: TmuxTerminal.Shell.allCases)
+    func killStoppedJob(shell: TmuxTerminal.Shell) throws {
+        let s = try RunScenario(shell)
+        try s.terminal.run("shq run --pty sleep 30")
+        try s.waitForStarted()
+        try s.terminal.key("C-z")
+        try s.terminal.waitFor(shell.stopped)
+        try s.waitForPrompt()
+        let killed = try s.fixture.shq("kill", "~1")
+        #expect(killed.status == 0, "\(killed.stderrText)")
+        try s.waitUntil("the record to end") { try s.latest("status") == "failed" }
+        #expect(try s.latest("signal") == "15")
+        try s.terminal.run("jobs")  // bash reports the job's end at its next prompt
+        try s.terminal.waitFor("[Tt]erminated +shq run --pty sleep 30")
+    }
+
     @Test("T13 --pty: exit codes, death by signal, command not found", arguments: TmuxTerminal.Shell.allCases)
     func exitStatuses(shell: TmuxTerminal.Shell) throws {
         let s = try RunScenario(shell)

@@ -38,6 +38,15 @@ extension RunScenario {
         try String(contentsOfFile: fixture.directory.file("stty-\(name)"), encoding: .utf8)
     }
 
+    /// A 500-line file whose first line is `# Network services, Internet style` (like /etc/services,
+    /// which a minimal system may lack); returns its path.
+    func longFile() throws -> String {
+        let path = fixture.directory.file("services.txt")
+        let lines = ["# Network services, Internet style"] + (1...499).map { "service-\($0)\t\($0)/tcp" }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// The streams the newest record stored.
     func latestStreams() throws -> [String] {
         try fixture.sqlite("SELECT stream FROM outputs WHERE invocation = (SELECT max(seq) FROM invocations) ORDER BY stream")

@@ -7,7 +7,7 @@ import Testing
         let fixture = StoreFixture()
         let saves: [(String, Int, Double, String)] = [
             ("git status", 0, 10, "/a"), ("git push", 1, 2500, "/a"), ("make", 2, 90_000, "/b"),
-            ("  git log", 0, 5, "/a"), ("ls", 0, 1, "/b"),
+            ("git  log", 0, 5, "/a"), ("ls", 0, 1, "/b"),
         ]
         for (index, (command, exit, ms, cwd)) in saves.enumerated() {
             try fixture.shq("save", "-c", command, "--exit", "\(exit)", "--duration", "\(ms)", "--cwd", cwd,

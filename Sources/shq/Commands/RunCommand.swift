@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Run the command on a pseudo-terminal: colours, vim, less and top work as without shq; stdout and stderr are stored merged. Default: $SHQ_RUN_PTY=1.")
+        help: "Run the command on a pseudo-terminal: colours, vim, less and top work as without shq; stdout and stderr are stored merged. Default: $SHQ_RUN_PTY=1 or run_pty = true in the config.")
     var pty: Bool?
 
     @Option(name: .customLong("capture-cap"), help: ArgumentHelp("Bytes stored per stream, with K, M or G suffix.", valueName: "size"))
@@ -76,11 +76,7 @@ struct RunCommand: ParsableCommand {
         request.forceColor = color
         request.forceCapture = forceCapture
         request.redactOutput = !forceCapture && (redactOutput ?? OutputPrivacyFilter.redactOutputByDefault)
-        request.pty = switch pty {
-        case true?: .requested
-        case false?: .off
-        case nil: ProcessEnvironment.nonEmpty("SHQ_RUN_PTY") == "1" ? .byDefault : .off
-        }
+        request.pty = PtyChoice(flag: pty)
         RunEngine.run(request)
     }
 }
