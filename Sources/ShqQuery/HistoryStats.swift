@@ -84,11 +84,13 @@ extension Store {
             stats.slowest = rows.sorted { ($0.durationMicros ?? 0, $1.seq ?? 0) > ($1.durationMicros ?? 0, $0.seq ?? 0) }
         }
         // Stopped time: from each `stopped` event to the next event of the same job (resumed, or the end).
+        // `forwarded` (a signal sent by `shq kill`, which may reach a job while it stays stopped) ends
+        // nothing, as in JobTimeline.
         if stats.runJobs > 0 {
             let run = try db.prepare("""
                 WITH stops AS (
                     SELECT e.kind, lead(e.at) OVER (PARTITION BY e.invocation ORDER BY e.at, e.rowid) - e.at AS span
-                    FROM invocation_events e WHERE e.invocation IN (
+                    FROM invocation_events e WHERE e.kind <> 'forwarded' AND e.invocation IN (
                         SELECT i.seq FROM invocations i
                         WHERE \(conditions.sql) AND i.source = 'run' AND i.duration_us IS NOT NULL))
                 SELECT total(span) FROM stops WHERE kind = 'stopped'

@@ -49,6 +49,7 @@ public enum JobKill {
         }
         if let owner = ProcessSnapshot.realUserID(of: target.pid), owner != getuid() { throw Refusal.otherUser(owner) }
 
+        let sentAt = Timestamp.now()  // before the wrapper can record what the signal did
         let result = target.send(signal)
         if result == ESRCH { throw Refusal.ended(invocation) }
         if result != 0 { throw result == EPERM ? Refusal.otherUser(ProcessSnapshot.realUserID(of: target.pid) ?? 0) : Refusal.failed(result) }
@@ -61,7 +62,7 @@ public enum JobKill {
             if let wrapper = job.wrapper, wrapper != target { _ = wrapper.send(SIGCONT) }
         }
         try registry.store.db.writeTransaction { () throws in
-            try registry.store.record(LifecycleEvent(.forwarded, signal: signal), for: invocation.seq!)
+            try registry.store.record(LifecycleEvent(.forwarded, at: sentAt, signal: signal), for: invocation.seq!)
         }
         let after = try settle(invocation, target: target, registry: registry, micros: settleMicros)
         return Report(before: invocation, signal: signal, target: target, continued: continued, after: after)
