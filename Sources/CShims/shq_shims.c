@@ -148,26 +148,6 @@ int shq_wait_child(pid_t pid, int *status) {
     }
 }
 
-long long shq_process_start_ticks(pid_t pid) {
-    char path[64], buffer[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, buffer, sizeof buffer - 1);
-    close(fd);
-    if (n <= 0) return -1;
-    buffer[n] = 0;
-    // comm (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
-    char *cursor = strrchr(buffer, ')');
-    if (!cursor) return -1;
-    int field = 2;
-    while (*cursor && field < 22) {
-        if (*cursor == ' ') field++;
-        cursor++;
-    }
-    return field == 22 ? strtoll(cursor, NULL, 10) : -1;
-}
-
 int shq_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }
 
 // --- shq run --pty: pseudo-terminals -----------------------------------------------------------------

@@ -47,8 +47,7 @@ struct ChildProcess {
 
     /// The process start time in clock ticks since boot (/proc/PID/stat field 22).
     static func startTicks(of pid: pid_t) -> Int64? {
-        let ticks = shq_process_start_ticks(pid)
-        return ticks >= 0 ? Int64(ticks) : nil
+        ProcessSnapshot.read(pid)?.startTicks
     }
 }
 

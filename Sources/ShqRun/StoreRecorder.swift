@@ -19,7 +19,8 @@ final class StoreRecorder: @unchecked Sendable {
     enum Work {
         /// Head bytes (tail bytes go through `submitTail`).
         case output(OutputStream, [UInt8])
-        case child(pid: Int32, startTicks: Int64?)
+        /// The command was spawned; `at` is taken when the work is queued, not when it is written.
+        case child(pid: Int32, startTicks: Int64?, at: Timestamp = .now())
         case event(LifecycleEvent)
         case sync(Int)
         case finish(Termination, endedAt: Timestamp, durationMicros: Int64, truncated: Set<OutputStream>)
@@ -174,11 +175,11 @@ final class StoreRecorder: @unchecked Sendable {
                 written += 1
                 condition.broadcast()
             }
-        case .child(let pid, let ticks):
+        case .child(let pid, let ticks, let at):
             guarded {
                 try store.db.writeTransaction { () throws in
                     try store.setProcess(pid: pid, startTicks: ticks, for: seq)
-                    try store.record(LifecycleEvent(.started), for: seq)
+                    try store.record(LifecycleEvent(.started, at: at), for: seq)
                 }
             }
         case .event(let event):

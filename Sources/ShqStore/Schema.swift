@@ -1,3 +1,5 @@
+import Glibc
+
 /// The one place that knows the schema. Migrations are ordered, run once, and tracked in
 /// `PRAGMA user_version`; opening an up-to-date store costs one pragma read.
 ///
@@ -98,6 +100,24 @@ enum Schema {
         """,
     ]
 
+    /// A new store: switch to WAL first (outside any transaction). journal_mode is persistent, so later
+    /// opens don't pay for asking again. Switching needs the database to itself and SQLite does not run
+    /// the busy handler for it, so when several processes create the store at once the losers retry until
+    /// one has switched.
+    private static func switchToWAL(_ db: Database) throws {
+        var lastError: StoreError?
+        for _ in 0..<500 {
+            do {
+                let wal = try db.prepare("PRAGMA journal_mode=WAL")
+                if try wal.step(), wal.string(0) == "wal" { return }
+            } catch let error as StoreError {
+                lastError = error
+            }
+            usleep(10_000)
+        }
+        throw lastError ?? StoreError(db.path, "cannot switch to WAL mode")
+    }
+
     static var currentVersion: Int64 { Int64(migrations.count) }
 
     /// Brings the store up to date. Checks the version first without a write lock; migrates under
@@ -105,12 +125,7 @@ enum Schema {
     static func migrate(_ db: Database) throws {
         let version = try db.scalarInt("PRAGMA user_version") ?? 0
         if version == currentVersion { return }
-        if version == 0 {
-            // A new store: switch to WAL first (outside any transaction). journal_mode is persistent, so
-            // later opens don't pay for asking again.
-            let wal = try db.prepare("PRAGMA journal_mode=WAL")
-            guard try wal.step(), wal.string(0) == "wal" else { throw StoreError(db.path, "cannot switch to WAL mode") }
-        }
+        if version == 0 { try switchToWAL(db) }
         if version > currentVersion {
             throw StoreError(db.path, "made by a newer shq (schema \(version), this one knows \(currentVersion))")
         }

@@ -30,4 +30,17 @@ import Testing
         #expect(errors.isEmpty, "\(errors.prefix(500))")
         #expect(try fixture.sqlite("SELECT count(*), count(DISTINCT cmd), count(DISTINCT id) FROM invocations") == ["4000|4000|4000"])
     }
+
+    /// Many processes creating the store at the same moment: each one's record arrives, none fails.
+    @Test func processesCreatingANewStoreAtOnceAllSucceed() throws {
+        for round in 0..<5 {
+            let fixture = StoreFixture()
+            let script = """
+                for i in 1 2 3 4 5 6 7 8; do ("$SHQ" save -c "p$i" </dev/null || echo "FAILED $i") & ("$SHQ" history </dev/null >/dev/null || echo "FAILED h$i") & done; wait
+                """
+            let result = try ShqProcess.run(["-c", script], database: fixture.database, environment: ["SHQ": ShqProcess.binary], executable: "/bin/bash")
+            #expect(result.stdoutText.isEmpty && result.stderrText.isEmpty, "round \(round): \(result.stdoutText)\(result.stderrText)")
+            #expect(try fixture.sqlite("SELECT count(*) FROM invocations") == ["8"])
+        }
+    }
 }

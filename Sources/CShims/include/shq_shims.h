@@ -84,8 +84,6 @@ int shq_exec(const char *file, char *const argv[], char *const envp[]);
 // -1 on error. The raw status goes to *status.
 int shq_wait_child(pid_t pid, int *status);
 
-// Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); -1 when unreadable.
-long long shq_process_start_ticks(pid_t pid);
 
 // Grows a pipe's buffer (F_SETPIPE_SZ); returns the new size or -1.
 int shq_set_pipe_size(int fd, int size);
