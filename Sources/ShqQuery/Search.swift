@@ -4,7 +4,7 @@ import ShqStore
 ///
 /// The trigram index gives candidates (every command holding all the text's trigrams, a superset),
 /// each re-checked against the text. Which plan is fastest depends on how common the text is, so the
-/// index first counts candidates, stopping at `candidateCap`:
+/// index first lists candidates, stopping at `candidateCap`:
 /// - fewer: fetch them all and keep the newest `limit` (a rare or absent term: a few ms at 1M commands);
 /// - more: walk the history from the newest command and stop after `limit` hits (a common term: hits
 ///   come at once). If the newest `recentWindow` commands do not hold enough hits, fall back to the
@@ -27,13 +27,19 @@ extension Store {
         // Fewer than three characters have no trigram: scan.
         guard let match = Self.trigramQuery(text) else { return try rows(exact) }
 
+        // The candidates' row numbers, up to the cap (the MATCH runs once; its doclists are the cost).
+        let candidates = try db.prepare("SELECT rowid FROM invocations_fts WHERE invocations_fts MATCH ?1 LIMIT \(candidateCap)")
+        candidates.bind(1, match)
+        var rowids: [String] = []
+        while try candidates.step() { rowids.append(String(candidates.int(0))) }
+        if rowids.count < candidateCap {
+            if rowids.isEmpty { return [] }
+            var indexed = exact
+            indexed.add("i.seq IN (\(rowids.joined(separator: ",")))")
+            return try rows(indexed)
+        }
         var indexed = exact
         indexed.add("i.seq IN (SELECT rowid FROM invocations_fts WHERE invocations_fts MATCH ?)", .text(match))
-        let count = try db.prepare("""
-            SELECT count(*) FROM (SELECT rowid FROM invocations_fts WHERE invocations_fts MATCH ?1 LIMIT \(candidateCap))
-            """)
-        count.bind(1, match)
-        guard try count.step(), count.int(0) >= candidateCap else { return try rows(indexed) }
 
         var recent = exact
         recent.add("""
