@@ -50,14 +50,17 @@ extension Store {
         return found.count >= limit ? found : try rows(indexed)
     }
 
-    /// An FTS5 query requiring every trigram of `text` (each its own quoted term: with detail=none
-    /// FTS5 has no positions, so no phrases), or nil when `text` is shorter than three characters.
+    /// An FTS5 query requiring trigrams that cover `text` end to end without overlap (each its own quoted
+    /// term: with detail=none FTS5 has no positions, so no phrases), or nil when `text` is shorter than
+    /// three characters. Any set of its trigrams yields a superset of the matches; the non-overlapping
+    /// cover reads a third of the doclists for about the same candidates ("test_api.toml" at 1M
+    /// commands: 653 candidates either way, 3.8 ms against 5.6 ms).
     static func trigramQuery(_ text: String) -> String? {
         let scalars = Array(text.unicodeScalars)
         guard scalars.count >= 3 else { return nil }
         var seen = Set<String>()
         var terms: [String] = []
-        for start in 0...(scalars.count - 3) {
+        for start in Array(stride(from: 0, through: scalars.count - 3, by: 3)) + [scalars.count - 3] {
             var trigram = ""
             trigram.unicodeScalars.append(contentsOf: scalars[start..<(start + 3)])
             if seen.insert(trigram).inserted { terms.append("\"" + trigram.replacingAll("\"", with: "\"\"") + "\"") }
