@@ -12,7 +12,7 @@ BASH_COMPLETIONS ?= $(PREFIX)/share/bash-completion/completions
 ZSH_COMPLETIONS ?= $(PREFIX)/share/zsh/site-functions
 SWIFT ?= swift
 # Everything the build, the tests and the benchmarks need from Debian.
-APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh hyperfine
+APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh hyperfine python3 python3-venv
 # Release: Swift runtime linked statically (start-up ~3 ms instead of ~9 ms, no runtime to install).
 RELEASE_FLAGS := -c release --static-swift-stdlib
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/shq
