@@ -39,6 +39,7 @@ rare=test_api.toml
 none=no-such-command-xyz
 
 declare -A result
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 for n in $sizes; do
   [ -f "bash_history_$n" ] && [ -f "zsh-histdb-$n.db" ] || OUT_DIR=$work python3 "$gen" "$n" >&2
   db=$work/shq-$n.db
@@ -115,3 +116,4 @@ row "stats" stats ms
 row "database size" size MB
 echo
 echo "Targets at 100k: list and search ≤ 5 ms, stats ≤ 100 ms, import ≤ 1 s, database ≤ 20 MB; at 1M: search ≤ 30 ms."
+echo "Load average (1, 5, 15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (2 vCPU)."

@@ -4,7 +4,7 @@ import ShqStore
 ///
 /// The trigram index gives candidates (every command holding all the text's trigrams, a superset),
 /// each re-checked against the text. Which plan is fastest depends on how common the text is, so the
-/// index first counts candidates, stopping at `candidateCap`:
+/// index first lists candidates, stopping at `candidateCap`:
 /// - fewer: fetch them all and keep the newest `limit` (a rare or absent term: a few ms at 1M commands);
 /// - more: walk the history from the newest command and stop after `limit` hits (a common term: hits
 ///   come at once). If the newest `recentWindow` commands do not hold enough hits, fall back to the
@@ -27,13 +27,19 @@ extension Store {
         // Fewer than three characters have no trigram: scan.
         guard let match = Self.trigramQuery(text) else { return try rows(exact) }
 
+        // The candidates' row numbers, up to the cap (the MATCH runs once; its doclists are the cost).
+        let candidates = try db.prepare("SELECT rowid FROM invocations_fts WHERE invocations_fts MATCH ?1 LIMIT \(candidateCap)")
+        candidates.bind(1, match)
+        var rowids: [String] = []
+        while try candidates.step() { rowids.append(String(candidates.int(0))) }
+        if rowids.count < candidateCap {
+            if rowids.isEmpty { return [] }
+            var indexed = exact
+            indexed.add("i.seq IN (\(rowids.joined(separator: ",")))")
+            return try rows(indexed)
+        }
         var indexed = exact
         indexed.add("i.seq IN (SELECT rowid FROM invocations_fts WHERE invocations_fts MATCH ?)", .text(match))
-        let count = try db.prepare("""
-            SELECT count(*) FROM (SELECT rowid FROM invocations_fts WHERE invocations_fts MATCH ?1 LIMIT \(candidateCap))
-            """)
-        count.bind(1, match)
-        guard try count.step(), count.int(0) >= candidateCap else { return try rows(indexed) }
 
         var recent = exact
         recent.add("""
@@ -44,14 +50,17 @@ extension Store {
         return found.count >= limit ? found : try rows(indexed)
     }
 
-    /// An FTS5 query requiring every trigram of `text` (each its own quoted term: with detail=none
-    /// FTS5 has no positions, so no phrases), or nil when `text` is shorter than three characters.
+    /// An FTS5 query requiring trigrams that cover `text` end to end without overlap (each its own quoted
+    /// term: with detail=none FTS5 has no positions, so no phrases), or nil when `text` is shorter than
+    /// three characters. Any set of its trigrams yields a superset of the matches; the non-overlapping
+    /// cover reads a third of the doclists for about the same candidates ("test_api.toml" at 1M
+    /// commands: 653 candidates either way, 3.8 ms against 5.6 ms).
     static func trigramQuery(_ text: String) -> String? {
         let scalars = Array(text.unicodeScalars)
         guard scalars.count >= 3 else { return nil }
         var seen = Set<String>()
         var terms: [String] = []
-        for start in 0...(scalars.count - 3) {
+        for start in Array(stride(from: 0, through: scalars.count - 3, by: 3)) + [scalars.count - 3] {
             var trigram = ""
             trigram.unicodeScalars.append(contentsOf: scalars[start..<(start + 3)])
             if seen.insert(trigram).inserted { terms.append("\"" + trigram.replacingAll("\"", with: "\"\"") + "\"") }

@@ -20,8 +20,7 @@ public struct SearchFilters: Sendable {
                            home: String = ProcessEnvironment.home) -> Conditions {
         var conditions = Conditions()
         if let directory {
-            let written: Selector.Directory = directory.hasPrefix("/") ? .absolute(directory)
-                : directory == "~" || directory.hasPrefix("~/") ? .home(String(directory.dropFirst())) : .relative(directory)
+            let written = Selector.Directory(written: directory)
             conditions.add("i.cwd = ?", .bytes(Conditions.resolve(written, currentDirectory: currentDirectory, home: home)))
         }
         if let exitCode { conditions.add("i.exit_code = ?", .int(Int64(exitCode))) }

@@ -26,6 +26,17 @@ public struct Selector: Equatable, Sendable {
         case home(String)
         /// `/abs/path`.
         case absolute(String)
+
+        /// A path as the user wrote it: `~` or `~/…` is under $HOME, `/…` absolute, anything else relative.
+        public init(written path: String) {
+            if path == "~" || path.hasPrefix("~/") {
+                self = .home(String(path.dropFirst()))
+            } else if path.hasPrefix("/") {
+                self = .absolute(path)
+            } else {
+                self = .relative(path)
+            }
+        }
     }
 
     public enum Filter: Equatable, Sendable {

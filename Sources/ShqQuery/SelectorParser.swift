@@ -123,17 +123,10 @@ private struct Parser {
         if sawDirectory { throw fail(start, "only one directory is allowed") }
         sawDirectory = true
         let path = word()
-        let directory: Selector.Directory
-        if path == "~" || path.hasPrefix("~/") {
-            directory = .home(String(path.dropFirst()))
-        } else if path.hasPrefix("~") {
+        if path.hasPrefix("~") && path != "~" && !path.hasPrefix("~/") {
             throw fail(start + 1, "expected a number (~N) or '/' (~/dir) after '~'")
-        } else if path.hasPrefix("/") {
-            directory = .absolute(path)
-        } else {
-            directory = .relative(path)
         }
-        selector.filters.append(.directory(directory))
+        selector.filters.append(.directory(Selector.Directory(written: path)))
     }
 
     mutating func parseTag() throws {

@@ -1,0 +1,63 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+/// Colour and paging are decided by whether stdout is a terminal: checked in a real one (tmux).
+@Suite(.serialized) struct QueryTerminalTests {
+    /// A store of `count` commands, some failed.
+    func store(_ count: Int) throws -> StoreFixture {
+        let fixture = StoreFixture()
+        let file = fixture.directory.file("hist")
+        try (0..<count).map { "#\(1_700_000_000 + $0)\necho \($0)\n" }.joined().write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try fixture.shq("import", "bash", file).status == 0)
+        try fixture.shq("save", "-c", "false", "--exit", "1")
+        return fixture
+    }
+
+    func waitForFile(_ path: String) throws -> String {
+        for _ in 0..<100 {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("false") { return text }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Issue.record("\(path) never written")
+        return ""
+    }
+
+    @Test func longOutputOnATerminalGoesThroughThePagerInColour() throws {
+        let fixture = try store(80)
+        let out = fixture.directory.file("paged")
+        let terminal = try TmuxTerminal(.bash, database: fixture.database, height: 30)
+        try terminal.run("PAGER='cat > \(out)' shq history -n 50; echo done-$?")
+        try terminal.waitFor("done-0", timeout: 20)
+        let paged = try waitForFile(out)
+        #expect(paged.contains("\u{1B}[31m1\u{1B}[0m"), "failed exit in red")
+        #expect(paged.split(separator: "\n").count == 51)
+    }
+
+    @Test func noColourWhenAskedAndNoPagerForShortOutput() throws {
+        let fixture = try store(80)
+        let out = fixture.directory.file("paged")
+        let terminal = try TmuxTerminal(.bash, database: fixture.database, height: 30)
+        try terminal.run("NO_COLOR=1 PAGER='cat > \(out)' shq history -n 50; echo done-$?")
+        try terminal.waitFor("done-0", timeout: 20)
+        #expect(!(try waitForFile(out)).contains("\u{1B}["))
+        // Fits on the screen: printed directly, the pager never runs.
+        let short = fixture.directory.file("short")
+        try terminal.run("PAGER='cat > \(short)' shq history -n 5; echo short-$?")
+        let screen = try terminal.waitFor("short-0", timeout: 20)
+        #expect(screen.contains("false"))
+        #expect(!FileManager.default.fileExists(atPath: short))
+    }
+
+    @Test func pipesGetPlainTextWithoutPager() throws {
+        let fixture = try store(80)
+        let out = fixture.directory.file("piped")
+        let paged = fixture.directory.file("paged")
+        let terminal = try TmuxTerminal(.bash, database: fixture.database, height: 30)
+        try terminal.run("PAGER='cat > \(paged)' shq history -n 50 | cat > \(out); echo done-$?")
+        try terminal.waitFor("done-0", timeout: 20)
+        let text = try waitForFile(out)
+        #expect(!text.contains("\u{1B}["))
+        #expect(!FileManager.default.fileExists(atPath: paged))
+    }
+}
