@@ -65,6 +65,19 @@ import Testing
         #expect(none.stderrText.contains("no matching command"))
     }
 
+    /// A real rerun goes through `shq run` in the recorded directory, so it is recorded again.
+    @Test func rerunRunsInTheRecordedDirectoryAndIsRecorded() throws {
+        let fixture = StoreFixture()
+        let workdir = fixture.directory.file("work dir")
+        try FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
+        try fixture.shq("save", "-c", "echo again > made.txt; exit 3", "--cwd", workdir, "--exit", "3")
+        let rerun = try fixture.shq("rerun")
+        #expect(rerun.status == 3)
+        #expect(try String(contentsOfFile: workdir + "/made.txt", encoding: .utf8) == "again\n")
+        #expect(try fixture.sqlite("SELECT source || ' ' || exit_code || ' ' || cwd FROM invocations ORDER BY seq") ==
+                ["save 3 \(workdir)", "run 3 \(workdir.replacingOccurrences(of: "//", with: "/"))"])  // getcwd normalises
+    }
+
     @Test func helpSelectorsDocumentsTheLanguage() throws {
         let fixture = StoreFixture()
         let help = try fixture.shq("help", "selectors")
