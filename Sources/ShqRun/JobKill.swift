@@ -37,7 +37,7 @@ public enum JobKill {
     static let continueAfter: Set<Int32> = [SIGTERM, SIGHUP, SIGKILL, SIGCONT]
 
     public static func send(
-        _ signal: Int32, to invocation: Invocation, registry: JobRegistry, settleMicros: Int64 = 1_000_000
+        _ signal: Int32, to invocation: Invocation, registry: JobRegistry, settleMicros: Int64 = 2_000_000
     ) throws -> Report {
         guard registry.isLocal(invocation) else { throw Refusal.otherHost(invocation.host ?? "?") }
         let job = Job(invocation: invocation, events: [], isVerified: true)
@@ -64,13 +64,18 @@ public enum JobKill {
         try registry.store.db.writeTransaction { () throws in
             try registry.store.record(LifecycleEvent(.forwarded, at: sentAt, signal: signal), for: invocation.seq!)
         }
-        let after = try settle(invocation, target: target, registry: registry, micros: settleMicros)
+        // A stopped job continued so the signal can act resumes first: its end is what to report.
+        let after = try settle(
+            invocation, target: target, registry: registry, micros: settleMicros, passThroughResume: continued && signal != SIGCONT)
         return Report(before: invocation, signal: signal, target: target, continued: continued, after: after)
     }
 
     /// Polls the record until its status changes (the wrapper recorded the stop, resume or end) or
-    /// `micros` pass. A record whose wrapper is gone follows the command's process instead.
-    static func settle(_ invocation: Invocation, target: ProcessIdentity, registry: JobRegistry, micros: Int64) throws -> Invocation {
+    /// `micros` pass; with `passThroughResume`, a resume is not the change waited for. A record whose
+    /// wrapper is gone follows the command's process instead.
+    static func settle(
+        _ invocation: Invocation, target: ProcessIdentity, registry: JobRegistry, micros: Int64, passThroughResume: Bool = false
+    ) throws -> Invocation {
         let deadline = Timestamp.now().microseconds + micros
         var current = invocation
         while true {
@@ -80,7 +85,7 @@ public enum JobKill {
                 try registry.markOrphaned(invocation.seq!)
                 continue
             }
-            if current.status != invocation.status { return current }
+            if current.status != invocation.status, !(passThroughResume && current.status == .running) { return current }
             if !current.status.isLive && !target.isAlive { return current }
             if Timestamp.now().microseconds >= deadline { return current }
             usleep(20_000)

@@ -97,6 +97,7 @@ import Testing
         try first.run("true")
         try first.waitFor("^\\[1\\]\\+\\s+Terminated\\s+shq run sleep 302$")
         #expect(try jobs().isEmpty)
+        #expect(try fixture.sqlite("SELECT status || ' ' || signal FROM invocations WHERE id = '\(job["id"] as! String)'") == ["failed 15"])
     }
 
     /// The same under zsh: `suspended` there → `stopped` here; `shq kill` here → zsh reports `terminated`.
