@@ -1,3 +1,4 @@
+import CShims
 import Foundation
 
 /// Runs a program with posix_spawn and waitpid, with a clean signal mask and default dispositions.
@@ -16,7 +17,9 @@ public enum DirectProcess {
     /// stdin and stderr are /dev/null; stdout is read to end of file, then the child is reaped.
     public static func run(_ executable: String, _ arguments: [String]) throws -> Result {
         var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        // Close-on-exec: other tests spawn concurrently (a tmux server among them lives on); a plain
+        // pipe() leaks the write end into them and this read never sees end of file.
+        guard shq_pipe_cloexec(&pipeFDs) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         let pid: pid_t
         do {
             pid = try spawn(executable, arguments, stdout: pipeFDs[1], closing: pipeFDs[0])
