@@ -30,22 +30,12 @@ public struct SearchFilters: Sendable {
         return conditions
     }
 
-    /// A point in time: ISO 8601, `@epoch`, or an age (`90s`, `30m`, `2h`, `7d`, `2w`), or `today`.
+    /// A point in time: ISO 8601, `@epoch`, or an age as `prune --older-than` takes it (`90s`, `30m`, `2h`, `7d`, `2w`, `1d12h`), or `today`.
     public static func time(_ text: String, now: Timestamp = .now()) -> Timestamp? {
         if let absolute = Timestamp(parsing: text) { return absolute }
         if text == "today" { return startOfToday(now) }
-        guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
-        let seconds: Int64
-        switch unit {
-        case "s": seconds = 1
-        case "m": seconds = 60
-        case "h": seconds = 3600
-        case "d": seconds = 86400
-        case "w": seconds = 7 * 86400
-        default: return nil
-        }
-        let (product, overflow) = amount.multipliedReportingOverflow(by: seconds * 1_000_000)
-        return overflow ? nil : Timestamp(microseconds: now.microseconds - product)
+        guard let age = DurationText.parse(text) else { return nil }
+        return Timestamp(microseconds: now.microseconds - age)
     }
 
     static func startOfToday(_ now: Timestamp) -> Timestamp? {
