@@ -53,6 +53,9 @@ extension HookEndToEndTests {
             try session.run("jobs")
             try session.run("history >/dev/null")
             try session.run("")                       // empty Enter
+            // Ctrl-C flushes the terminal's type-ahead: wait for the prompt first, or under load it can
+            // discard lines typed above that the shell has not read yet.
+            try session.sync()
             try session.terminal.type("echo abandoned")
             try session.terminal.key("C-c")
             try session.run("SHQ_EXCLUDE='*password*:curl *token*'")
