@@ -29,9 +29,17 @@ public struct GlobPattern: Sendable, Equatable {
 
     public init(_ source: String) { self.init(Array(source.utf8)) }
 
+    /// A command line decoded once into the characters patterns compare, for matching it against a list.
+    public struct Subject {
+        fileprivate let text: [UInt32]
+        public init(_ line: [UInt8]) { text = GlobPattern.characters(line) }
+    }
+
     /// True when the pattern matches all of `line`.
-    public func matches(_ line: [UInt8]) -> Bool {
-        let text = Self.characters(line)
+    public func matches(_ line: [UInt8]) -> Bool { matches(Subject(line)) }
+
+    public func matches(_ subject: Subject) -> Bool {
+        let text = subject.text
         // Iterative wildcard matching with one backtrack point (the last `*`): linear for typical patterns.
         var t = 0, p = 0
         var starP = -1, starT = 0

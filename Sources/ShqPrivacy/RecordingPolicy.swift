@@ -20,7 +20,7 @@ public enum RecordingPolicy {
     ) -> RecordingDecision {
         // Ignore rules first. Hook lines were already judged by the shell with its own variables.
         // -X overrides every rule but SHQ_DISABLED: asking for a record is explicit, switching off is too.
-        let rules = entryPoint == .hook ? IgnoreRules.environmentIndependent : IgnoreRules.fromEnvironment()
+        let rules = entryPoint == .hook ? IgnoreRules.environmentIndependent : IgnoreRules.current
         if let reason = rules.reason(toSkip: command), !forceCapture || reason == .disabled {
             return .skip(reason: reason.description)
         }

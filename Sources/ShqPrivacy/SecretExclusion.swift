@@ -44,6 +44,7 @@ public struct SecretExclusion: Sendable {
 
     /// The first pattern matching the whole command line, if any.
     public func match(_ command: [UInt8]) -> String? {
-        globs.first { $0.matches(command) }.map { String(decoding: $0.source, as: UTF8.self) }
+        let subject = GlobPattern.Subject(command)
+        return globs.first { $0.matches(subject) }.map { String(decoding: $0.source, as: UTF8.self) }
     }
 }

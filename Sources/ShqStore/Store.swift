@@ -32,6 +32,7 @@ public final class Store {
         _ = shq_sqlite_db_config_int(db.handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
         // Debian builds SQLite with synchronous=FULL by default; NORMAL is durable enough in WAL mode.
         try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")
+        if let n = getenv("XX_AUTOCKPT") { try db.execute("PRAGMA wal_autocheckpoint=" + String(cString: n)) }
     }
 
     /// A second, read-only connection to the same file, for user-supplied SQL.
