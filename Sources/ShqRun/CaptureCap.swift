@@ -1,7 +1,9 @@
 /// How much of one stream is stored: everything up to the cap; beyond it the first half (head) and the
 /// last half (tail), the middle dropped and the output marked truncated. Relaying is never limited.
 public struct CaptureCap: Sendable, Equatable {
-    public static let defaultBytes: Int64 = 64 << 20
+    /// 32 MiB: a stream beyond the cap keeps its last half in memory, so the cap bounds shq run's memory
+    /// (peak RSS relaying 1 GiB: 69 MiB with a 64 MiB cap) and the time to store the tail at the end.
+    public static let defaultBytes: Int64 = 32 << 20
 
     public let headBytes: Int64
     public let tailBytes: Int64

@@ -5,15 +5,21 @@ import CZstd
 enum ChunkCodec {
     static let level: Int32 = 3
 
-    static func compress(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
-        let bound = ZSTD_compressBound(raw.count)
-        var out = [UInt8](repeating: 0, count: bound)
-        let written = out.withUnsafeMutableBytes { dst in
-            ZSTD_compress(dst.baseAddress, bound, raw.baseAddress, raw.count, level)
+    /// Compresses with a context made once per writer: `ZSTD_compress` builds (and zeroes) a fresh
+    /// ~1 MiB context for every chunk.
+    final class Compressor {
+        private let context = ZSTD_createCCtx()
+
+        deinit { ZSTD_freeCCtx(context) }
+
+        func compress(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+            let bound = ZSTD_compressBound(raw.count)
+            return [UInt8](unsafeUninitializedCapacity: bound) { out, initialized in
+                let written = ZSTD_compressCCtx(context, out.baseAddress, bound, raw.baseAddress, raw.count, level)
+                precondition(ZSTD_isError(written) == 0, "zstd compression cannot fail with a bound-sized buffer")
+                initialized = written
+            }
         }
-        precondition(ZSTD_isError(written) == 0, "zstd compression cannot fail with a bound-sized buffer")
-        out.removeSubrange(written...)
-        return out
     }
 
     static func decompress(_ compressed: UnsafeRawBufferPointer, rawSize: Int) -> [UInt8]? {

@@ -17,7 +17,8 @@ public final class OutputWriter {
     private var blob: Int64?
     private var nextChunk: Int64 = 0
     private var buffer: [UInt8] = []
-    private var hasher = SHA256()
+    private let hasher = StreamHasher()
+    private let compressor = ChunkCodec.Compressor()
     /// Bytes accepted so far (stored in chunks or buffered).
     public private(set) var byteCount: Int64 = 0
     /// Set by `startTail`: how many tail bytes to keep; the tail's chunks, oldest first.
@@ -37,6 +38,8 @@ public final class OutputWriter {
         self.chunkSize = chunkSize
         buffer.reserveCapacity(chunkSize)
     }
+
+    deinit { hasher.stop() }
 
     /// Adds bytes; commits a chunk each time `chunkSize` bytes have accumulated.
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
@@ -58,7 +61,7 @@ public final class OutputWriter {
         guard !buffer.isEmpty else { return }
         try store.db.writeTransaction { () throws in
             let blob = try ensureBlob()
-            let compressed = buffer.withUnsafeBytes { ChunkCodec.compress($0) }
+            let compressed = buffer.withUnsafeBytes { compressor.compress($0) }
             let insert = try store.db.prepare("INSERT INTO blob_chunks(blob, seq, raw_size, data) VALUES (?, ?, ?, ?)")
             insert.bind(1, blob)
             insert.bind(2, nextChunk)
@@ -76,7 +79,11 @@ public final class OutputWriter {
             try count.run()
             if tailLimit != nil { try keepTail(blob: blob, newChunk: (nextChunk, Int64(buffer.count))) }
         }
-        buffer.withUnsafeBytes { hasher.update($0) }
+        if buffer.count == chunkSize {
+            hasher.enqueue(buffer)
+        } else {
+            buffer.withUnsafeBytes { hasher.update($0) }
+        }
         byteCount += Int64(buffer.count)
         nextChunk += 1
         buffer.removeAll(keepingCapacity: true)
@@ -87,7 +94,7 @@ public final class OutputWriter {
     public func startTail(keepingLast bytes: Int64) throws {
         try flush()
         tailLimit = bytes
-        headHasher = hasher
+        headHasher = hasher.current
         // Smaller chunks in the tail, so what is kept stays close to `bytes` even for a small cap.
         chunkSize = max(4096, min(chunkSize, Int(bytes / 4)))
     }
@@ -102,7 +109,7 @@ public final class OutputWriter {
             }
         }
         // The blob is the head again: hash on from there.
-        if let headHasher { hasher = headHasher }
+        if let headHasher { hasher.current = headHasher }
         hashIsStale = false
     }
 
@@ -136,7 +143,10 @@ public final class OutputWriter {
 
     /// The SHA-256 of what the blob holds now: the running hash, or a re-read when evicted chunks are in it.
     private func storedHash(blob: Int64) throws -> String {
-        guard hashIsStale else { return hasher.finalize() }
+        guard hashIsStale else {
+            var finished = hasher.current
+            return finished.finalize()
+        }
         var rehash = SHA256()
         try store.forEachChunk(ofBlob: blob) { _, bytes in
             bytes.withUnsafeBytes { rehash.update($0) }

@@ -31,8 +31,10 @@ public final class Store {
         // leave that to SQLite's automatic checkpoint (every ~1000 pages), which amortises it.
         _ = shq_sqlite_db_config_int(db.handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
         // Debian builds SQLite with synchronous=FULL by default; NORMAL is durable enough in WAL mode.
-        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")
-        if let n = getenv("XX_AUTOCKPT") { try db.execute("PRAGMA wal_autocheckpoint=" + String(cString: n)) }
+        // Debian also zeroes every freed page (secure_delete=ON): dropping a duplicate 48 MiB output or
+        // evicting tail chunks beyond the capture cap then writes it all again as zeros. FAST zeroes only
+        // where it costs no extra I/O; forgetting and the no-save marker switch it ON (`Deletion`).
+        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=FAST")
     }
 
     /// A second, read-only connection to the same file, for user-supplied SQL.

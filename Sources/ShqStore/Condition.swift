@@ -1,11 +1,12 @@
 import Glibc
 
-/// A mutex with a condition variable, for the hand-off between readers, the main loop and the writer.
-final class Condition: @unchecked Sendable {
+/// A mutex with a condition variable, for the hand-off between threads (relay readers, the main loop,
+/// the store writer, the output hasher).
+public final class Condition: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    public init() {
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -21,7 +22,7 @@ final class Condition: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
+    public func locked<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
@@ -29,11 +30,11 @@ final class Condition: @unchecked Sendable {
 
     /// Waits (lock held) until signalled or `microseconds` pass. Returns false on timeout.
     @discardableResult
-    func wait(microseconds: Int64) -> Bool {
+    public func wait(microseconds: Int64) -> Bool {
         let deadline = MonotonicClock.now() + microseconds
         var spec = timespec(tv_sec: Int(deadline / 1_000_000), tv_nsec: Int(deadline % 1_000_000) * 1000)
         return pthread_cond_timedwait(cond, mutex, &spec) == 0
     }
 
-    func broadcast() { pthread_cond_broadcast(cond) }
+    public func broadcast() { pthread_cond_broadcast(cond) }
 }

@@ -2,11 +2,11 @@ import Glibc
 
 /// A dedicated OS thread (not the cooperative pool): readers and the store writer block in system calls,
 /// and they inherit the job-control signal mask blocked at the top of main.
-final class OSThread: @unchecked Sendable {
+public final class OSThread: @unchecked Sendable {
     private var handle = pthread_t()
 
     /// Starts `body` on a new thread. The corresponding C function is `pthread_create`.
-    init(_ body: @escaping @Sendable () -> Void) {
+    public init(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         let rc = pthread_create(&handle, nil, { raw in
             let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
@@ -17,12 +17,12 @@ final class OSThread: @unchecked Sendable {
     }
 
     /// Waits for the thread to end. The corresponding C function is `pthread_join`.
-    func join() {
+    public func join() {
         pthread_join(handle, nil)
     }
 
     private final class Box {
         let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+        public init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 }
