@@ -46,11 +46,13 @@ struct Shq: ParsableCommand {
             PtyMonitor.main(RawArguments.all)
         }
         // `shq run` must own its job-control signals before anything can start a thread (see JobSignals).
-        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1], strcmp(first, "run") == 0 {
+        // (Its alias too: `shq r` without this left SIGCHLD to whichever thread took it, and hung.)
+        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1], RunCommand.isNamed(String(cString: first)) {
             JobSignals.blockAtStartup()
         }
+        let arguments = KillArguments.normalized(Array(CommandLine.arguments.dropFirst()))
+        RunCommand.runIfPlain(arguments)
         do {
-            let arguments = KillArguments.normalized(Array(CommandLine.arguments.dropFirst()))
             var command = try parseSubcommandAlone(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let error as StoreError {

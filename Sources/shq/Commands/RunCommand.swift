@@ -62,13 +62,38 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        Self.start(
+            line: line, wordCount: words.count, location: store.location, captureCap: captureCap, color: color,
+            forceCapture: forceCapture, redactOutput: redactOutput, pty: pty)
+    }
+
+    /// `shq run CMD [ARGS…]` with no option before CMD, read without the argument parser: reflecting over
+    /// the option structs costs ~8 million instructions (~3 ms) at every start, the largest single part
+    /// of the wrapper's overhead. Passthrough parsing reads such a line the same way (every word from the
+    /// first non-option on belongs to the command), so every option keeps its default.
+    static func runIfPlain(_ arguments: [String]) {
+        guard arguments.count >= 2, isNamed(arguments[0]),
+              let first = arguments[1].first, first != "-"
+        else { return }
+        start(line: nil, wordCount: arguments.count - 1, location: StoreLocation.resolve(explicit: nil))
+    }
+
+    /// `run` or its alias.
+    static func isNamed(_ word: String) -> Bool {
+        word == configuration.commandName || configuration.aliases.contains(word)
+    }
+
+    private static func start(
+        line: String?, wordCount: Int, location: StoreLocation, captureCap: String? = nil, color: Bool = false,
+        forceCapture: Bool = false, redactOutput: Bool? = nil, pty: Bool? = nil
+    ) -> Never {
         var request: RunRequest
         if let line {
-            request = .shellLine(RawArguments.bytes(of: line), location: store.location)
+            request = .shellLine(RawArguments.bytes(of: line), location: location)
         } else {
             // The command words are the last arguments of shq's own argv: take them raw, so arguments
             // that are not UTF-8 run and are stored exactly.
-            request = .argv(Array(RawArguments.all.suffix(words.count)), location: store.location)
+            request = .argv(Array(RawArguments.all.suffix(wordCount)), location: location)
         }
         request.captureCap = captureCap.flatMap(CaptureCap.parse)
             ?? ProcessEnvironment.nonEmpty("SHQ_CAPTURE_CAP").flatMap(CaptureCap.parse)

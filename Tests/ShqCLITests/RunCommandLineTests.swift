@@ -1,0 +1,35 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+/// `shq run CMD…` with no option before CMD skips the argument parser; these pin that it reads the line
+/// exactly as the parsed forms do, and that the `r` alias is a full `shq run` (it once hung: it did not
+/// block job-control signals at startup).
+@Suite struct RunCommandLineTests {
+    @Test func plainAndParsedFormsRecordTheSameCommand() throws {
+        let fixture = StoreFixture()
+        for form in [["run"], ["run", "--"], ["r"], ["r", "--"], ["run", "--color"]] {
+            let result = try fixture.shq(arguments: form + ["sh", "-c", "printf '%s' \"$0\"; exit 3", "a  b"])
+            #expect(result.status == 3, "\(form)")
+            #expect(result.stdoutText == "a  b", "\(form)")
+        }
+        let rows = try fixture.sqlite("SELECT cmd || '|' || exit_code FROM invocations ORDER BY seq")
+        #expect(rows == Array(repeating: #"sh -c 'printf '\''%s'\'' "$0"; exit 3' 'a  b'|3"#, count: 5))
+        #expect(try fixture.sqlite("SELECT count(*) FROM outputs WHERE stream = 'stdout' AND bytes = 4") == ["5"])
+    }
+
+    @Test func plainFormHonoursTheEnvironmentDefaults() throws {
+        let fixture = StoreFixture()
+        let result = try fixture.shq("run", "head", "-c", "8192", "/dev/zero", environment: ["SHQ_CAPTURE_CAP": "2K"])
+        #expect(result.status == 0 && result.stdout.count == 8192)
+        #expect(try fixture.sqlite("SELECT bytes || ',' || truncated FROM outputs WHERE stream = 'stdout'") == ["2048,1"])
+    }
+
+    @Test func helpAndErrorsStillComeFromTheParser() throws {
+        let fixture = StoreFixture()
+        let help = try fixture.shq("r", "--help")
+        #expect(help.status == 0 && help.stdoutText.contains("USAGE: shq run"))
+        let bad = try fixture.shq("run", "--capture-cap", "lots", "true")
+        #expect(bad.status != 0 && bad.stderrText.contains("--capture-cap 'lots'"))
+    }
+}
