@@ -52,7 +52,7 @@ extension Store {
     /// Stores `commands` through the recording policy, in transactions of `batchSize`, reporting
     /// progress as (done, total) after each batch.
     ///
-    /// Each batch is staged in a temporary table and moved into `invocations` with one INSERT … SELECT:
+    /// Each batch is staged in a temporary table and moved into `invocation_rows` with one INSERT … SELECT:
     /// the trigger that feeds the trigram index then runs inside one statement, and FTS5 writes its
     /// index once per statement. Row by row, that flush made imports 3× slower.
     public func importHistory(
@@ -79,13 +79,9 @@ extension Store {
                         continue
                     }
                     // A repeat within the batch is dropped here by the staging table's unique key.
-                    try insert(Self.invocation(from: command, cmd: cmd, format: format), into: "temp.import_staging")
+                    try stage(Self.invocation(from: command, cmd: cmd, format: format), into: "temp.import_staging")
                 }
-                try db.execute("""
-                    INSERT INTO main.invocations(\(Self.insertedColumns))
-                    SELECT \(Self.insertedColumns) FROM temp.import_staging WHERE 1 ORDER BY rowid
-                    ON CONFLICT(import_key) DO NOTHING
-                    """)
+                try moveStagedRows(from: "temp.import_staging")
                 summary.skipped += skipped
                 summary.added += db.changes
                 summary.alreadyPresent += batch.count - skipped - db.changes

@@ -4,13 +4,17 @@ import ShqStore
 public enum SQLValue: Equatable, Sendable {
     case int(Int64)
     case text(String)
+    /// Bytes bound as TEXT (command lines, directories).
     case bytes([UInt8])
+    /// Bytes bound as a BLOB (ids).
+    case blob([UInt8])
 
     func bind(to statement: Statement, at index: Int32) {
         switch self {
         case .int(let value): statement.bind(index, value)
         case .text(let value): statement.bind(index, value)
         case .bytes(let value): statement.bindText(index, value)
+        case .blob(let value): value.withUnsafeBytes { statement.bindBlob(index, $0) }
         }
     }
 }
@@ -61,8 +65,13 @@ public struct Conditions: Sendable {
             }
         }
         if case .id(let prefix) = selector.range {
-            // Ids are lowercase hex: every id with this prefix sorts in [prefix, prefix + 0x7F).
-            add("i.id >= ? AND i.id < ? || X'7F'", .text(prefix), .text(prefix))
+            // The store keeps ids as 16 bytes: every id with this prefix lies between the prefix padded
+            // with 0s and with Fs, a range of the unique index on `invocation_rows.id`.
+            if let range = InvocationID.range(prefix: prefix) {
+                add("i.seq IN (SELECT seq FROM invocation_rows WHERE id BETWEEN ? AND ?)", .blob(range.low), .blob(range.high))
+            } else {
+                add("0")
+            }
         }
     }
 

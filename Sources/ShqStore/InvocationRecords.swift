@@ -41,22 +41,65 @@ extension Store {
         return invocation
     }
 
-    /// The columns `insert` writes, in its order.
+    /// The view's columns `insert` and `stage` write, in their order (`?1` … `?22`).
     public static let insertedColumns = """
         id, session, cmd, cwd, host, user, shell, tty, source, started_at, ended_at,
         duration_us, exit_code, signal, status, pid, pid_start, tag, pipestatus, import_key, wrapper_pid, wrapper_start
         """
 
+    /// One row with the view's columns, from the bound values: `(SELECT ?1 AS id, ?2 AS session, …)`.
+    static let boundRow = "(SELECT " + insertedColumns.split(whereSeparator: { ", \n".contains($0) }).enumerated()
+        .map { "?\($0.offset + 1) AS \($0.element)" }.joined(separator: ", ") + ")"
+
     /// Inserts a new invocation; returns its `seq`. With an `importKey` already present, inserts nothing and
-    /// returns nil. `table` is another table with the same columns (and a unique import_key), for staging.
+    /// returns nil.
     @discardableResult
-    public func insert(_ invocation: Invocation, into table: String = "invocations") throws -> Int64? {
-        let statement = try db.cachedStatement("insert into " + table) { """
+    public func insert(_ invocation: Invocation) throws -> Int64? {
+        try db.writeTransaction { () throws -> Int64? in
+            for (index, sql) in Schema.internSQL(from: Self.boundRow).enumerated() {
+                let intern = try db.cachedStatement("intern row \(index)") { sql }
+                try bindRow(invocation, to: intern)
+                try intern.run()
+            }
+            let insert = try db.cachedStatement("insert row") { """
+                INSERT INTO invocation_rows(\(Schema.storedColumnNames))
+                SELECT \(Schema.storedColumns()) FROM \(Self.boundRow) r WHERE true
+                ON CONFLICT(import_key) DO NOTHING
+                """ }
+            try bindRow(invocation, to: insert)
+            try insert.run()
+            return db.changes == 0 ? nil : db.lastInsertRowID
+        }
+    }
+
+    /// Inserts `invocation` as it is into `table`, a table with the view's columns (staging for imports).
+    public func stage(_ invocation: Invocation, into table: String) throws {
+        let statement = try db.cachedStatement("stage into " + table) { """
             INSERT INTO \(table)(\(Self.insertedColumns))
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
             ON CONFLICT(import_key) DO NOTHING
             """ }
-        statement.bind(1, invocation.id)
+        try bindRow(invocation, to: statement)
+        try statement.run()
+    }
+
+    /// Moves the rows staged in `table` (see `stage`) into the store, oldest staged first, skipping
+    /// import keys already present; `db.changes` then says how many were added.
+    public func moveStagedRows(from table: String) throws {
+        for sql in Schema.internSQL(from: table) { try db.execute(sql) }
+        try db.execute("""
+            INSERT INTO main.invocation_rows(\(Schema.storedColumnNames))
+            SELECT \(Schema.storedColumns()) FROM \(table) r WHERE true ORDER BY r.rowid
+            ON CONFLICT(import_key) DO NOTHING
+            """)
+    }
+
+    /// Binds `insertedColumns`, the id as its 16 bytes.
+    private func bindRow(_ invocation: Invocation, to statement: Statement) throws {
+        guard let id = InvocationID.bytes(invocation.id) else {
+            throw StoreError(path, "invocation id \(invocation.id) is not a UUID")
+        }
+        id.withUnsafeBytes { statement.bindBlob(1, $0) }
         statement.bind(2, invocation.session)
         statement.bindText(3, invocation.cmd)
         statement.bindText(4, invocation.cwd)
@@ -78,8 +121,6 @@ extension Store {
         statement.bind(20, invocation.importKey)
         statement.bind(21, invocation.wrapperPID.map(Int64.init))
         statement.bind(22, invocation.wrapperStartTicks)
-        try statement.run()
-        return db.changes == 0 ? nil : db.lastInsertRowID
     }
 
     /// Appends a lifecycle event and moves the invocation's status with it.
@@ -101,7 +142,7 @@ extension Store {
     }
 
     public func setStatus(_ status: InvocationStatus, for seq: Int64) throws {
-        let update = try db.prepare("UPDATE invocations SET status = ? WHERE seq = ?")
+        let update = try db.prepare("UPDATE invocation_rows SET status = ? WHERE seq = ?")
         update.bind(1, status.rawValue)
         update.bind(2, seq)
         try update.run()
@@ -110,7 +151,7 @@ extension Store {
     /// Records how the command ended: exit code or signal, end time, duration, final status.
     public func finish(_ seq: Int64, termination: Termination, endedAt: Timestamp, durationMicros: Int64) throws {
         let update = try db.prepare("""
-            UPDATE invocations SET exit_code = ?, signal = ?, ended_at = ?, duration_us = ?, status = ? WHERE seq = ?
+            UPDATE invocation_rows SET exit_code = ?, signal = ?, ended_at = ?, duration_us = ?, status = ? WHERE seq = ?
             """)
         switch termination {
         case .exited(let code):
