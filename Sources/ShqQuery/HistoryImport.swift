@@ -104,20 +104,15 @@ extension Store {
     }
 }
 
-/// A letter for the format (b, z, h, a) and 11 base64url digits of a 64-bit FNV-1a hash of the identity:
-/// 12 bytes, because the key is stored and indexed once per imported command. 64 bits make a collision
-/// among a million imported commands about a 1-in-30-million event.
+/// A letter for the format (b, z, h, a) and 11 base64url digits of a 64-bit FNV-1a hash of the identity.
+/// The store keeps a hash of this text (`FNV1a.storedKey`); the text stays the key's definition, so stores
+/// made before schema 3, which kept the text, migrate to the same stored keys.
 public enum ImportKey {
-    public static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    public static let seed = FNV1a.seed
 
     /// FNV-1a, continuing from `start` (so parts can be hashed one after the other).
     public static func hash<Bytes: Sequence>(_ bytes: Bytes, from start: UInt64 = seed) -> UInt64 where Bytes.Element == UInt8 {
-        var hash = start
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        FNV1a.hash(bytes, from: start)
     }
 
     static func make(format: ImportFormat, hash: UInt64) -> String {

@@ -30,8 +30,7 @@ extension Store {
             pid: int32(16),
             pidStartTicks: row.optionalInt(offset + 17),
             tag: row.optionalString(offset + 18),
-            pipestatus: row.optionalString(offset + 19),
-            importKey: row.optionalString(offset + 20)
+            pipestatus: row.optionalString(offset + 19)
         )
         invocation.seq = row.int(offset)
         invocation.wrapperPID = int32(21)
@@ -118,7 +117,7 @@ extension Store {
         statement.bind(17, invocation.pidStartTicks)
         statement.bind(18, invocation.tag)
         statement.bind(19, invocation.pipestatus)
-        statement.bind(20, invocation.importKey)
+        statement.bind(20, invocation.importKey.map(FNV1a.storedKey))
         statement.bind(21, invocation.wrapperPID.map(Int64.init))
         statement.bind(22, invocation.wrapperStartTicks)
     }

@@ -139,10 +139,11 @@ enum Schema {
             wrapper_start INTEGER,
             tag TEXT,
             pipestatus TEXT,
-            import_key TEXT UNIQUE
+            import_key INTEGER UNIQUE
         );
         INSERT INTO invocation_rows_new(seq, \(storedColumnNames))
-            SELECT r.seq, \(storedColumns(id: "shq_uuid_bytes(r.id)")) FROM invocation_rows r ORDER BY r.seq;
+            SELECT r.seq, \(storedColumns(id: "shq_uuid_bytes(r.id)", importKey: "shq_key_hash(r.import_key)"))
+            FROM invocation_rows r ORDER BY r.seq;
         DROP TABLE invocation_rows;
         ALTER TABLE invocation_rows_new RENAME TO invocation_rows;
         CREATE INDEX invocations_started_at ON invocation_rows(started_at);
@@ -193,13 +194,13 @@ enum Schema {
         """
 
     /// The stored values of a row `r` with the view's columns (`Store.insertedColumns`), once its names
-    /// and directory are interned (`internSQL`): `id` computes the 16 id bytes.
-    static func storedColumns(id: String = "r.id") -> String {
+    /// and directory are interned (`internSQL`): `id` computes the 16 id bytes, `importKey` the key's hash.
+    static func storedColumns(id: String = "r.id", importKey: String = "r.import_key") -> String {
         func name(_ column: String) -> String { "(SELECT id FROM names WHERE name = r.\(column))" }
         return """
             \(id), \(name("session")), r.cmd, (SELECT id FROM dirs WHERE path = r.cwd), \(name("host")), \(name("user")),
             \(name("shell")), \(name("tty")), (SELECT code FROM sources WHERE name = r.source), r.started_at, r.ended_at,
-            r.duration_us, r.exit_code, r.signal, r.status, r.pid, r.pid_start, r.tag, r.pipestatus, r.import_key,
+            r.duration_us, r.exit_code, r.signal, r.status, r.pid, r.pid_start, r.tag, r.pipestatus, \(importKey),
             r.wrapper_pid, r.wrapper_start
             """
     }
@@ -262,7 +263,7 @@ enum Schema {
         let foreignKeys = try db.scalarInt("PRAGMA foreign_keys") ?? 0
         try db.execute("PRAGMA foreign_keys = OFF")
         defer { try? db.execute("PRAGMA foreign_keys = \(foreignKeys)") }
-        try db.installUUIDBytes()
+        try db.installMigrationFunctions()
         try db.writeTransaction { () throws in
             let current = try db.scalarInt("PRAGMA user_version") ?? 0
             for index in Int(current)..<migrations.count {

@@ -46,7 +46,11 @@ import Testing
         #expect(first.exitCode == 2 && first.durationMicros == 1_000_000 && first.pid == 10 && first.tag == "ci")
         #expect(first.stdoutBytes == 3)
         #expect(rows[1].cwd == [0x2F, 0x73, 0x72, 0x63, 0x2F, 0xFF])  // invalid UTF-8 kept byte-exact
-        #expect(rows[1].source == .import && rows[1].importKey == "zKEY00000001" && rows[1].user == nil)
+        #expect(rows[1].source == .import && rows[1].user == nil)
+        // The import key became its hash, the one new imports store: importing it again adds nothing.
+        #expect(try store.db.scalarInt("SELECT import_key FROM invocation_rows WHERE seq = 2") == FNV1a.storedKey("zKEY00000001"))
+        #expect(try store.insert(Invocation(cmd: Array("git status".utf8), source: .import, startedAt: Timestamp(microseconds: 1),
+                                            status: .completed, importKey: "zKEY00000001")) == nil)
         #expect(rows[0].source == .run && rows[0].cwd == nil && rows[0].session == nil)
         // Stored compactly: 16-byte ids, numbers for directory, names and source.
         #expect(try store.db.scalarInt("SELECT count(*) FROM invocation_rows WHERE typeof(id) = 'blob' AND length(id) = 16") == 3)
