@@ -58,10 +58,13 @@ public struct Conditions: Sendable {
             case .exit(let op, let value): add("i.exit_code \(op.rawValue) ?", .int(value))
             case .duration(let op, let value): add("i.duration_us \(op.rawValue) ?", .int(value))
             case .commandMatches(let pattern): add("i.cmd REGEXP ?", .text(pattern))
-            case .directoryMatches(let pattern): add("i.cwd REGEXP ?", .text(pattern))
+            case .directoryMatches(let pattern):
+                // Matched once per distinct directory (`dirs`), not once per row.
+                add("i.seq IN (SELECT seq FROM invocation_rows WHERE dir IN (SELECT id FROM dirs WHERE path REGEXP ?))",
+                    .text(pattern))
             case .tag(let tag): add("i.tag = ?", .text(tag))
             case .directory(let directory):
-                add("i.cwd = ?", .bytes(Self.resolve(directory, currentDirectory: currentDirectory, home: home)))
+                addDirectory(Self.resolve(directory, currentDirectory: currentDirectory, home: home))
             }
         }
         if case .id(let prefix) = selector.range {
@@ -73,6 +76,17 @@ public struct Conditions: Sendable {
                 add("0")
             }
         }
+    }
+
+    /// Rows run in exactly `path`: compares the directory number rows store (through the view, the
+    /// path is a look-up per row).
+    public mutating func addDirectory(_ path: [UInt8]) {
+        add("i.seq IN (SELECT seq FROM invocation_rows WHERE dir = (SELECT id FROM dirs WHERE path = ?))", .bytes(path))
+    }
+
+    /// Rows whose `column` (session, host, user, shell or tty) is `name`, compared as the number rows store.
+    public mutating func addName(_ column: String, _ name: String) {
+        add("i.seq IN (SELECT seq FROM invocation_rows WHERE \(column) = (SELECT id FROM names WHERE name = ?))", .text(name))
     }
 
     /// An absolute, lexically normalised path (`.`/`..` folded, no trailing slash).

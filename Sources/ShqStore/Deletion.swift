@@ -38,7 +38,8 @@ extension Store {
             try delete.run()
             let count = db.changes
             let sessions = try db.prepare("""
-                DELETE FROM sessions WHERE started_at < ? AND NOT EXISTS (SELECT 1 FROM invocations i WHERE i.session = sessions.id)
+                DELETE FROM sessions WHERE started_at < ? AND NOT EXISTS (
+                    SELECT 1 FROM invocation_rows r WHERE r.session = (SELECT id FROM names WHERE name = sessions.id))
                 """)
             sessions.bind(1, cutoff.microseconds)
             try sessions.run()
