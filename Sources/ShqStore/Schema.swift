@@ -152,18 +152,17 @@ enum Schema {
             r.seq,
             lower(substr(hex(r.id), 1, 8) || '-' || substr(hex(r.id), 9, 4) || '-' || substr(hex(r.id), 13, 4)
                 || '-' || substr(hex(r.id), 17, 4) || '-' || substr(hex(r.id), 21)) AS id,
-            s.name AS session, r.cmd, d.path AS cwd, h.name AS host, u.name AS user, sh.name AS shell,
-            t.name AS tty, src.name AS source,
+            (SELECT name FROM names WHERE id = r.session) AS session,
+            r.cmd,
+            (SELECT path FROM dirs WHERE id = r.dir) AS cwd,
+            (SELECT name FROM names WHERE id = r.host) AS host,
+            (SELECT name FROM names WHERE id = r.user) AS user,
+            (SELECT name FROM names WHERE id = r.shell) AS shell,
+            (SELECT name FROM names WHERE id = r.tty) AS tty,
+            (SELECT name FROM sources WHERE code = r.source) AS source,
             r.started_at, r.ended_at, r.duration_us, r.exit_code, r.signal, r.status, r.pid, r.pid_start,
             r.wrapper_pid, r.wrapper_start, r.tag, r.pipestatus, r.import_key
-        FROM invocation_rows r
-            LEFT JOIN names s ON s.id = r.session
-            LEFT JOIN dirs d ON d.id = r.dir
-            LEFT JOIN names h ON h.id = r.host
-            LEFT JOIN names u ON u.id = r.user
-            LEFT JOIN names sh ON sh.id = r.shell
-            LEFT JOIN names t ON t.id = r.tty
-            LEFT JOIN sources src ON src.code = r.source;
+        FROM invocation_rows r;
         CREATE VIEW failed_invocations AS
             SELECT * FROM invocations WHERE status = 'failed' OR exit_code <> 0 OR signal IS NOT NULL;
         CREATE VIEW invocations_today AS
