@@ -42,16 +42,16 @@ extension Store {
         var days: [Int64: Int64] = [:]
         var slowest: [(micros: Int64, seq: Int64)] = []
         let offset = Self.utcOffsetMicros()
-        // Directories and sessions are read as the numbers the rows store (`invocation_rows`), each
-        // directory's path looked up here once: through the view, a look-up per row doubled the scan.
+        // Directories and sessions are read as the numbers the rows store, each directory's path looked
+        // up here once: a look-up per row doubled the scan.
         var paths: [Int64: [UInt8]] = [:]
         let dirs = try db.prepare("SELECT id, path FROM dirs")
         while try dirs.step() { paths[dirs.int(0)] = dirs.bytes(1) }
         let scan = try db.prepare("""
-            SELECT i.cmd, r.dir, i.started_at, i.duration_us,
-                i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL, r.session, i.seq,
-                r.source = (SELECT code FROM sources WHERE name = 'run')
-            FROM invocations i JOIN invocation_rows r ON r.seq = i.seq WHERE \(conditions.sql)
+            SELECT i.cmd, i.dir, i.started_at, i.duration_us,
+                i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL, i.session, i.seq,
+                i.source = (SELECT code FROM sources WHERE name = 'run')
+            FROM \(Self.invocationsFrom) WHERE \(conditions.sql)
             """)
         conditions.bind(scan)
         while try scan.step() {
@@ -101,8 +101,9 @@ extension Store {
                 WITH stops AS (
                     SELECT e.kind, lead(e.at) OVER (PARTITION BY e.invocation ORDER BY e.at, e.rowid) - e.at AS span
                     FROM invocation_events e WHERE e.kind <> 'forwarded' AND e.invocation IN (
-                        SELECT i.seq FROM invocations i
-                        WHERE \(conditions.sql) AND i.source = 'run' AND i.duration_us IS NOT NULL))
+                        SELECT i.seq FROM \(Self.invocationsFrom)
+                        WHERE \(conditions.sql) AND i.source = (SELECT code FROM sources WHERE name = 'run')
+                            AND i.duration_us IS NOT NULL))
                 SELECT total(span) FROM stops WHERE kind = 'stopped'
                 """)
             conditions.bind(run)

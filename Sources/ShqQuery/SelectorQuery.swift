@@ -19,7 +19,7 @@ public enum SQLValue: Equatable, Sendable {
     }
 }
 
-/// SQL conditions over `invocations AS i`, with their bound values. The one place that turns selectors
+/// SQL conditions over the stored rows as `i` (`Store.invocationsFrom`), with their bound values. The one place that turns selectors
 /// (and `shq search` options) into SQL.
 public struct Conditions: Sendable {
     public private(set) var clauses: [String] = []
@@ -60,8 +60,7 @@ public struct Conditions: Sendable {
             case .commandMatches(let pattern): add("i.cmd REGEXP ?", .text(pattern))
             case .directoryMatches(let pattern):
                 // Matched once per distinct directory (`dirs`), not once per row.
-                add("i.seq IN (SELECT seq FROM invocation_rows WHERE dir IN (SELECT id FROM dirs WHERE path REGEXP ?))",
-                    .text(pattern))
+                add("i.dir IN (SELECT id FROM dirs WHERE path REGEXP ?)", .text(pattern))
             case .tag(let tag): add("i.tag = ?", .text(tag))
             case .directory(let directory):
                 addDirectory(Self.resolve(directory, currentDirectory: currentDirectory, home: home))
@@ -71,22 +70,21 @@ public struct Conditions: Sendable {
             // The store keeps ids as 16 bytes: every id with this prefix lies between the prefix padded
             // with 0s and with Fs, a range of the unique index on `invocation_rows.id`.
             if let range = InvocationID.range(prefix: prefix) {
-                add("i.seq IN (SELECT seq FROM invocation_rows WHERE id BETWEEN ? AND ?)", .blob(range.low), .blob(range.high))
+                add("i.id BETWEEN ? AND ?", .blob(range.low), .blob(range.high))
             } else {
                 add("0")
             }
         }
     }
 
-    /// Rows run in exactly `path`: compares the directory number rows store (through the view, the
-    /// path is a look-up per row).
+    /// Rows run in exactly `path`, compared as the directory number rows store.
     public mutating func addDirectory(_ path: [UInt8]) {
-        add("i.seq IN (SELECT seq FROM invocation_rows WHERE dir = (SELECT id FROM dirs WHERE path = ?))", .bytes(path))
+        add("i.dir = (SELECT id FROM dirs WHERE path = ?)", .bytes(path))
     }
 
     /// Rows whose `column` (session, host, user, shell or tty) is `name`, compared as the number rows store.
     public mutating func addName(_ column: String, _ name: String) {
-        add("i.seq IN (SELECT seq FROM invocation_rows WHERE \(column) = (SELECT id FROM names WHERE name = ?))", .text(name))
+        add("i.\(column) = (SELECT id FROM names WHERE name = ?)", .text(name))
     }
 
     /// An absolute, lexically normalised path (`.`/`..` folded, no trailing slash).

@@ -24,19 +24,19 @@ import Testing
             ids.append(invocation.id)
             try store.insert(invocation)
         }
-        let list = try plan(store, "SELECT \(Store.invocationColumns) FROM invocations i ORDER BY i.started_at DESC, i.seq DESC LIMIT 20")
+        let list = try plan(store, "SELECT \(Store.invocationColumns) FROM \(Store.invocationsFrom) ORDER BY i.started_at DESC, i.seq DESC LIMIT 20")
         #expect(list.contains("USING INDEX invocations_started_at"), "\(list)")
         #expect(!list.contains("TEMP B-TREE"), "\(list)")
 
         // An id prefix with an odd number of digits (half a byte) still finds its row by index range.
         let prefix = String(ids[17].prefix(17))
         let conditions = SelectorQuery(try SelectorParser.parse(prefix)).conditions
-        let byID = try plan(store, "SELECT i.seq FROM invocations i WHERE \(conditions.sql)", conditions)
+        let byID = try plan(store, "SELECT i.seq FROM \(Store.invocationsFrom) WHERE \(conditions.sql)", conditions)
         #expect(byID.contains("USING COVERING INDEX sqlite_autoindex_invocation_rows_1 (id>? AND id<?)"), "\(byID)")
         let found = try store.invocations(where: conditions.sql, bind: { conditions.bind($0) })
         #expect(found.map(\.id) == [ids[17]])
 
-        let live = try plan(store, "SELECT i.seq FROM invocations i WHERE i.status IN ('running', 'stopped')")
+        let live = try plan(store, "SELECT i.seq FROM \(Store.invocationsFrom) WHERE i.status IN ('running', 'stopped')")
         #expect(live.contains("invocations_live"), "\(live)")
     }
 }
