@@ -98,11 +98,11 @@ enum Schema {
         END;
         INSERT INTO invocations_fts(invocations_fts) VALUES ('rebuild');
         """,
-        // 3: compact rows (a 100k-command store: 29.7 MB → see Docs/design/store.md). The rows move to
+        // 3: compact rows (a 100k-command store: 29.7 → 19.8 MB, Docs/design/store.md). The rows move to
         // `invocation_rows`: the id as its 16 bytes, directories and the short strings repeated on every
         // row (session, host, user, shell, tty) as numbers into `dirs` and `names`, the source as a
-        // number into `sources`. A view named `invocations` shows the old columns and values, so reads
-        // and user SQL are unchanged; writes go to `invocation_rows` (`storedColumns`).
+        // number into `sources`, the import key as its 64-bit hash. A view named `invocations` shows the
+        // old columns and values for users' SQL; writes go to `invocation_rows` (`storedColumns`).
         // `invocations` is renamed first so `outputs` and `invocation_events` follow to the new name;
         // migrate() runs this with foreign keys off, so dropping the old rows cascades nowhere.
         """
