@@ -52,7 +52,7 @@ extension Store {
     /// Stores `commands` through the recording policy, in transactions of `batchSize`, reporting
     /// progress as (done, total) after each batch.
     ///
-    /// Each batch is staged in a temporary table and moved into `invocations` with one INSERT … SELECT:
+    /// Each batch is staged in a temporary table and moved into `invocation_rows` with one INSERT … SELECT:
     /// the trigger that feeds the trigram index then runs inside one statement, and FTS5 writes its
     /// index once per statement. Row by row, that flush made imports 3× slower.
     public func importHistory(
@@ -79,13 +79,9 @@ extension Store {
                         continue
                     }
                     // A repeat within the batch is dropped here by the staging table's unique key.
-                    try insert(Self.invocation(from: command, cmd: cmd, format: format), into: "temp.import_staging")
+                    try stage(Self.invocation(from: command, cmd: cmd, format: format), into: "temp.import_staging")
                 }
-                try db.execute("""
-                    INSERT INTO main.invocations(\(Self.insertedColumns))
-                    SELECT \(Self.insertedColumns) FROM temp.import_staging WHERE 1 ORDER BY rowid
-                    ON CONFLICT(import_key) DO NOTHING
-                    """)
+                try moveStagedRows(from: "temp.import_staging")
                 summary.skipped += skipped
                 summary.added += db.changes
                 summary.alreadyPresent += batch.count - skipped - db.changes
@@ -108,20 +104,15 @@ extension Store {
     }
 }
 
-/// A letter for the format (b, z, h, a) and 11 base64url digits of a 64-bit FNV-1a hash of the identity:
-/// 12 bytes, because the key is stored and indexed once per imported command. 64 bits make a collision
-/// among a million imported commands about a 1-in-30-million event.
+/// A letter for the format (b, z, h, a) and 11 base64url digits of a 64-bit FNV-1a hash of the identity.
+/// The store keeps a hash of this text (`FNV1a.storedKey`); the text stays the key's definition, so stores
+/// made before schema 3, which kept the text, migrate to the same stored keys.
 public enum ImportKey {
-    public static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    public static let seed = FNV1a.seed
 
     /// FNV-1a, continuing from `start` (so parts can be hashed one after the other).
     public static func hash<Bytes: Sequence>(_ bytes: Bytes, from start: UInt64 = seed) -> UInt64 where Bytes.Element == UInt8 {
-        var hash = start
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        FNV1a.hash(bytes, from: start)
     }
 
     static func make(format: ImportFormat, hash: UInt64) -> String {

@@ -38,14 +38,20 @@ extension Store {
     public func stats(_ conditions: Conditions = Conditions(), top: Int = 10) throws -> HistoryStats {
         if conditions.usesRegexp { try db.installRegexp() }
         var stats = HistoryStats()
-        var programs = Tally(), directories = Tally(), sessions = Set<UInt64>()
+        var programs = Tally(), directories = Tally(), sessions = Set<Int64>()
         var days: [Int64: Int64] = [:]
         var slowest: [(micros: Int64, seq: Int64)] = []
         let offset = Self.utcOffsetMicros()
+        // Directories and sessions are read as the numbers the rows store, each directory's path looked
+        // up here once: a look-up per row doubled the scan.
+        var paths: [Int64: [UInt8]] = [:]
+        let dirs = try db.prepare("SELECT id, path FROM dirs")
+        while try dirs.step() { paths[dirs.int(0)] = dirs.bytes(1) }
         let scan = try db.prepare("""
-            SELECT i.cmd, i.cwd, i.started_at, i.duration_us,
-                i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL, i.session, i.seq, i.source = 'run'
-            FROM invocations i WHERE \(conditions.sql)
+            SELECT i.cmd, i.dir, i.started_at, i.duration_us,
+                i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL, i.session, i.seq,
+                i.source = (SELECT code FROM sources WHERE name = 'run')
+            FROM \(Self.invocationsFrom) WHERE \(conditions.sql)
             """)
         conditions.bind(scan)
         while try scan.step() {
@@ -58,8 +64,12 @@ extension Store {
             let day = local >= 0 ? local / 86_400_000_000 : (local + 1) / 86_400_000_000 - 1
             days[day, default: 0] += 1
             scan.withBlob(0) { programs.add(Tally.firstWord($0)) }
-            if scan.isNull(1) { directories.addMissing() } else { scan.withBlob(1) { directories.add($0) } }
-            if !scan.isNull(5) { scan.withBlob(5) { _ = sessions.insert(ImportKey.hash($0)) } }
+            if let path = scan.optionalInt(1).flatMap({ paths[$0] }) {
+                path.withUnsafeBytes { directories.add($0) }
+            } else {
+                directories.addMissing()
+            }
+            if let session = scan.optionalInt(5) { sessions.insert(session) }
             if let micros = scan.optionalInt(3) {
                 stats.totalDurationMicros += micros
                 if scan.int(7) != 0 {
@@ -91,8 +101,9 @@ extension Store {
                 WITH stops AS (
                     SELECT e.kind, lead(e.at) OVER (PARTITION BY e.invocation ORDER BY e.at, e.rowid) - e.at AS span
                     FROM invocation_events e WHERE e.kind <> 'forwarded' AND e.invocation IN (
-                        SELECT i.seq FROM invocations i
-                        WHERE \(conditions.sql) AND i.source = 'run' AND i.duration_us IS NOT NULL))
+                        SELECT i.seq FROM \(Self.invocationsFrom)
+                        WHERE \(conditions.sql) AND i.source = (SELECT code FROM sources WHERE name = 'run')
+                            AND i.duration_us IS NOT NULL))
                 SELECT total(span) FROM stops WHERE kind = 'stopped'
                 """)
             conditions.bind(run)

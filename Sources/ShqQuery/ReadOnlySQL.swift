@@ -12,8 +12,9 @@ public enum ReadOnlySQL {
         let statement: Statement
         do {
             statement = try reader.prepareSingleStatement(sql)
-        } catch let error as StoreError where error.reason.hasPrefix("not authorized") {
-            // The authorizer in ReadOnlyGuard said no (SQLITE_AUTH, or SQLITE_ERROR for functions).
+        } catch let error as StoreError where error.reason.hasPrefix("not authorized") || error.reason.hasPrefix("cannot modify") {
+            // The authorizer in ReadOnlyGuard said no (SQLITE_AUTH, or SQLITE_ERROR for functions), or the
+            // statement writes to a view (`invocations` is one), which SQLite refuses before asking it.
             throw StoreError("sql", "refused: the query may only read (\(error.reason))")
         }
         guard statement.isReadOnly else {

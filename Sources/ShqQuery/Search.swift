@@ -42,8 +42,9 @@ extension Store {
         indexed.add("i.seq IN (SELECT rowid FROM invocations_fts WHERE invocations_fts MATCH ?)", .text(match))
 
         var recent = exact
+        // Over the rows table itself: through the view's joins SQLite reads each row, not just the index.
         recent.add("""
-            i.started_at >= coalesce((SELECT started_at FROM invocations
+            i.started_at >= coalesce((SELECT started_at FROM invocation_rows
                 ORDER BY started_at DESC LIMIT 1 OFFSET \(recentWindow - 1)), -9223372036854775807)
             """)
         let found = try rows(recent)

@@ -21,12 +21,12 @@ public struct SearchFilters: Sendable {
         var conditions = Conditions()
         if let directory {
             let written = Selector.Directory(written: directory)
-            conditions.add("i.cwd = ?", .bytes(Conditions.resolve(written, currentDirectory: currentDirectory, home: home)))
+            conditions.addDirectory(Conditions.resolve(written, currentDirectory: currentDirectory, home: home))
         }
         if let exitCode { conditions.add("i.exit_code = ?", .int(Int64(exitCode))) }
         if let since { conditions.add("i.started_at >= ?", .int(since.microseconds)) }
-        if let session { conditions.add("i.session = ?", .text(session)) }
-        if let host { conditions.add("i.host = ?", .text(host)) }
+        if let session { conditions.addName("session", session) }
+        if let host { conditions.addName("host", host) }
         return conditions
     }
 

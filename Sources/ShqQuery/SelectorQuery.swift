@@ -4,18 +4,22 @@ import ShqStore
 public enum SQLValue: Equatable, Sendable {
     case int(Int64)
     case text(String)
+    /// Bytes bound as TEXT (command lines, directories).
     case bytes([UInt8])
+    /// Bytes bound as a BLOB (ids).
+    case blob([UInt8])
 
     func bind(to statement: Statement, at index: Int32) {
         switch self {
         case .int(let value): statement.bind(index, value)
         case .text(let value): statement.bind(index, value)
         case .bytes(let value): statement.bindText(index, value)
+        case .blob(let value): value.withUnsafeBytes { statement.bindBlob(index, $0) }
         }
     }
 }
 
-/// SQL conditions over `invocations AS i`, with their bound values. The one place that turns selectors
+/// SQL conditions over the stored rows as `i` (`Store.invocationsFrom`), with their bound values. The one place that turns selectors
 /// (and `shq search` options) into SQL.
 public struct Conditions: Sendable {
     public private(set) var clauses: [String] = []
@@ -54,16 +58,33 @@ public struct Conditions: Sendable {
             case .exit(let op, let value): add("i.exit_code \(op.rawValue) ?", .int(value))
             case .duration(let op, let value): add("i.duration_us \(op.rawValue) ?", .int(value))
             case .commandMatches(let pattern): add("i.cmd REGEXP ?", .text(pattern))
-            case .directoryMatches(let pattern): add("i.cwd REGEXP ?", .text(pattern))
+            case .directoryMatches(let pattern):
+                // Matched once per distinct directory (`dirs`), not once per row.
+                add("i.dir IN (SELECT id FROM dirs WHERE path REGEXP ?)", .text(pattern))
             case .tag(let tag): add("i.tag = ?", .text(tag))
             case .directory(let directory):
-                add("i.cwd = ?", .bytes(Self.resolve(directory, currentDirectory: currentDirectory, home: home)))
+                addDirectory(Self.resolve(directory, currentDirectory: currentDirectory, home: home))
             }
         }
         if case .id(let prefix) = selector.range {
-            // Ids are lowercase hex: every id with this prefix sorts in [prefix, prefix + 0x7F).
-            add("i.id >= ? AND i.id < ? || X'7F'", .text(prefix), .text(prefix))
+            // The store keeps ids as 16 bytes: every id with this prefix lies between the prefix padded
+            // with 0s and with Fs, a range of the unique index on `invocation_rows.id`.
+            if let range = InvocationID.range(prefix: prefix) {
+                add("i.id BETWEEN ? AND ?", .blob(range.low), .blob(range.high))
+            } else {
+                add("0")
+            }
         }
+    }
+
+    /// Rows run in exactly `path`, compared as the directory number rows store.
+    public mutating func addDirectory(_ path: [UInt8]) {
+        add("i.dir = (SELECT id FROM dirs WHERE path = ?)", .bytes(path))
+    }
+
+    /// Rows whose `column` (session, host, user, shell or tty) is `name`, compared as the number rows store.
+    public mutating func addName(_ column: String, _ name: String) {
+        add("i.\(column) = (SELECT id FROM names WHERE name = ?)", .text(name))
     }
 
     /// An absolute, lexically normalised path (`.`/`..` folded, no trailing slash).

@@ -24,14 +24,14 @@ extension Store {
         let sql: String
         switch order {
         case .newestFirst:
-            sql = "SELECT \(Self.invocationColumns) FROM invocations i WHERE \(conditions.sql) \(newest)\(window)"
+            sql = "SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE \(conditions.sql) \(newest)\(window)"
         case .oldestFirst where window.isEmpty:
-            sql = "SELECT \(Self.invocationColumns) FROM invocations i WHERE \(conditions.sql) ORDER BY i.started_at, i.seq"
+            sql = "SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE \(conditions.sql) ORDER BY i.started_at, i.seq"
         case .oldestFirst:
             // The window counts from the newest; read it, then turn it around.
             sql = """
-                SELECT \(Self.invocationColumns) FROM invocations i WHERE i.seq IN (
-                    SELECT i.seq FROM invocations i WHERE \(conditions.sql) \(newest)\(window))
+                SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE i.seq IN (
+                    SELECT i.seq FROM \(Self.invocationsFrom) WHERE \(conditions.sql) \(newest)\(window))
                 ORDER BY i.started_at, i.seq
                 """
         }

@@ -1,9 +1,9 @@
 /// Forgetting: deleting invocations with everything that hangs off them, then rewriting the file so no
 /// byte of what was deleted remains in the database or its WAL.
 ///
-/// Deletes go through `invocations` (events and outputs follow by ON DELETE CASCADE, and any trigger kept
-/// by a full-text index fires as for any delete); blobs no longer referenced go next, their chunks by
-/// cascade. `secure_delete` zeroes freed content; full-text indexes are merged (`optimize`) so deleted
+/// Deletes go through `invocation_rows` (events and outputs follow by ON DELETE CASCADE, and any trigger
+/// kept by a full-text index fires as for any delete); blobs, directories and names no longer referenced
+/// go next, chunks by cascade. `secure_delete` zeroes freed content; full-text indexes are merged (`optimize`) so deleted
 /// terms leave their segments; VACUUM rebuilds the file; a TRUNCATE checkpoint empties the WAL.
 extension Store {
     /// Deletes these invocations (live ones are refused: their writer still appends) and reclaims the
@@ -12,7 +12,7 @@ extension Store {
     public func forget(_ seqs: [Int64]) throws -> Int {
         let deleted = try db.writeTransaction { () throws -> Int in
             try db.execute("PRAGMA secure_delete=ON")
-            let delete = try db.prepare("DELETE FROM invocations WHERE seq = ? AND status NOT IN ('running', 'stopped')")
+            let delete = try db.prepare("DELETE FROM invocation_rows WHERE seq = ? AND status NOT IN ('running', 'stopped')")
             var count = 0
             for seq in seqs {
                 delete.reset()
@@ -21,6 +21,7 @@ extension Store {
                 count += db.changes
             }
             try deleteUnreferencedBlobs()
+            try db.execute(Schema.deleteUnusedNamesSQL)
             return count
         }
         if deleted > 0 { try reclaimSpace() }
@@ -32,16 +33,18 @@ extension Store {
     public func prune(startedBefore cutoff: Timestamp) throws -> Int {
         let deleted = try db.writeTransaction { () throws -> Int in
             try db.execute("PRAGMA secure_delete=ON")
-            let delete = try db.prepare("DELETE FROM invocations WHERE started_at < ? AND status NOT IN ('running', 'stopped')")
+            let delete = try db.prepare("DELETE FROM invocation_rows WHERE started_at < ? AND status NOT IN ('running', 'stopped')")
             delete.bind(1, cutoff.microseconds)
             try delete.run()
             let count = db.changes
             let sessions = try db.prepare("""
-                DELETE FROM sessions WHERE started_at < ? AND NOT EXISTS (SELECT 1 FROM invocations i WHERE i.session = sessions.id)
+                DELETE FROM sessions WHERE started_at < ? AND NOT EXISTS (
+                    SELECT 1 FROM invocation_rows r WHERE r.session = (SELECT id FROM names WHERE name = sessions.id))
                 """)
             sessions.bind(1, cutoff.microseconds)
             try sessions.run()
             try deleteUnreferencedBlobs()
+            try db.execute(Schema.deleteUnusedNamesSQL)
             return count
         }
         if deleted > 0 { try reclaimSpace() }

@@ -70,7 +70,8 @@ public struct Invocation: Sendable, Equatable {
     public var tag: String?
     /// Space-separated exit codes of a pipeline's stages, when the shell reported them.
     public var pipestatus: String?
-    /// Set by importers: makes importing the same history twice add nothing.
+    /// Set by importers: makes importing the same history twice add nothing. The store keeps only its
+    /// hash (`FNV1a.storedKey`), so records read back have none.
     public var importKey: String?
     /// Bytes the command wrote, filled in when read back from the store.
     public var stdoutBytes: Int64?

@@ -14,14 +14,15 @@ import Testing
                             "--started-at", "2026-01-0\(1 + index / 3)T12:00:0\(index)Z")
         }
         // A `shq run` job of 10 s wall time, stopped for 3 s (stopped → resumed) and 1 s (stopped → exit).
-        _ = try fixture.sqlite("""
-            INSERT INTO invocations(id, cmd, source, started_at, ended_at, duration_us, exit_code, status)
-                VALUES ('job', 'vim notes', 'run', 1767268800000000, 1767268810000000, 10000000, 0, 'completed');
-            INSERT INTO invocation_events(invocation, at, kind) SELECT seq, 1767268800000000, 'started' FROM invocations WHERE id = 'job';
-            INSERT INTO invocation_events(invocation, at, kind, signal) SELECT seq, 1767268802000000, 'stopped', 20 FROM invocations WHERE id = 'job';
-            INSERT INTO invocation_events(invocation, at, kind) SELECT seq, 1767268805000000, 'resumed' FROM invocations WHERE id = 'job';
-            INSERT INTO invocation_events(invocation, at, kind, signal) SELECT seq, 1767268809000000, 'stopped', 20 FROM invocations WHERE id = 'job';
-            INSERT INTO invocation_events(invocation, at, kind, exit_code) SELECT seq, 1767268810000000, 'exited', 0 FROM invocations WHERE id = 'job';
+        _ = try fixture.sqlite(StoreFixture.insertInvocationSQL([
+            "id": "0b", "cmd": "'vim notes'", "source": "'run'", "started_at": "1767268800000000",
+            "ended_at": "1767268810000000", "duration_us": "10000000", "exit_code": "0", "status": "'completed'",
+        ]) + """
+            INSERT INTO invocation_events(invocation, at, kind) SELECT seq, 1767268800000000, 'started' FROM invocations WHERE id LIKE '0b000000-%';
+            INSERT INTO invocation_events(invocation, at, kind, signal) SELECT seq, 1767268802000000, 'stopped', 20 FROM invocations WHERE id LIKE '0b000000-%';
+            INSERT INTO invocation_events(invocation, at, kind) SELECT seq, 1767268805000000, 'resumed' FROM invocations WHERE id LIKE '0b000000-%';
+            INSERT INTO invocation_events(invocation, at, kind, signal) SELECT seq, 1767268809000000, 'stopped', 20 FROM invocations WHERE id LIKE '0b000000-%';
+            INSERT INTO invocation_events(invocation, at, kind, exit_code) SELECT seq, 1767268810000000, 'exited', 0 FROM invocations WHERE id LIKE '0b000000-%';
             """)
         let result = try fixture.shq("stats", "--format", "json")
         #expect(result.status == 0, "\(result.stderrText)")

@@ -128,9 +128,9 @@ private func chownToNobody(_ path: String) throws {
         try fixture.shq("save", "-c", "warm up")
         _ = try fixture.sqlite("""
             CREATE VIRTUAL TABLE test_fts USING fts5(cmd);
-            CREATE TRIGGER test_fts_insert AFTER INSERT ON invocations BEGIN
+            CREATE TRIGGER test_fts_insert AFTER INSERT ON invocation_rows BEGIN
                 INSERT INTO test_fts(rowid, cmd) VALUES (new.seq, new.cmd); END;
-            CREATE TRIGGER test_fts_delete AFTER DELETE ON invocations BEGIN
+            CREATE TRIGGER test_fts_delete AFTER DELETE ON invocation_rows BEGIN
                 DELETE FROM test_fts WHERE rowid = old.seq; END;
             """)
         let marker = "FTS" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()

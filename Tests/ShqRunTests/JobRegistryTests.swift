@@ -122,7 +122,7 @@ func insertLiveRecord(
     @Test func otherMachinesJobsAreListedOnlyWithEverythingAndNeverOrphaned() throws {
         let store = try openStore()
         let seq = try insertLiveRecord(store, command: nil, wrapper: nil, host: "elsewhere.example")
-        try store.db.execute("UPDATE invocations SET wrapper_pid = 999999, wrapper_start = 1 WHERE seq = \(seq)")
+        try store.db.execute("UPDATE invocation_rows SET wrapper_pid = 999999, wrapper_start = 1 WHERE seq = \(seq)")
         let registry = JobRegistry(store: store)
         #expect(try registry.jobs().isEmpty)
         let all = try registry.jobs(everything: true)

@@ -45,4 +45,21 @@ import Testing
         #expect(Set(["8", "9", "a", "b"]).contains(String(parts[3].first!)))
         #expect(InvocationID.make() != InvocationID.make())
     }
+
+    @Test func invocationIDBytesRoundTripAndPrefixesBecomeRanges() throws {
+        let id = InvocationID.make()
+        let bytes = try #require(InvocationID.bytes(id))
+        #expect(bytes.count == 16)
+        #expect(InvocationID.text(bytes) == id)
+        #expect(InvocationID.bytes(id.uppercased()) == bytes)
+        #expect(InvocationID.bytes("job") == nil)
+        #expect(InvocationID.bytes(String(id.dropLast())) == nil)
+        let range = try #require(InvocationID.range(prefix: "01a-b"))
+        #expect(range.low == [0x01, 0xab] + [UInt8](repeating: 0, count: 14))
+        #expect(range.high == [0x01, 0xab] + [UInt8](repeating: 0xff, count: 14))
+        let odd = try #require(InvocationID.range(prefix: "01a"))
+        #expect(odd.low.prefix(2) == [0x01, 0xa0] && odd.high.prefix(2) == [0x01, 0xaf])
+        #expect(InvocationID.range(prefix: "0g") == nil)
+        #expect(InvocationID.range(prefix: id + "0") == nil)
+    }
 }

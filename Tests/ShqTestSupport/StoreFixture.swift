@@ -22,4 +22,36 @@ public final class StoreFixture: @unchecked Sendable {
         let result = try ShqProcess.run([database, query], executable: "/usr/bin/sqlite3")
         return result.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
     }
+
+    /// SQL inserting one invocation as shq stores it (into `invocation_rows`), given the `invocations`
+    /// view's column names and SQL literals: the id (hex digits, padded with zeros to a whole UUID) as
+    /// its 16 bytes, names and the directory interned, the source as its code.
+    public static func insertInvocationSQL(_ values: KeyValuePairs<String, String>) -> String {
+        let interned = ["session", "host", "user", "shell", "tty"]
+        var columns: [String] = [], literals: [String] = [], intern: [String] = []
+        for (column, literal) in values {
+            switch column {
+            case "id":
+                let digits = literal.filter(\.isHexDigit)
+                columns.append("id")
+                literals.append("X'" + digits + String(repeating: "0", count: 32 - digits.count) + "'")
+            case "source":
+                columns.append("source")
+                literals.append("(SELECT code FROM sources WHERE name = \(literal))")
+            case "cwd":
+                intern.append("INSERT INTO dirs(path) VALUES (\(literal)) ON CONFLICT DO NOTHING;")
+                columns.append("dir")
+                literals.append("(SELECT id FROM dirs WHERE path = \(literal))")
+            case _ where interned.contains(column):
+                intern.append("INSERT INTO names(name) VALUES (\(literal)) ON CONFLICT DO NOTHING;")
+                columns.append(column)
+                literals.append("(SELECT id FROM names WHERE name = \(literal))")
+            default:
+                columns.append(column)
+                literals.append(literal)
+            }
+        }
+        return intern.joined(separator: "\n") + "\nINSERT INTO invocation_rows(\(columns.joined(separator: ", ")))"
+            + " VALUES (\(literals.joined(separator: ", ")));"
+    }
 }
