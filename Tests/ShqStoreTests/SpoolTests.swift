@@ -137,12 +137,15 @@ import Testing
         let fixture = try Fixture(); let store = fixture.store
         try spool(store, "s1", [Self.line("s1", 1, "first")])
         // A shell that opened the file just before the rename and has not written yet.
-        let writer = try #require(FileHandle(forWritingAtPath: store.location.spoolDirectory + "/s1.spool"))
+        // Close-on-exec: a process another test spawns meanwhile must not inherit the descriptor and keep
+        // the file open after this "shell" closed it.
+        let writer = open(store.location.spoolDirectory + "/s1.spool", O_WRONLY | O_APPEND | O_CLOEXEC)
+        try #require(writer >= 0)
         let report = try store.ingestSpool { $0 }
         #expect(report.busy == 1 && report.recorded == 0)
-        writer.seekToEndOfFile()
-        writer.write(Data(Self.line("s1", 2, "late").utf8))
-        writer.closeFile()
+        let late = Array(Self.line("s1", 2, "late").utf8)
+        #expect(write(writer, late, late.count) == late.count)
+        close(writer)
         try store.ingestSpool { $0 }
         #expect(try commands(store) == ["first", "late"])
     }
