@@ -198,7 +198,7 @@ import Testing
         command.wait()
         #expect(command.terminationSignal == SIGHUP)
         #expect(try fixture.shq("clean").stdoutText == "nothing to clean\n")
-        #expect(try fixture.sqlite("SELECT group_concat(e.kind || coalesce(e.signal, ''), ' ') FROM invocation_events e JOIN invocations i ON i.seq = e.invocation WHERE i.id LIKE '01f0f1%'") == ["orphaned forwarded1"])
+        #expect(try fixture.sqlite("SELECT e.kind || coalesce(e.signal, '') FROM invocation_events e JOIN invocations i ON i.seq = e.invocation WHERE i.id LIKE '01f0f1%' ORDER BY e.at, e.rowid") == ["orphaned", "forwarded1"])
     }
 
     /// A command that ignores SIGHUP (nohup) survives recovery: listed by `jobs --all`, killable.
