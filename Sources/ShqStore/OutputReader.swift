@@ -41,6 +41,58 @@ extension Store {
             if try !body(seq, decoded) { return }
         }
     }
+
+    /// Whether two blobs hold the same bytes, however each is cut into chunks; one chunk of each is in
+    /// memory at a time. Confirms a content-hash match before two outputs share a blob.
+    func blobsHoldSameBytes(_ blob: Int64, _ other: Int64) throws -> Bool {
+        let sizes = try db.prepare("SELECT (SELECT size FROM blobs WHERE id = ?1) = (SELECT size FROM blobs WHERE id = ?2)")
+        sizes.bind(1, blob)
+        sizes.bind(2, other)
+        guard try sizes.step(), sizes.int(0) == 1 else { return false }
+        if try chunksAreIdentical(blob, other) { return true }
+        let otherChunks = try db.prepare("SELECT seq, raw_size, data FROM blob_chunks WHERE blob = ? ORDER BY seq")
+        otherChunks.bind(1, other)
+        var pending: [UInt8] = [], offset = 0
+        var same = true
+        try forEachChunk(ofBlob: blob) { _, bytes in
+            var compared = 0
+            while same, compared < bytes.count {
+                if offset == pending.count {
+                    guard try otherChunks.step() else { same = false; break }
+                    let rawSize = Int(otherChunks.int(1))
+                    guard let decoded = otherChunks.withBlob(2, { ChunkCodec.decompress($0, rawSize: rawSize) }) else {
+                        throw StoreError(path, "output chunk \(otherChunks.int(0)) of blob \(other) is damaged")
+                    }
+                    (pending, offset) = (decoded, 0)
+                    continue
+                }
+                let length = min(bytes.count - compared, pending.count - offset)
+                same = bytes[compared..<(compared + length)].elementsEqual(pending[offset..<(offset + length)])
+                compared += length
+                offset += length
+            }
+            return same
+        }
+        // Equal sizes and every byte of `blob` matched, so `other` has nothing left.
+        return same
+    }
+
+    /// The same chunk sizes and compressed bytes: equal without decompressing anything. The usual case
+    /// (both written by the same shq with the same chunk size); otherwise the bytes are compared.
+    private func chunksAreIdentical(_ blob: Int64, _ other: Int64) throws -> Bool {
+        let sql = "SELECT raw_size, data FROM blob_chunks WHERE blob = ? ORDER BY seq"
+        let left = try db.prepare(sql), right = try db.prepare(sql)
+        left.bind(1, blob)
+        right.bind(1, other)
+        while try left.step() {
+            guard try right.step(), left.int(0) == right.int(0) else { return false }
+            let equal = left.withBlob(1) { a in
+                right.withBlob(1) { b in a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) }
+            }
+            if !equal { return false }
+        }
+        return try !right.step()
+    }
 }
 
 /// Writes all of `bytes` to `fd`, retrying short writes and EINTR. Returns errno on failure, 0 on success.

@@ -2,8 +2,8 @@
 /// as it fills, so a large output is never held whole in memory and a running command's output is
 /// readable (`shq show --follow`) and survives a crashed wrapper.
 ///
-/// When the stream ends, `finish` gives the blob its SHA-256; an identical blob already stored is reused
-/// and the new copy dropped (content addressing).
+/// When the stream ends, `finish` gives the blob its content hash; an identical blob already stored is
+/// reused and the new copy dropped (content addressing).
 ///
 /// Capture cap: after `startTail(keepingLast:)` every chunk committed belongs to the tail, and the oldest
 /// tail chunks are deleted as newer ones arrive, so the blob holds the head plus the last bytes.
@@ -17,7 +17,7 @@ public final class OutputWriter {
     private var blob: Int64?
     private var nextChunk: Int64 = 0
     private var buffer: [UInt8] = []
-    private let hasher = StreamHasher()
+    private var hasher = ContentHash()
     private let compressor = ChunkCodec.Compressor()
     /// Bytes accepted so far (stored in chunks or buffered).
     public private(set) var byteCount: Int64 = 0
@@ -26,7 +26,7 @@ public final class OutputWriter {
     private var tailChunks: [(seq: Int64, size: Int64)] = []
     private var tailStored: Int64 = 0
     /// The hash state at the end of the head: a restarted tail continues from it.
-    private var headHasher: SHA256?
+    private var headHasher: ContentHash?
     /// Tail chunks were evicted since the tail (re)started, so the running hash no longer describes the
     /// blob and `finish` must re-read it.
     private var hashIsStale = false
@@ -38,8 +38,6 @@ public final class OutputWriter {
         self.chunkSize = chunkSize
         buffer.reserveCapacity(chunkSize)
     }
-
-    deinit { hasher.stop() }
 
     /// Adds bytes; commits a chunk each time `chunkSize` bytes have accumulated.
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
@@ -79,11 +77,7 @@ public final class OutputWriter {
             try count.run()
             if tailLimit != nil { try keepTail(blob: blob, newChunk: (nextChunk, Int64(buffer.count))) }
         }
-        if buffer.count == chunkSize {
-            hasher.enqueue(buffer)
-        } else {
-            buffer.withUnsafeBytes { hasher.update($0) }
-        }
+        buffer.withUnsafeBytes { hasher.update($0) }
         byteCount += Int64(buffer.count)
         nextChunk += 1
         buffer.removeAll(keepingCapacity: true)
@@ -94,7 +88,7 @@ public final class OutputWriter {
     public func startTail(keepingLast bytes: Int64) throws {
         try flush()
         tailLimit = bytes
-        headHasher = hasher.current
+        headHasher = hasher
         // Smaller chunks in the tail, so what is kept stays close to `bytes` even for a small cap.
         chunkSize = max(4096, min(chunkSize, Int(bytes / 4)))
     }
@@ -109,7 +103,7 @@ public final class OutputWriter {
             }
         }
         // The blob is the head again: hash on from there.
-        if let headHasher { hasher.current = headHasher }
+        if let headHasher { hasher = headHasher }
         hashIsStale = false
     }
 
@@ -141,13 +135,10 @@ public final class OutputWriter {
         try count.run()
     }
 
-    /// The SHA-256 of what the blob holds now: the running hash, or a re-read when evicted chunks are in it.
+    /// The hash of what the blob holds now: the running hash, or a re-read when evicted chunks are in it.
     private func storedHash(blob: Int64) throws -> String {
-        guard hashIsStale else {
-            var finished = hasher.current
-            return finished.finalize()
-        }
-        var rehash = SHA256()
+        guard hashIsStale else { return hasher.finalize() }
+        var rehash = ContentHash()
         try store.forEachChunk(ofBlob: blob) { _, bytes in
             bytes.withUnsafeBytes { rehash.update($0) }
             return true
@@ -181,8 +172,8 @@ public final class OutputWriter {
             let hash = try storedHash(blob: blob)
             let existing = try store.db.prepare("SELECT id FROM blobs WHERE hash = ?")
             existing.bind(1, hash)
-            if try existing.step() {
-                let twin = existing.int(0)
+            let twin = try existing.step() ? existing.int(0) : nil
+            if let twin, try store.blobsHoldSameBytes(blob, twin) {
                 let repoint = try store.db.prepare("UPDATE outputs SET blob = ? WHERE blob = ?")
                 repoint.bind(1, twin)
                 repoint.bind(2, blob)
@@ -190,12 +181,13 @@ public final class OutputWriter {
                 let drop = try store.db.prepare("DELETE FROM blobs WHERE id = ?")
                 drop.bind(1, blob)
                 try drop.run()
-            } else {
+            } else if twin == nil {
                 let name = try store.db.prepare("UPDATE blobs SET hash = ? WHERE id = ?")
                 name.bind(1, hash)
                 name.bind(2, blob)
                 try name.run()
             }
+            // Otherwise the hash collided with different bytes: this blob stays unnamed, kept but not shared.
         }
     }
 

@@ -70,7 +70,7 @@ extension OutputWriterTailTests {
         let bytes = try stored(store, seq)
         let blob = try #require(try store.outputs(for: seq).first?.blob)
         let hash = try #require(try store.db.prepare("SELECT hash FROM blobs WHERE id = \(blob)").stepString())
-        var expected = SHA256()
+        var expected = ContentHash()
         bytes.withUnsafeBytes { expected.update($0) }
         #expect(hash == expected.finalize())
     }

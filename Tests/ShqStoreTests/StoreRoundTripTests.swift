@@ -80,6 +80,46 @@ import Testing
         #expect(try store.db.scalarInt("SELECT size FROM blobs") == Int64(payload.count))
     }
 
+    /// Output chunked differently (a short tail chunk, another chunk size) still finds its twin.
+    @Test func identicalOutputInOtherChunksIsStoredOnce() throws {
+        let store = try openStore()
+        let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 % 253) }
+        for chunkSize in [65_536, 10_000] {
+            let seq = try #require(try store.insert(Invocation(cmd: [0x79], source: .save, startedAt: .now(), status: .completed)))
+            let writer = OutputWriter(store: store, invocation: seq, stream: .stdout, chunkSize: chunkSize)
+            try writer.append(payload)
+            try writer.finish()
+        }
+        #expect(try store.db.scalarInt("SELECT count(*) FROM blobs") == 1)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM outputs WHERE blob IS NOT NULL") == 2)
+    }
+
+    /// The content hash is not cryptographic: a stored blob under the same hash but with other bytes (a
+    /// collision, forged here) is never shared; the new output keeps its own bytes.
+    @Test func hashCollisionKeepsBothOutputs() throws {
+        let store = try openStore()
+        func save(_ payload: [UInt8]) throws -> Int64 {
+            let seq = try #require(try store.insert(Invocation(cmd: [0x79], source: .save, startedAt: .now(), status: .completed)))
+            let writer = OutputWriter(store: store, invocation: seq, stream: .stdout, chunkSize: 4096)
+            try writer.append(payload)
+            try writer.finish()
+            return seq
+        }
+        let first = Array(repeating: UInt8(ascii: "a"), count: 10_000)
+        let second = Array(repeating: UInt8(ascii: "b"), count: 10_000)
+        var hash = ContentHash()
+        second.withUnsafeBytes { hash.update($0) }
+        let firstSeq = try save(first)
+        try store.db.execute("UPDATE blobs SET hash = '\(hash.finalize())'")
+        let secondSeq = try save(second)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM blobs") == 2)
+        for (seq, expected) in [(firstSeq, first), (secondSeq, second)] {
+            var bytes: [UInt8] = []
+            try store.forEachChunk(ofBlob: try #require(try store.outputs(for: seq).first?.blob)) { _, chunk in bytes += chunk; return true }
+            #expect(bytes == expected)
+        }
+    }
+
     @Test func migrationsRunOnceAndSetUserVersion() throws {
         _ = try openStore()
         let store = try openStore()
