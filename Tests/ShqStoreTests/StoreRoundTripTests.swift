@@ -124,6 +124,7 @@ import Testing
         _ = try openStore()
         let store = try openStore()
         #expect(try store.db.scalarInt("PRAGMA user_version") == Schema.currentVersion)
+        #expect(Schema.currentVersion == Int64(Schema.migrations.count))
         #expect(try store.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'invocations'") == 1)
     }
 
