@@ -14,10 +14,12 @@ head -c $((24 << 20)) "$BIG" > "$SMALL"
 LOG="$work/log.txt"      # 24 MiB of build-log-like lines: what captured output usually is (compresses ~10×)
 awk 'BEGIN { for (i = 0; ; i++) { line = sprintf("[%6d] Compiling module_%d/file_%d.swift (%d ms) ok\n", i, i % 97, i % 1013, (i * 7919) % 500); n += length(line); if (n > 24 * 1048576) break; printf "%s", line } }' > "$LOG"
 
-# Median wall seconds and max peak RSS (KiB) of RUNS runs of a bash command line.
+# Median wall seconds and max peak RSS (KiB) of RUNS runs of a bash command line (PREPARE, if given,
+# runs untimed before each).
 measure() {
-  local runs=$1 line=$2 times=() rss=0
+  local runs=$1 line=$2 prepare=${3:-} times=() rss=0
   for _ in $(seq "$runs"); do
+    [ -z "$prepare" ] || bash -c "$prepare"
     read -r t m < <( { /usr/bin/time -f '%e %M' bash -c "$line" 2>&1 >/dev/null; } | tail -1)
     times+=("$t"); (( m > rss )) && rss=$m
   done
@@ -65,22 +67,26 @@ echo
 echo "### Capture and store under the cap"
 echo
 echo "24 MiB of base64 text (compresses to ~76%) and 24 MiB of build-log-like lines (compresses ~10×), each"
-echo "stored whole (checked: stored bytes = file size). Median of 5 runs."
+echo "stored whole (checked: stored bytes = file size). Median of 5 runs. New: each run into an empty store."
+echo "Repeated: the store already holds the same output, so the new copy is compared and dropped."
 echo
 echo '```'
 echo "shq run cat SMALL >/dev/null"
 echo "shq run cat LOG >/dev/null"
 echo '```'
 echo
-echo "| output | wall (s) | throughput (MB/s) | peak RSS (MiB) |"
-echo "|---|---:|---:|---:|"
+echo "| output | store | wall (s) | throughput (MB/s) | peak RSS (MiB) |"
+echo "|---|---|---:|---:|---:|"
 for row in "base64 text|$SMALL" "build-log lines|$LOG"; do
   name=${row%%|*} file=${row#*|}
-  read -r t m < <(measure 5 "$SHQ_BIN run cat $file >/dev/null")
-  stored=$(sqlite3 "$SHQ_DB" "SELECT bytes FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
   size=$(stat -c %s "$file")
-  [ "$stored" = "$size" ] || echo "**$name: stored $stored of $size bytes**"
-  printf '| %s, %s MiB | %s | %s | %s |\n' "$name" "$((size >> 20))" "$t" "$(awk -v s="$size" -v t="$t" 'BEGIN {printf "%.0f", s / 1e6 / t}')" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
+  for store in new repeated; do
+    prepare=""; [ "$store" = new ] && prepare="rm -f $SHQ_DB $SHQ_DB-wal $SHQ_DB-shm"
+    read -r t m < <(measure 5 "$SHQ_BIN run cat $file >/dev/null" "$prepare")
+    stored=$(sqlite3 "$SHQ_DB" "SELECT bytes FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
+    [ "$stored" = "$size" ] || echo "**$name: stored $stored of $size bytes**"
+    printf '| %s, %s MiB | %s | %s | %s | %s |\n' "$name" "$((size >> 20))" "$store" "$t" "$(awk -v s="$size" -v t="$t" 'BEGIN {printf "%.0f", s / 1e6 / t}')" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
+  done
 done
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
