@@ -13,8 +13,10 @@ ZSH_COMPLETIONS ?= $(PREFIX)/share/zsh/site-functions
 SWIFT ?= swift
 # Everything the build, the tests and the benchmarks need from Debian.
 APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh hyperfine python3 python3-venv time bsdutils vim less procps
-# Release: Swift runtime linked statically (start-up ~3 ms instead of ~9 ms, no runtime to install).
-RELEASE_FLAGS := -c release --static-swift-stdlib
+# Release: one fully static executable (Swift runtime, glibc, SQLite and zstd linked in), so no dynamic
+# loader runs at start-up: ~5 ms less per shq process (Docs/run.md). lld links it without GNU ld's
+# notes on static glibc's NSS and dlopen, which shq reaches only to look up a user without $HOME/$USER.
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable -Xswiftc -use-ld=lld
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/shq
 
 .PHONY: all build deps install test bench clean

@@ -47,7 +47,8 @@ enum Schema {
         );
         CREATE INDEX invocation_events_invocation ON invocation_events(invocation);
         -- Content-addressed output. A blob is filled chunk by chunk while a command runs (hash NULL);
-        -- when the stream ends it gets its SHA-256, or is dropped in favour of an identical blob.
+        -- when the stream ends it gets its content hash (ContentHash.swift; blobs stored before 2026-12 keep
+        -- their SHA-256), or is dropped in favour of an identical blob.
         CREATE TABLE blobs(
             id INTEGER PRIMARY KEY,
             hash TEXT UNIQUE,
