@@ -63,6 +63,8 @@ extension Store {
         // inserts, and past a few hundred thousand rows the default 2 MiB cache made every batch re-read them.
         // The staging table lives in memory.
         try db.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+        beginBulkWrite()
+        defer { endBulkWrite() }
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS import_staging AS SELECT \(Self.insertedColumns) FROM invocations WHERE 0;
             CREATE UNIQUE INDEX IF NOT EXISTS temp.import_staging_key ON import_staging(import_key);

@@ -168,6 +168,7 @@ final class StoreRecorder: @unchecked Sendable {
     private func perform(_ work: Work) -> Bool {
         switch work {
         case .output(let stream, let bytes):
+            store.beginBulkWrite()  // sets a number on the connection: cheap enough for every piece
             store(bytes, of: stream)
             dirty = true
             condition.locked {
@@ -197,6 +198,7 @@ final class StoreRecorder: @unchecked Sendable {
             }
         case .finish(let termination, let endedAt, let duration, let truncated):
             commitTails()
+            defer { store.endBulkWrite() }
             guarded {
                 // One commit for the end: both streams' last chunks, their hashes, the event, the status.
                 try store.db.writeTransaction { () throws in

@@ -120,6 +120,25 @@ import Testing
         }
     }
 
+    /// Every shq process re-reads the WAL on open: it is kept to 128 pages, and a bulk write (capture,
+    /// import) that grows it more empties it when it ends.
+    @Test func bulkWriteLeavesTheWALEmpty() throws {
+        let store = try openStore()
+        func walBytes() -> Int { (try? FileManager.default.attributesOfItem(atPath: directory.databasePath + "-wal")[.size] as? Int) ?? -1 }
+        #expect(try store.db.scalarInt("PRAGMA wal_autocheckpoint") == 128)
+        store.beginBulkWrite()
+        #expect(try store.db.scalarInt("PRAGMA wal_autocheckpoint") == 1000)
+        let seq = try #require(try store.insert(Invocation(cmd: [0x79], source: .save, startedAt: .now(), status: .completed)))
+        let writer = OutputWriter(store: store, invocation: seq, stream: .stdout)
+        var random = SystemRandomNumberGenerator()
+        try writer.append((0..<3_000_000).map { _ in UInt8.random(in: 0...255, using: &random) })
+        try writer.finish()
+        #expect(walBytes() > 2_000_000)
+        store.endBulkWrite()
+        #expect(walBytes() == 0)
+        #expect(try store.db.scalarInt("PRAGMA wal_autocheckpoint") == 128)
+    }
+
     @Test func migrationsRunOnceAndSetUserVersion() throws {
         _ = try openStore()
         let store = try openStore()

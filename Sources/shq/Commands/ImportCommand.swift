@@ -43,10 +43,6 @@ struct ImportCommand: ParsableCommand {
         let opened = try store.open()
         let summary = try opened.importHistory(commands, format: format) { bar.update($0, of: $1) }
         bar.finish()
-        // The import leaves megabytes of WAL, and the first connection of every later shq process re-reads
-        // the whole WAL on open (7.7 MB after 100k commands: +5 ms per `shq history`). Best effort: a
-        // concurrent reader only postpones this to SQLite's own checkpoint.
-        _ = try? opened.checkpoint()
         var text = "imported \(summary.added) of \(summary.read) commands"
         if summary.alreadyPresent > 0 { text += ", \(summary.alreadyPresent) already present" }
         if summary.skipped > 0 { text += ", \(summary.skipped) skipped by ignore rules" }
