@@ -67,7 +67,8 @@ import Testing
         let killed = try fixture.shq("kill", String(id.prefix(13)))
         #expect(killed.status == 0, "\(killed.stderrText)")
         #expect(killed.stdoutText.contains("failed (killed by SIGTERM)"), "\(killed.stdoutText)")
-        try first.run("true")
+        // The record ends before the wrapper has exited; bash reports the job at the first prompt after.
+        try first.run("sleep 1")
         try first.waitFor("^\\[1\\]\\+\\s+Terminated\\s+shq run sleep 300$")
 
         // The same job killed with the shell's own `kill %1` looks the same.
@@ -95,7 +96,7 @@ import Testing
         try waitForJob("sleep 302") { $0["status"] as? String == "stopped" }
         let killed = try fixture.shq("kill", job["id"] as! String)
         #expect(killed.stdoutText.contains("+ SIGCONT (it was stopped): failed (killed by SIGTERM)"), "\(killed.stdoutText)")
-        try first.run("true")
+        try first.run("sleep 1")
         try first.waitFor("^\\[1\\]\\+\\s+Terminated\\s+shq run sleep 302$")
         #expect(try jobs().isEmpty)
         #expect(try fixture.sqlite("SELECT status || ' ' || signal FROM invocations WHERE id = '\(job["id"] as! String)'") == ["failed 15"])
