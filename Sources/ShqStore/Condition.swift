@@ -1,7 +1,7 @@
 import Glibc
 
 /// A mutex with a condition variable, for the hand-off between threads (relay readers, the main loop,
-/// the store writer, the output hasher).
+/// the store writer).
 public final class Condition: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
