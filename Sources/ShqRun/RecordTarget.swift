@@ -8,9 +8,11 @@ struct RecordTarget {
     let store: Store
     let seq: Int64
 
-    /// Opens the store and inserts the record; on any failure, warns once and returns nil (the command
-    /// runs unrecorded).
-    static func create(_ commandText: [UInt8], request: RunRequest, startedAt: Timestamp, faults: FaultReporter) -> RecordTarget? {
+    /// Inserts the record into the store `opener` opens; on any failure, warns once and returns nil (the
+    /// command runs unrecorded).
+    static func create(
+        _ commandText: [UInt8], request: RunRequest, opener: StoreOpener, startedAt: Timestamp, faults: FaultReporter
+    ) -> RecordTarget? {
         var invocation = Invocation(
             session: ProcessEnvironment.nonEmpty("SHQ_SESSION"),
             cmd: commandText,
@@ -26,7 +28,7 @@ struct RecordTarget {
         invocation.wrapperPID = getpid()
         invocation.wrapperStartTicks = ChildProcess.startTicks(of: getpid())
         do {
-            let store = try Store(location: request.location)
+            let store = try opener.store()
             let seq = try store.db.writeTransaction { () throws in try store.insert(invocation) }
             guard let seq else { throw StoreError(store.path, "the record could not be inserted") }
             return RecordTarget(store: store, seq: seq)

@@ -15,6 +15,9 @@ public enum RunEngine {
         let faults = FaultReporter()
         let startedAt = Timestamp.now()
         let startedMono = MonotonicClock.now()
+        // Opening the store takes longer than everything else before the spawn: it starts first. (With
+        // SHQ_DISABLED nothing is recorded, and the store is not touched.)
+        let opener = IgnoreRules.current.disabled ? nil : StoreOpener(location: request.location)
         guard let signals = SignalReader() else {
             fatal("cannot read signals: \(errnoDescription(errno))")
         }
@@ -22,13 +25,14 @@ public enum RunEngine {
         let pty = PtySetup.prepare(request.pty)
 
         var recording: RecordTarget?
-        if case .record(let text) = RecordingPolicy.decide(request.commandText, entryPoint: .run, forceCapture: request.forceCapture) {
-            recording = RecordTarget.create(text, request: request, startedAt: startedAt, faults: faults)
+        if let opener, case .record(let text) = RecordingPolicy.decide(request.commandText, entryPoint: .run, forceCapture: request.forceCapture) {
+            recording = RecordTarget.create(text, request: request, opener: opener, startedAt: startedAt, faults: faults)
         }
         handleSignalsBeforeSpawn(signals, recording: recording, startedAt: startedAt, startedMono: startedMono)
 
         guard let recording else {
             // Nothing to record: become the command, which is as invisible as a wrapper can be.
+            opener?.wait()
             let argv = CStringArray(request.arguments)
             let envp = CStringArray(environment)
             let error = shq_exec(argv.pointers[0], argv.pointers, envp.pointers)
@@ -56,9 +60,10 @@ public enum RunEngine {
         close(stderrPipe.write)
         recorder.submit(.child(pid: child.pid, startTicks: ChildProcess.startTicks(of: child.pid)))
 
+        let relayEnded = Condition()
         let relays = [
-            StreamRelay(stream: .stdout, pipe: stdoutPipe.read, target: 1, wake: wakePipe.read, recorder: recorder, cap: cap),
-            StreamRelay(stream: .stderr, pipe: stderrPipe.read, target: 2, wake: wakePipe.read, recorder: recorder, cap: cap),
+            StreamRelay(stream: .stdout, pipe: stdoutPipe.read, target: 1, wake: wakePipe.read, endSignal: relayEnded, recorder: recorder, cap: cap),
+            StreamRelay(stream: .stderr, pipe: stderrPipe.read, target: 2, wake: wakePipe.read, endSignal: relayEnded, recorder: recorder, cap: cap),
         ]
         for relay in relays { relay.start() }
 
@@ -67,8 +72,12 @@ public enum RunEngine {
         let endedMono = MonotonicClock.now()
 
         // Let the relays finish: end of file on both pipes, or quiet since the command ended.
-        while !relays.allSatisfy({ $0.hasEnded || $0.isQuiet(for: exitQuietMicros, since: endedMono) }) {
-            usleep(1_000)  // usually the pipes reach end of file within a millisecond of the exit
+        relayEnded.locked {
+            while !relays.allSatisfy({ $0.isQuiet(for: exitQuietMicros, since: endedMono) }) {
+                // Woken as soon as a relay ends (usually both pipes reach end of file right after the
+                // exit); the timeout is for the quiet check.
+                relayEnded.wait(microseconds: 1_000)
+            }
         }
         _ = writeAll(wakePipe.write, [1])
         for relay in relays { relay.join() }

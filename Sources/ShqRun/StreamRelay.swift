@@ -12,6 +12,7 @@ final class StreamRelay: @unchecked Sendable {
     private let pipe: Int32
     private let target: Int32
     private let wake: Int32
+    private let endSignal: Condition
     private let recorder: StoreRecorder?
     private var cap: CaptureCap
     private var thread: OSThread?
@@ -22,12 +23,14 @@ final class StreamRelay: @unchecked Sendable {
     private let ended = Atomic<Bool>(false)
     private let truncated = Atomic<Bool>(false)
 
-    /// `wake` is the read end of a pipe that becomes readable when the relay must stop.
-    init(stream: OutputStream, pipe: Int32, target: Int32, wake: Int32, recorder: StoreRecorder?, cap: CaptureCap) {
+    /// `wake` is the read end of a pipe that becomes readable when the relay must stop; `endSignal` is
+    /// broadcast when the relay ends.
+    init(stream: OutputStream, pipe: Int32, target: Int32, wake: Int32, endSignal: Condition, recorder: StoreRecorder?, cap: CaptureCap) {
         self.stream = stream
         self.pipe = pipe
         self.target = target
         self.wake = wake
+        self.endSignal = endSignal
         self.recorder = recorder
         self.cap = cap
         lastActivity.store(MonotonicClock.now(), ordering: .relaxed)
@@ -55,7 +58,10 @@ final class StreamRelay: @unchecked Sendable {
     private func relayLoop() {
         defer {
             close(pipe)
-            ended.store(true, ordering: .releasing)
+            endSignal.locked {
+                ended.store(true, ordering: .releasing)
+                endSignal.broadcast()
+            }
         }
         var relaying = true
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 16)

@@ -196,15 +196,22 @@ enum Schema {
 
     /// The stored values of a row `r` with the view's columns (`Store.insertedColumns`), once its names
     /// and directory are interned (`internSQL`): `id` computes the 16 id bytes, `importKey` the key's hash.
-    static func storedColumns(id: String = "r.id", importKey: String = "r.import_key") -> String {
-        func name(_ column: String) -> String { "(SELECT id FROM names WHERE name = r.\(column))" }
+    /// `column` names where a column's value is: `r.cwd` by default, a parameter for a single row.
+    static func storedColumns(id: String? = nil, importKey: String? = nil, column: (String) -> String = { "r.\($0)" }) -> String {
+        func name(_ name: String) -> String { "(SELECT id FROM names WHERE name = \(column(name)))" }
+        func value(_ names: String...) -> String { names.map(column).joined(separator: ", ") }
         return """
-            \(id), \(name("session")), r.cmd, (SELECT id FROM dirs WHERE path = r.cwd), \(name("host")), \(name("user")),
-            \(name("shell")), \(name("tty")), (SELECT code FROM sources WHERE name = r.source), r.started_at, r.ended_at,
-            r.duration_us, r.exit_code, r.signal, r.status, r.pid, r.pid_start, r.tag, r.pipestatus, \(importKey),
-            r.wrapper_pid, r.wrapper_start
+            \(id ?? column("id")), \(name("session")), \(column("cmd")), (SELECT id FROM dirs WHERE path = \(column("cwd"))), \
+            \(name("host")), \(name("user")), \(name("shell")), \(name("tty")), \
+            (SELECT code FROM sources WHERE name = \(column("source"))), \
+            \(value("started_at", "ended_at", "duration_us", "exit_code", "signal", "status", "pid", "pid_start", "tag", "pipestatus")), \
+            \(importKey ?? column("import_key")), \(value("wrapper_pid", "wrapper_start"))
             """
     }
+
+    /// `internSQL` for one directory, and for one name, bound as `?1`.
+    static let internDirectorySQL = "INSERT INTO dirs(path) VALUES (?1) ON CONFLICT DO NOTHING"
+    static let internNameSQL = "INSERT INTO names(name) VALUES (?1) ON CONFLICT DO NOTHING"
 
     /// Adds the directory and the names of the rows in `rows` (a table or subquery with the view's
     /// columns) that `dirs` and `names` do not hold yet.

@@ -4,8 +4,11 @@ import ShqRun
 import ShqStore
 
 struct RunCommand: ParsableCommand {
+    /// The name and its alias: `main` checks them before parsing, without building `configuration`.
+    static let names = ["run", "r"]
+
     static let configuration = CommandConfiguration(
-        commandName: "run",
+        commandName: names[0],
         abstract: "Run a command and record it with its output.",
         discussion: """
             Runs CMD with its arguments (or, with -c, a shell line through $SHELL -c) exactly as if you had typed it: Ctrl-Z, bg, fg, Ctrl-C, pipes and `&` behave as for the bare command, and shq exits with its status (or dies of its signal). Its stdout and stderr are shown live and stored separately; `shq show --follow` tails them while it runs.
@@ -21,7 +24,7 @@ struct RunCommand: ParsableCommand {
               shq run --color -- pytest -x
               shq run --pty vim notes.txt
             """,
-        aliases: ["r"]
+        aliases: Array(names.dropFirst())
     )
 
     @OptionGroup var store: StoreOptions
@@ -80,7 +83,7 @@ struct RunCommand: ParsableCommand {
 
     /// `run` or its alias.
     static func isNamed(_ word: String) -> Bool {
-        word == configuration.commandName || configuration.aliases.contains(word)
+        names.contains(word)
     }
 
     private static func start(
