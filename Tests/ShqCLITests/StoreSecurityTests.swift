@@ -28,6 +28,20 @@ private func chownToNobody(_ path: String) throws {
         }
     }
 
+    /// `shq run` opens the store on a second thread, under umask 077 for a moment, while it prepares the
+    /// command: the command must still start with the user's umask, recorded or ignored (then shq
+    /// replaces itself with it at once). Repeated, since a missing wait loses a race.
+    @Test(arguments: [[:], ["SHQ_IGNORE": "sh *"]])
+    func commandRunsWithTheUsersUmask(environment: [String: String]) throws {
+        let fixture = StoreFixture()
+        for _ in 0..<10 {
+            let result = try ShqProcess.run(
+                ["-c", "umask 022; exec \"$0\" run sh -c umask", ShqProcess.binary], database: fixture.database,
+                environment: environment, executable: "/bin/sh")
+            #expect(result.stdoutText == "0022\n", "\(result.stderrText)")
+        }
+    }
+
     @Test func readableDatabaseIsTightened() throws {
         let fixture = StoreFixture()
         try fixture.shq("save", "-c", "one")
