@@ -16,7 +16,10 @@ APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh hyperfine
 # Release: one fully static executable (Swift runtime, glibc, SQLite and zstd linked in), so no dynamic
 # loader runs at start-up: ~5 ms less per shq process (Docs/run.md). lld links it without GNU ld's
 # notes on static glibc's NSS and dlopen, which shq reaches only to look up a user without $HOME/$USER.
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable -Xswiftc -use-ld=lld
+# The functions everyday commands run are laid out together (bench/hot-symbols.sh writes the list).
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable -Xswiftc -use-ld=lld \
+	-Xswiftc -Xfrontend -Xswiftc -function-sections \
+	-Xlinker --symbol-ordering-file=$(CURDIR)/bench/hot-symbols.txt -Xlinker --no-warn-symbol-ordering
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/shq
 
 .PHONY: all build deps install test bench clean
