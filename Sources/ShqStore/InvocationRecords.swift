@@ -49,14 +49,13 @@ extension Store {
         return invocation
     }
 
-    /// The view's columns `insert` and `stage` write, in their order (`?1` … `?22`).
-    public static let insertedColumns = """
-        id, session, cmd, cwd, host, user, shell, tty, source, started_at, ended_at,
-        duration_us, exit_code, signal, status, pid, pid_start, tag, pipestatus, import_key, wrapper_pid, wrapper_start
-        """
-
-    /// `insertedColumns` one by one: column `insertedColumnList[i]` is bound as `?(i+1)`.
-    private static let insertedColumnList = insertedColumns.split(whereSeparator: { ", \n".contains($0) }).map(String.init)
+    /// The view's columns `insert` and `stage` write, in their order: `insertedColumnList[i]` is `?(i+1)`.
+    static let insertedColumnList = [
+        "id", "session", "cmd", "cwd", "host", "user", "shell", "tty", "source", "started_at", "ended_at",
+        "duration_us", "exit_code", "signal", "status", "pid", "pid_start", "tag", "pipestatus", "import_key",
+        "wrapper_pid", "wrapper_start",
+    ]
+    public static let insertedColumns = insertedColumnList.joined(separator: ", ")
 
     /// Inserts a new invocation; returns its `seq`. With an `importKey` already present, inserts nothing and
     /// returns nil.
