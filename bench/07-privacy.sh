@@ -84,9 +84,12 @@ echo
 # 4. Owner-only checks on open, and forgetting in a 100k-command store.
 export SHQ_DB="$work/big.db"
 "$SHQ_BIN" save -c seed
-sqlite3 "$SHQ_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
-  INSERT INTO invocations(id, cmd, cwd, source, started_at, status, exit_code)
-  SELECT printf('bench-%06d', i), 'make -j4 target' || i, '/home/user/code', 'save', 1700000000000000 + i * 1000000, 'completed', 0 FROM n;
+# Written as shq stores records (Schema.swift): 16-byte ids, the directory interned, source 2 = save.
+sqlite3 "$SHQ_DB" "INSERT INTO dirs(path) VALUES ('/home/user/code') ON CONFLICT DO NOTHING;
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+  INSERT INTO invocation_rows(id, cmd, dir, source, started_at, status, exit_code)
+  SELECT randomblob(16), 'make -j4 target' || i, (SELECT id FROM dirs WHERE path = '/home/user/code'), 2,
+    1700000000000000 + i * 1000000, 'completed', 0 FROM n;
   PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 echo "### Forget and prune in a 100 000-command store ($(du -k "$SHQ_DB" | cut -f1) KiB)"
 echo

@@ -7,16 +7,20 @@ work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 export SHQ_DB=$work/h.db
 host=$(hostname)
 "$SHQ_BIN" jobs >/dev/null
+# Records are written as shq stores them (Schema.swift): 16-byte ids, the host interned in `names`, the
+# source as its code (0 run, 2 save). HOST is this host's name id.
+sqlite3 "$SHQ_DB" "INSERT INTO names(name) VALUES ('$host') ON CONFLICT DO NOTHING"
+HOST="(SELECT id FROM names WHERE name = '$host')"
 # 10,000 finished records (the reads below list the last 20).
 sqlite3 "$SHQ_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 10000)
-  INSERT INTO invocations(id, cmd, source, started_at, status, exit_code, host)
-  SELECT printf('01bench%08d', i), 'echo ' || i, 'save', 1700000000000000 + i * 1000000, 'completed', 0, '$host' FROM n;"
+  INSERT INTO invocation_rows(id, cmd, source, started_at, status, exit_code, host)
+  SELECT randomblob(16), 'echo ' || i, 2, 1700000000000000 + i * 1000000, 'completed', 0, $HOST FROM n;"
 cp "$SHQ_DB" "$work/idle.db"
 # 20 live jobs, each watched by a real process.
 for i in $(seq 1 20); do
   sleep 600 & pid=$!; start=$(awk '{print $22}' /proc/$pid/stat)
-  sqlite3 "$SHQ_DB" "INSERT INTO invocations(id, cmd, source, started_at, status, pid, pid_start, wrapper_pid, wrapper_start, host)
-    VALUES (printf('01live%04d', $i), 'sleep 600', 'run', $(date +%s)000000, 'running', $pid, $start, $pid, $start, '$host')"
+  sqlite3 "$SHQ_DB" "INSERT INTO invocation_rows(id, cmd, source, started_at, status, pid, pid_start, wrapper_pid, wrapper_start, host)
+    VALUES (randomblob(16), 'sleep 600', 0, $(date +%s)000000, 'running', $pid, $start, $pid, $start, $HOST)"
 done
 echo "## Jobs"
 echo
@@ -24,12 +28,12 @@ echo "Store: 10,000 finished records; \"20 live\" adds 20 running jobs whose wra
 echo "(each read checks all 20 in /proc). Release build, \`hyperfine -N --warmup 5 -r 40\`, medians."
 echo
 echo '```'
-echo "SHQ_DB=idle.db shq history -n 20      SHQ_DB=live.db shq history -n 20"
+echo "shq history --db idle.db -n 20        SHQ_DB=live.db shq history -n 20"
 echo "SHQ_DB=live.db shq jobs                SHQ_DB=live.db shq sql 'SELECT 1'   (process + open floor)"
 echo '```'
 echo
 hyperfine -N --warmup 5 -r 40 --export-json "$work/h.json" \
-  -n "history, 0 live" "env SHQ_DB=$work/idle.db $SHQ_BIN history -n 20" \
+  -n "history, 0 live" "$SHQ_BIN history --db $work/idle.db -n 20" \
   -n "history, 20 live" "$SHQ_BIN history -n 20" \
   -n "jobs, 20 live" "$SHQ_BIN jobs" \
   -n "sql SELECT 1 (floor)" "$SHQ_BIN sql 'SELECT 1'" >/dev/null
@@ -45,8 +49,8 @@ echo
 lat=()
 for i in $(seq 1 15); do
   t0=$EPOCHREALTIME; sleep 0.3 & pid=$!; start=$(awk '{print $22}' /proc/$pid/stat)
-  sqlite3 "$SHQ_DB" "INSERT INTO invocations(id, cmd, source, started_at, status, wrapper_pid, wrapper_start, host)
-    VALUES (printf('01ee%04d', $i), 'sleep', 'run', 1, 'running', $pid, $start, '$host')"
+  sqlite3 "$SHQ_DB" "INSERT INTO invocation_rows(id, cmd, source, started_at, status, wrapper_pid, wrapper_start, host)
+    VALUES (X'$(printf '01ee%04d' $i)000000000000000000000000', 'sleep', 0, 1, 'running', $pid, $start, $HOST)"
   "$SHQ_BIN" wait "$(printf '01ee%04d' $i)" 2>/dev/null || true; t1=$EPOCHREALTIME
   lat+=("$(python3 -c "print(round(($t1-$t0)*1000-300,1))")")
 done
