@@ -22,8 +22,31 @@ int shq_errno(void) { return errno; }
 long shq_getrandom(void *buffer, unsigned long length) { return (long)getrandom(buffer, length, 0); }
 
 #include <sqlite3.h>
+#include <stdint.h>
 int shq_sqlite_db_config_int(sqlite3 *db, int option, int value) {
     return sqlite3_db_config(db, option, value, (int *)0);
+}
+
+// TRUNCATE, not RESTART: a new process rebuilds the WAL index from the log and then counts nothing as
+// copied, so only an emptied log file stops it from re-reading (and re-copying) every frame again.
+// The hook's argument packs both numbers: pages in the low 32 bits, the busy timeout above them.
+static int shq_wal_hook(void *arg, sqlite3 *db, const char *schema, int frames) {
+    uintptr_t packed = (uintptr_t)arg;
+    int pages = (int)(packed & 0xffffffffu);
+    int busy_ms = (int)(packed >> 32);
+    if (frames >= pages) {
+        // Without waiting: a reader holding an old snapshot makes it return SQLITE_BUSY after copying
+        // what it can, and a later commit tries again.
+        sqlite3_busy_timeout(db, 0);
+        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, (int *)0, (int *)0);
+        sqlite3_busy_timeout(db, busy_ms);
+    }
+    return SQLITE_OK;
+}
+
+void shq_sqlite_truncating_checkpoints(sqlite3 *db, int pages, int busy_ms) {
+    uintptr_t packed = ((uintptr_t)(unsigned)busy_ms << 32) | (unsigned)pages;
+    sqlite3_wal_hook(db, shq_wal_hook, (void *)packed);
 }
 
 // --- shq run: job-control signals -------------------------------------------------------------------

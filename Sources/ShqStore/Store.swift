@@ -38,26 +38,26 @@ public final class Store {
         // evicting tail chunks beyond the capture cap then writes it all again as zeros. FAST zeroes only
         // where it costs no extra I/O; forgetting and the no-save marker switch it ON (`Deletion`).
         try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=FAST")
-        sqlite3_wal_autocheckpoint(db.handle, Self.checkpointPages)
+        shq_sqlite_truncating_checkpoints(db.handle, Self.checkpointPages, Self.busyMilliseconds)
     }
 
-    /// WAL pages after which a commit checkpoints. The first connection of every shq process re-reads
-    /// the whole WAL on open (~0.7 ms per MB here): with SQLite's default of 1000 pages a store in use
-    /// kept ~2 MB of it on average. 128 pages (512 KiB) took `shq run true` from 11.6 ± 2.9 ms (max
-    /// 34) to 9.9 ± 1.5 ms (max 16), Docs/design/store.md.
+    /// WAL pages after which a commit checkpoints and empties the log (`shq_sqlite_truncating_checkpoints`).
+    /// The first connection of every shq process re-reads the WAL on open (~0.7 ms per MB here): with
+    /// SQLite's default of 1000 pages a store in use kept ~2 MB of it on average. 128 pages (512 KiB)
+    /// took `shq run true` from 11.6 ± 2.9 ms (max 34) to 9.9 ± 1.5 ms (max 16), Docs/design/store.md.
     public static let checkpointPages: Int32 = 128
 
     /// Bulk writes (capturing output, importing) checkpoint at SQLite's default interval instead: at 128
     /// pages a 24 MiB capture took 15% longer.
     public func beginBulkWrite() {
-        sqlite3_wal_autocheckpoint(db.handle, 1000)
+        shq_sqlite_truncating_checkpoints(db.handle, 1000, Self.busyMilliseconds)
     }
 
     /// After a bulk write's last commit: the usual interval again, and a WAL the bulk write left large
     /// (`shq history` after a 24 MiB capture: 10.8 ms, 8.3 once emptied) is copied into the database
     /// and truncated now, unless a reader holds it: then, without waiting, the next commit does it.
     public func endBulkWrite() {
-        sqlite3_wal_autocheckpoint(db.handle, Self.checkpointPages)
+        shq_sqlite_truncating_checkpoints(db.handle, Self.checkpointPages, Self.busyMilliseconds)
         var info = stat()
         guard stat(path + "-wal", &info) == 0, info.st_size > 1 << 20 else { return }
         sqlite3_busy_timeout(db.handle, 0)

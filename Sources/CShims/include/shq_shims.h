@@ -31,6 +31,12 @@ int shq_errno(void);
 typedef struct sqlite3 sqlite3;
 int shq_sqlite_db_config_int(sqlite3 *db, int option, int value);
 
+// Replaces SQLite's automatic checkpoint: once a commit leaves `pages` or more in the WAL, a TRUNCATE
+// checkpoint that does not wait (busy timeout 0 for its duration, `busy_ms` restored after). The
+// automatic one is PASSIVE and never empties the log: with short-lived connections the WAL only grew,
+// every process re-read all of it on open, and every commit past `pages` copied all of it again.
+void shq_sqlite_truncating_checkpoints(sqlite3 *db, int pages, int busy_ms);
+
 // --- shq run: job-control signals -------------------------------------------------------------------
 
 // Blocks the job-control set {CHLD, INT, QUIT, TSTP, CONT, WINCH, HUP, TERM, USR1, USR2, PIPE} in the
