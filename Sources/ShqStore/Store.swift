@@ -31,7 +31,7 @@ public final class Store {
         sqlite3_busy_timeout(db.handle, Self.busyMilliseconds)
         // Most shq processes live a few milliseconds. By default the last connection to close checkpoints
         // the WAL into the database and deletes it, an fsync-heavy step that costs ~20 ms per `shq save`;
-        // leave that to SQLite's automatic checkpoint (every ~1000 pages), which amortises it.
+        // leave it to the checkpoint every `checkpointPages` (`shq_sqlite_truncating_checkpoints`).
         _ = shq_sqlite_db_config_int(db.handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
         // Debian builds SQLite with synchronous=FULL by default; NORMAL is durable enough in WAL mode.
         // Debian also zeroes every freed page (secure_delete=ON): dropping a duplicate 48 MiB output or
@@ -47,8 +47,8 @@ public final class Store {
     /// took `shq run true` from 11.6 ± 2.9 ms (max 34) to 9.9 ± 1.5 ms (max 16), Docs/design/store.md.
     public static let checkpointPages: Int32 = 128
 
-    /// Bulk writes (capturing output, importing) checkpoint at SQLite's default interval instead: at 128
-    /// pages a 24 MiB capture took 15% longer.
+    /// Bulk writes (capturing output, importing) checkpoint every 1000 pages (SQLite's default interval)
+    /// instead: at 128 pages a 24 MiB capture took 15% longer.
     public func beginBulkWrite() {
         shq_sqlite_truncating_checkpoints(db.handle, 1000, Self.busyMilliseconds)
     }
