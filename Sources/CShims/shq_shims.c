@@ -27,6 +27,15 @@ int shq_sqlite_db_config_int(sqlite3 *db, int option, int value) {
     return sqlite3_db_config(db, option, value, (int *)0);
 }
 
+int shq_sqlite_truncate_wal(sqlite3 *db, const char *schema, int busy_ms) {
+    // Without waiting: a reader holding an old snapshot makes it return SQLITE_BUSY after copying what
+    // it can, and a later commit tries again.
+    sqlite3_busy_timeout(db, 0);
+    int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, (int *)0, (int *)0);
+    sqlite3_busy_timeout(db, busy_ms);
+    return rc;
+}
+
 // TRUNCATE, not RESTART: a new process rebuilds the WAL index from the log and then counts nothing as
 // copied, so only an emptied log file stops it from re-reading (and re-copying) every frame again.
 // The hook's argument packs both numbers: pages in the low 32 bits, the busy timeout above them.
@@ -34,13 +43,7 @@ static int shq_wal_hook(void *arg, sqlite3 *db, const char *schema, int frames) 
     uintptr_t packed = (uintptr_t)arg;
     int pages = (int)(packed & 0xffffffffu);
     int busy_ms = (int)(packed >> 32);
-    if (frames >= pages) {
-        // Without waiting: a reader holding an old snapshot makes it return SQLITE_BUSY after copying
-        // what it can, and a later commit tries again.
-        sqlite3_busy_timeout(db, 0);
-        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, (int *)0, (int *)0);
-        sqlite3_busy_timeout(db, busy_ms);
-    }
+    if (frames >= pages) shq_sqlite_truncate_wal(db, schema, busy_ms);
     return SQLITE_OK;
 }
 

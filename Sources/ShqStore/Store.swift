@@ -60,9 +60,7 @@ public final class Store {
         shq_sqlite_truncating_checkpoints(db.handle, Self.checkpointPages, Self.busyMilliseconds)
         var info = stat()
         guard stat(path + "-wal", &info) == 0, info.st_size > 1 << 20 else { return }
-        sqlite3_busy_timeout(db.handle, 0)
-        defer { sqlite3_busy_timeout(db.handle, Self.busyMilliseconds) }
-        sqlite3_wal_checkpoint_v2(db.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        shq_sqlite_truncate_wal(db.handle, nil, Self.busyMilliseconds)
     }
 
     /// A second, read-only connection to the same file, for user-supplied SQL.

@@ -36,6 +36,8 @@ int shq_sqlite_db_config_int(sqlite3 *db, int option, int value);
 // automatic one is PASSIVE and never empties the log: with short-lived connections the WAL only grew,
 // every process re-read all of it on open, and every commit past `pages` copied all of it again.
 void shq_sqlite_truncating_checkpoints(sqlite3 *db, int pages, int busy_ms);
+// That checkpoint once, now (`schema` NULL: every attached database); returns SQLite's result code.
+int shq_sqlite_truncate_wal(sqlite3 *db, const char *schema, int busy_ms);
 
 // --- shq run: job-control signals -------------------------------------------------------------------
 
