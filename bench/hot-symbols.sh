@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes bench/hot-symbols.txt: every function shq's everyday commands run, which the release link lays
 # out together (lld --symbol-ordering-file, see RELEASE_FLAGS in the Makefile). A short-lived shq then
-# touches fewer pages of its ~12 MB of code: ~0.4 ms less per command (Docs/run.md). Symbols that no
+# touches fewer pages of its ~12 MB of code: 0.5–1 ms less per command (Docs/run.md). Symbols that no
 # longer exist are skipped by the linker, so a stale list only costs that gain; re-run after big changes.
+# swift build does not know the list is a link input: after writing it, delete the release binary to relink.
 # Usage: SHQ_BIN=path/to/release/shq bash bench/hot-symbols.sh   (needs valgrind)
 set -euo pipefail
 cd "$(dirname "$0")/.."
