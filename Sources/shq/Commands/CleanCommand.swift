@@ -7,6 +7,7 @@ import ShqStore
 struct CleanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clean",
+        _superCommandName: Shq.name,
         abstract: "Mark jobs whose shq process died (SIGKILL, crash, reboot) as orphaned.",
         discussion: """
             A record that still says running or stopped while its `shq run` process no longer exists becomes

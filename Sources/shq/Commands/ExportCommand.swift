@@ -5,6 +5,7 @@ import ShqStore
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
+        _superCommandName: Shq.name,
         abstract: "Stream every record (or those SELECTOR names), oldest first.",
         discussion: """
             Records are read and written one at a time, so exporting a large history needs little memory.

@@ -5,6 +5,7 @@ import ShqStore
 struct ForgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forget",
+        _superCommandName: Shq.name,
         abstract: "Delete commands from the history, with their output, leaving no trace in the file.",
         discussion: """
             Deletes the selected invocations, their lifecycle events and their output (blobs no other

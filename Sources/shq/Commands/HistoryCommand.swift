@@ -5,6 +5,7 @@ import ShqStore
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
+        _superCommandName: Shq.name,
         abstract: "List recorded commands.",
         discussion: """
             The table lists the newest commands with the most recent last; json, jsonl and csv list them

@@ -6,6 +6,7 @@ import ShqStore
 struct IgnoreCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ignore-check",
+        _superCommandName: Shq.name,
         abstract: "Tell whether a command line would be recorded, and if not, why.",
         discussion: """
             Rules, in order: SHQ_DISABLED set (non-empty); an empty line; a leading space; a leading backslash;

@@ -7,6 +7,7 @@ extension ImportFormat: ExpressibleByArgument {}
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
+        _superCommandName: Shq.name,
         abstract: "Import another tool's history: bash, zsh, zsh-histdb or atuin.",
         discussion: """
             Importing is idempotent: each command is keyed by what identifies it in its source, so

@@ -5,6 +5,7 @@ import ShqStore
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
+        _superCommandName: Shq.name,
         abstract: "Show everything recorded about a command: where, when, how it ended, its lifecycle.",
         aliases: ["I"]
     )

@@ -6,6 +6,7 @@ import ShqStore
 struct JobsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
+        _superCommandName: Shq.name,
         abstract: "List commands started through shq that are still running or stopped, from every terminal.",
         discussion: """
             Every `shq run` of this machine is a job, whichever terminal or session started it. Liveness is

@@ -7,6 +7,7 @@ import ShqStore
 struct KillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kill",
+        _superCommandName: Shq.name,
         abstract: "Send a signal to the command of a recorded job, in whichever terminal it runs.",
         discussion: """
             The signal (default TERM; a name like INT, SIGHUP or a number) goes to the command itself; its

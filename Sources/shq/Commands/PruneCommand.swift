@@ -5,6 +5,7 @@ import ShqStore
 struct PruneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
+        _superCommandName: Shq.name,
         abstract: "Delete commands older than an age, with their output, and reclaim the space.",
         discussion: """
             Deletes every finished invocation that started more than DURATION ago (units s, m, h, d, w, y;

@@ -5,6 +5,7 @@ import ShqStore
 struct RerunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rerun",
+        _superCommandName: Shq.name,
         abstract: "Run a recorded command again, through `shq run`, in the directory it ran in.",
         discussion: """
             The new run is recorded like any `shq run` (output captured). -n prints what would run instead.

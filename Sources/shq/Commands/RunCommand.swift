@@ -9,6 +9,7 @@ struct RunCommand: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: names[0],
+        _superCommandName: Shq.name,
         abstract: "Run a command and record it with its output.",
         discussion: """
             Runs CMD with its arguments (or, with -c, a shell line through $SHELL -c) exactly as if you had typed it: Ctrl-Z, bg, fg, Ctrl-C, pipes and `&` behave as for the bare command, and shq exits with its status (or dies of its signal). Its stdout and stderr are shown live and stored separately; `shq show --follow` tails them while it runs.

@@ -5,6 +5,7 @@ import ShqStore
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
+        _superCommandName: Shq.name,
         abstract: "Run a read-only SQL query on the history.",
         discussion: """
             The connection is read-only: statements that would change anything are refused.

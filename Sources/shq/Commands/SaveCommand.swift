@@ -6,6 +6,7 @@ import ShqStore
 struct SaveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "save",
+        _superCommandName: Shq.name,
         abstract: "Record a command that ran outside shq.",
         discussion: """
             Stores one invocation from the outside: a CI step, a cron job, a script. Output can come from

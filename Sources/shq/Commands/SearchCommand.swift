@@ -5,6 +5,7 @@ import ShqStore
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
+        _superCommandName: Shq.name,
         abstract: "Find commands containing TEXT (case-insensitive substring), newest first.",
         discussion: """
             TEXT matches anywhere in the command line, ignoring ASCII case; several words are searched as one

@@ -5,6 +5,7 @@ import ShqStore
 struct SelectorsTopic: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "selectors",
+        _superCommandName: Shq.name,
         abstract: "The SELECTOR language: which commands history, show, info, rerun, export and stats act on.",
         discussion: """
             A selector combines any of these parts, written together without spaces.

@@ -5,6 +5,7 @@ import ShqStore
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
+        _superCommandName: Shq.name,
         abstract: "Print the captured output of a command.",
         discussion: """
             Byte-exact by default: the command's stdout goes to stdout and its stderr to stderr, so

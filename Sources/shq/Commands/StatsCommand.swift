@@ -5,6 +5,7 @@ import ShqStore
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
+        _superCommandName: Shq.name,
         abstract: "Summarise the history: totals, failures, top programs, slowest commands, busiest directories, per day.",
         discussion: """
             SELECTOR restricts what is counted (`shq stats .` for this directory, `shq stats %failed`).

@@ -7,6 +7,7 @@ import ShqStore
 struct WaitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
+        _superCommandName: Shq.name,
         abstract: "Wait until recorded jobs end; exit with the last one's status.",
         discussion: """
             Works for jobs started in any terminal. The exit status is the last job's, as a shell shows it:
