@@ -26,3 +26,25 @@ public final class OSThread: @unchecked Sendable {
         public init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 }
+
+/// A value computed on an `OSThread` of its own; `get` joins the thread.
+public final class ThreadResult<Value>: @unchecked Sendable {
+    private var result: Result<Value, any Error>?
+    private var thread: OSThread?
+
+    public init(_ body: @escaping @Sendable () throws -> Value) {
+        thread = OSThread { [self] in result = Result { try body() } }
+    }
+
+    /// Waits for the thread to end.
+    public func wait() {
+        thread?.join()
+        thread = nil
+    }
+
+    /// The value, or the error the body threw.
+    public func get() throws -> Value {
+        wait()
+        return try result!.get()
+    }
+}

@@ -65,6 +65,11 @@ public final class Store {
 
     /// A second, read-only connection to the same file, for user-supplied SQL.
     public func openReadOnlyConnection() throws -> Database {
+        try Self.openReadOnlyConnection(path: path)
+    }
+
+    /// A read-only connection to the store at `path` (which must exist), for use on another thread.
+    public static func openReadOnlyConnection(path: String) throws -> Database {
         let reader = try Database(path: path, readOnly: true)
         sqlite3_busy_timeout(reader.handle, Self.busyMilliseconds)
         try reader.execute("PRAGMA query_only=1")
