@@ -84,7 +84,11 @@ final class StoreRecorder: @unchecked Sendable {
     }
 
     func start() {
-        thread = OSThread { [self] in writerLoop() }
+        thread = OSThread { [self] in
+            // Compiled while the command runs, not after it has ended (`Store.prepareRunEnd`).
+            guarded { try store.prepareRunEnd() }
+            writerLoop()
+        }
     }
 
     // MARK: Producers (readers, main loop)

@@ -153,7 +153,7 @@ extension Store {
 
     /// Appends a lifecycle event and moves the invocation's status with it.
     public func record(_ event: LifecycleEvent, for seq: Int64) throws {
-        let insert = try db.prepare("INSERT INTO invocation_events(invocation, at, kind, signal, exit_code) VALUES (?, ?, ?, ?, ?)")
+        let insert = try eventInsert()
         insert.bind(1, seq)
         insert.bind(2, event.at.microseconds)
         insert.bind(3, event.kind.rawValue)
@@ -178,9 +178,7 @@ extension Store {
 
     /// Records how the command ended: exit code or signal, end time, duration, final status.
     public func finish(_ seq: Int64, termination: Termination, endedAt: Timestamp, durationMicros: Int64) throws {
-        let update = try db.prepare("""
-            UPDATE invocation_rows SET exit_code = ?, signal = ?, ended_at = ?, duration_us = ?, status = ? WHERE seq = ?
-            """)
+        let update = try endUpdate()
         switch termination {
         case .exited(let code):
             update.bind(1, Int64(code))

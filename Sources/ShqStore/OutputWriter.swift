@@ -152,10 +152,7 @@ public final class OutputWriter {
         try flush()
         try store.db.writeTransaction { () throws in
             if blob == nil {
-                let row = try store.db.prepare("""
-                    INSERT INTO outputs(invocation, stream, blob, bytes, truncated) VALUES (?, ?, NULL, 0, ?)
-                    ON CONFLICT(invocation, stream) DO NOTHING
-                    """)
+                let row = try store.emptyOutputInsert()
                 row.bind(1, invocation)
                 row.bind(2, stream.rawValue)
                 row.bind(3, Int64(truncated ? 1 : 0))
