@@ -55,6 +55,10 @@ extension Store {
     /// Each batch is staged in a temporary table and moved into `invocation_rows` with one INSERT … SELECT:
     /// the trigger that feeds the trigram index then runs inside one statement, and FTS5 writes its
     /// index once per statement. Row by row, that flush made imports 3× slower.
+    ///
+    /// The recording policy and the records of the next batch are made on another thread while this
+    /// one writes the current batch: the two took about as long as each other (100k bash lines here:
+    /// 1.25 s and 2.05 s of the 3.5 s import).
     public func importHistory(
         _ commands: [ImportedCommand], format: ImportFormat, batchSize: Int = 10_000,
         progress: (Int, Int) -> Void = { _, _ in }
@@ -69,28 +73,32 @@ extension Store {
             CREATE TEMP TABLE IF NOT EXISTS import_staging AS SELECT \(Self.insertedColumns) FROM invocations WHERE 0;
             CREATE UNIQUE INDEX IF NOT EXISTS temp.import_staging_key ON import_staging(import_key);
             """)
+        let batches = stride(from: 0, to: commands.count, by: max(1, batchSize)).map {
+            $0..<min($0 + max(1, batchSize), commands.count)
+        }
+        func records(_ batch: Range<Int>) -> ThreadResult<ImportBatch> {
+            ThreadResult { ImportBatch(commands[batch], format: format) }
+        }
         var summary = ImportSummary(read: commands.count)
-        var start = 0
-        while start < commands.count {
-            let batch = commands[start..<min(start + batchSize, commands.count)]
-            try db.writeTransaction { () throws in
-                var skipped = 0
-                for command in batch {
-                    guard case .record(let cmd) = RecordingPolicy.decide(command.cmd, entryPoint: .import) else {
-                        skipped += 1
-                        continue
-                    }
+        var next = batches.first.map(records)
+        for (index, batch) in batches.enumerated() {
+            let prepared = try next!.get()
+            next = index + 1 < batches.count ? records(batches[index + 1]) : nil
+            do {
+                try db.writeTransaction { () throws in
                     // A repeat within the batch is dropped here by the staging table's unique key.
-                    try stage(Self.invocation(from: command, cmd: cmd, format: format), into: "temp.import_staging")
+                    for invocation in prepared.invocations { try stage(invocation, into: "temp.import_staging") }
+                    try moveStagedRows(from: "temp.import_staging")
+                    summary.skipped += prepared.skipped
+                    summary.added += db.changes
+                    summary.alreadyPresent += batch.count - prepared.skipped - db.changes
+                    try db.execute("DELETE FROM temp.import_staging")
                 }
-                try moveStagedRows(from: "temp.import_staging")
-                summary.skipped += skipped
-                summary.added += db.changes
-                summary.alreadyPresent += batch.count - skipped - db.changes
-                try db.execute("DELETE FROM temp.import_staging")
+            } catch {
+                next?.wait()
+                throw error
             }
-            start += batch.count
-            progress(start, commands.count)
+            progress(batch.upperBound, commands.count)
         }
         return summary
     }
@@ -103,6 +111,24 @@ extension Store {
             endedAt: command.durationMicros.map { Timestamp(microseconds: command.startedAt.microseconds + $0) },
             durationMicros: command.durationMicros, exitCode: command.exitCode, status: status,
             importKey: ImportKey.make(format: format, hash: command.identity))
+    }
+}
+
+/// The records of a batch of imported commands that the recording policy lets through.
+struct ImportBatch: Sendable {
+    var invocations: [Invocation] = []
+    /// Refused by the recording policy (ignore rules, secrets).
+    var skipped = 0
+
+    init(_ commands: ArraySlice<ImportedCommand>, format: ImportFormat) {
+        invocations.reserveCapacity(commands.count)
+        for command in commands {
+            guard case .record(let cmd) = RecordingPolicy.decide(command.cmd, entryPoint: .import) else {
+                skipped += 1
+                continue
+            }
+            invocations.append(Store.invocation(from: command, cmd: cmd, format: format))
+        }
     }
 }
 
