@@ -110,7 +110,12 @@ public struct JobRegistry {
         }
     }
 
+    /// Most of the time there is none: a look at the index first spares compiling the full read (every
+    /// command that shows records reconciles first; that compile was 0.48 M of the ~12 M instructions of
+    /// `shq history -n 20`).
     private func liveRecords() throws -> [Invocation] {
-        try store.invocations(where: "i.status IN ('running', 'stopped')")
+        let live = "i.status IN ('running', 'stopped')"
+        guard try store.db.scalarInt("SELECT 1 FROM \(Store.invocationsFrom) WHERE \(live) LIMIT 1") != nil else { return [] }
+        return try store.invocations(where: live)
     }
 }
