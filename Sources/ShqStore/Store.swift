@@ -37,11 +37,7 @@ public final class Store {
         // Debian also zeroes every freed page (secure_delete=ON): dropping a duplicate 48 MiB output or
         // evicting tail chunks beyond the capture cap then writes it all again as zeros. FAST zeroes only
         // where it costs no extra I/O; forgetting and the no-save marker switch it ON (`Deletion`).
-        // Reads map the database file instead of one pread per page: `shq run true` read ~140 pages
-        // (schema, indexes, trigram tables) in as many system calls, and took 8.3 -> 7.8 ms median over 8
-        // alternating rounds. SQLite writes through the WAL as before; the cost is that an I/O error
-        // while reading the file arrives as SIGBUS rather than an error code.
-        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=FAST; PRAGMA mmap_size=268435456")
+        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=FAST")
         shq_sqlite_truncating_checkpoints(db.handle, Self.checkpointPages, Self.busyMilliseconds)
     }
 
