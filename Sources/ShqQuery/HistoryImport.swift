@@ -100,14 +100,6 @@ extension Store {
             }
             progress(batch.upperBound, commands.count)
         }
-        // Each batch left a segment of the trigram index; a search reads every segment's doclists.
-        // Merged into one: at 1M commands a rare term 41 -> 33 ms, at 100k a search ~1 ms less, for
-        // 0.4 s (100k) or 2.5 s (1M) more import.
-        if summary.added > 0 {
-            try db.writeTransaction { () throws in
-                try db.execute("INSERT INTO invocations_fts(invocations_fts) VALUES ('optimize')")
-            }
-        }
         return summary
     }
 
