@@ -44,8 +44,8 @@ extension Store {
             SELECT (SELECT min(seq) FROM \(Self.invocationsFrom)), (SELECT max(seq) FROM \(Self.invocationsFrom))
             """)
         _ = try bounds.step()
-        let first = bounds.optionalInt(0) ?? 0, last = bounds.optionalInt(1) ?? 0
-        let ranges = StatsScan.ranges(first...last, parts: parts ?? StatsScan.parts(rows: last - first + 1))
+        let lowest = bounds.optionalInt(0) ?? 0, highest = bounds.optionalInt(1) ?? 0
+        let ranges = StatsScan.ranges(lowest...highest, parts: parts ?? StatsScan.parts(rows: highest - lowest + 1))
         let offset = Self.utcOffsetMicros()
         let path = self.path
         let others = ranges.dropFirst().map { range in
@@ -55,9 +55,11 @@ extension Store {
                 return try StatsScan(reader, conditions, range, top: top, utcOffset: offset)
             }
         }
+        // The first range on this connection; every thread is joined before any error is thrown.
         let mine = Result { try StatsScan(db, conditions, ranges[0], top: top, utcOffset: offset) }
+        let theirs = others.map { other in Result { try other.get() } }
         var scan = try mine.get()
-        for other in others { scan.merge(try other.get()) }
+        for other in theirs { scan.merge(try other.get()) }
 
         var stats = scan.figures(top: top, paths: try directoryPaths())
         if !scan.slowest.isEmpty {
@@ -74,7 +76,7 @@ extension Store {
                     FROM invocation_events e WHERE e.kind <> 'forwarded' AND e.invocation IN (
                         SELECT i.seq FROM \(Self.invocationsFrom)
                         WHERE \(conditions.sql) AND i.source = (SELECT code FROM sources WHERE name = 'run')
-                            AND i.duration_us IS NOT NULL AND i.seq BETWEEN \(first) AND \(last)))
+                            AND i.duration_us IS NOT NULL AND i.seq BETWEEN \(lowest) AND \(highest)))
                 SELECT total(span) FROM stops WHERE kind = 'stopped'
                 """)
             conditions.bind(run)
