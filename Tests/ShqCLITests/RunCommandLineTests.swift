@@ -43,4 +43,13 @@ import Testing
         let bad = try fixture.shq("run", "--capture-cap", "lots", "true")
         #expect(bad.status != 0 && bad.stderrText.contains("--capture-cap 'lots'"))
     }
+
+    /// A subcommand is parsed on its own for speed; its `--help` must still be the full help of `shq`.
+    @Test func subcommandHelpIsTheHelpOfShq() throws {
+        let fixture = StoreFixture()
+        let direct = try fixture.shq("history", "--help")
+        let viaHelp = try fixture.shq("help", "history")
+        #expect(direct.status == 0 && direct.stdoutText.contains("USAGE: shq history"))
+        #expect(direct.stdoutText == viaHelp.stdoutText)
+    }
 }
