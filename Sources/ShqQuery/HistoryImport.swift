@@ -54,7 +54,9 @@ extension Store {
     ///
     /// Each batch is staged in a temporary table and moved into `invocation_rows` with one INSERT … SELECT:
     /// the trigger that feeds the trigram index then runs inside one statement, and FTS5 writes its
-    /// index once per statement. Row by row, that flush made imports 3× slower.
+    /// index once per statement. Row by row, that flush made imports 3× slower. The staging table has
+    /// no index: a command staged twice is dropped by the store's own unique `import_key` as it moves
+    /// (a unique index on the staging table was upkeep for nothing).
     ///
     /// The recording policy and the records of the next batch are made on another thread while this
     /// one writes the current batch: the two took about as long as each other (100k bash lines here:
@@ -69,10 +71,7 @@ extension Store {
         try db.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         beginBulkWrite()
         defer { endBulkWrite() }
-        try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS import_staging AS SELECT \(Self.insertedColumns) FROM invocations WHERE 0;
-            CREATE UNIQUE INDEX IF NOT EXISTS temp.import_staging_key ON import_staging(import_key);
-            """)
+        try db.execute("CREATE TEMP TABLE IF NOT EXISTS import_staging AS SELECT \(Self.insertedColumns) FROM invocations WHERE 0")
         let batches = stride(from: 0, to: commands.count, by: max(1, batchSize)).map {
             $0..<min($0 + max(1, batchSize), commands.count)
         }
@@ -86,8 +85,7 @@ extension Store {
             next = index + 1 < batches.count ? records(batches[index + 1]) : nil
             do {
                 try db.writeTransaction { () throws in
-                    // A repeat within the batch is dropped here by the staging table's unique key.
-                    for invocation in prepared.invocations { try stage(invocation, into: "temp.import_staging") }
+                    for row in prepared.rows { try stage(row, into: "temp.import_staging") }
                     try moveStagedRows(from: "temp.import_staging")
                     summary.skipped += prepared.skipped
                     summary.added += db.changes
@@ -116,18 +114,18 @@ extension Store {
 
 /// The records of a batch of imported commands that the recording policy lets through.
 struct ImportBatch: Sendable {
-    var invocations: [Invocation] = []
+    var rows: [StorableInvocation] = []
     /// Refused by the recording policy (ignore rules, secrets).
     var skipped = 0
 
     init(_ commands: ArraySlice<ImportedCommand>, format: ImportFormat) {
-        invocations.reserveCapacity(commands.count)
+        rows.reserveCapacity(commands.count)
         for command in commands {
             guard case .record(let cmd) = RecordingPolicy.decide(command.cmd, entryPoint: .import) else {
                 skipped += 1
                 continue
             }
-            invocations.append(Store.invocation(from: command, cmd: cmd, format: format))
+            rows.append(StorableInvocation(Store.invocation(from: command, cmd: cmd, format: format)))
         }
     }
 }

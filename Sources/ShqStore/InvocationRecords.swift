@@ -1,3 +1,18 @@
+/// An invocation with the two values the store keeps in another form: the id as its 16 bytes, the import
+/// key as its hash. Imports make these on the thread that prepares the next batch, off the writer.
+public struct StorableInvocation: Sendable {
+    public let invocation: Invocation
+    /// nil if `invocation.id` is not a UUID (the insert fails).
+    let id: [UInt8]?
+    let importKey: Int64?
+
+    public init(_ invocation: Invocation) {
+        self.invocation = invocation
+        id = InvocationID.bytes(invocation.id)
+        importKey = invocation.importKey.map(FNV1a.storedKey)
+    }
+}
+
 /// Writing and reading invocation rows and their lifecycle events.
 extension Store {
     /// What shq's own reads select from: the stored rows, as `i`. Conditions written over `i` use the
@@ -74,7 +89,7 @@ extension Store {
                 statements.name.bind(1, name)
                 try statements.name.run()
             }
-            try bindRow(invocation, to: statements.row)
+            try bindRow(StorableInvocation(invocation), to: statements.row)
             try statements.row.run()
             return db.changes == 0 ? nil : db.lastInsertRowID
         }
@@ -100,19 +115,18 @@ extension Store {
         )
     }
 
-    /// Inserts `invocation` as it is into `table`, a table with the view's columns (staging for imports).
-    public func stage(_ invocation: Invocation, into table: String) throws {
+    /// Inserts `row` as it is into `table`, a table with the view's columns (staging for imports).
+    public func stage(_ row: StorableInvocation, into table: String) throws {
         let statement = try db.cachedStatement("stage into " + table) { """
             INSERT INTO \(table)(\(Self.insertedColumns))
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
-            ON CONFLICT(import_key) DO NOTHING
             """ }
-        try bindRow(invocation, to: statement)
+        try bindRow(row, to: statement)
         try statement.run()
     }
 
     /// Moves the rows staged in `table` (see `stage`) into the store, oldest staged first, skipping
-    /// import keys already present; `db.changes` then says how many were added.
+    /// import keys already present, including one staged twice; `db.changes` then says how many were added.
     public func moveStagedRows(from table: String) throws {
         for sql in Schema.internSQL(from: table) { try db.execute(sql) }
         try db.execute("""
@@ -123,8 +137,9 @@ extension Store {
     }
 
     /// Binds `insertedColumns`, the id as its 16 bytes.
-    private func bindRow(_ invocation: Invocation, to statement: Statement) throws {
-        guard let id = InvocationID.bytes(invocation.id) else {
+    private func bindRow(_ row: StorableInvocation, to statement: Statement) throws {
+        let invocation = row.invocation
+        guard let id = row.id else {
             throw StoreError(path, "invocation id \(invocation.id) is not a UUID")
         }
         id.withUnsafeBytes { statement.bindBlob(1, $0) }
@@ -146,7 +161,7 @@ extension Store {
         statement.bind(17, invocation.pidStartTicks)
         statement.bind(18, invocation.tag)
         statement.bind(19, invocation.pipestatus)
-        statement.bind(20, invocation.importKey.map(FNV1a.storedKey))
+        statement.bind(20, row.importKey)
         statement.bind(21, invocation.wrapperPID.map(Int64.init))
         statement.bind(22, invocation.wrapperStartTicks)
     }

@@ -1,3 +1,4 @@
+import CShims
 import CSQLite
 
 /// Makes a connection safe for user-supplied SQL: whatever the text, it can only read.
@@ -12,7 +13,7 @@ extension Database {
     public func restrictToReading() throws {
         for (option, value) in [(SQLITE_DBCONFIG_DEFENSIVE, 1), (SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0),
                                 (SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0)] {
-            let rc = shq_sqlite3_db_config_flag(handle, option, Int32(value))
+            let rc = shq_sqlite_db_config_int(handle, option, Int32(value))
             if rc != SQLITE_OK { throw error(rc) }
         }
         let rc = sqlite3_set_authorizer(handle, { _, action, first, second, _, _ in
