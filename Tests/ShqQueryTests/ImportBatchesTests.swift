@@ -23,7 +23,8 @@ import Testing
             #expect(total == 250)
             reported.append(done)
         }
-        #expect(reported == Array(stride(from: 7, to: 250, by: 7)) + [250])
+        // The first batch is a tenth of the others (at least one command): the writer waits for it.
+        #expect(reported == [1] + Array(stride(from: 8, to: 250, by: 7)) + [250])
         #expect(summary.read == 250)
         #expect(summary.skipped == 25)
         #expect(summary.alreadyPresent == 10)
@@ -40,5 +41,44 @@ import Testing
         let again = try store.importHistory(commands, format: .bash, batchSize: 7)
         #expect(again.added == 0)
         #expect(again.alreadyPresent == 225)
+    }
+
+    /// A database is read batch by batch as the import goes: every row once, in time order, and the
+    /// read ends at the last row (stepping past it would start the query over).
+    @Test func databaseSourceIsReadOnceAcrossBatches() throws {
+        let histdb = directory.file("histdb.db")
+        let source = try Database(path: histdb)
+        try source.execute("""
+            CREATE TABLE commands (id integer primary key autoincrement, argv text, unique(argv) on conflict ignore);
+            CREATE TABLE places (id integer primary key autoincrement, host text, dir text);
+            CREATE TABLE history (id integer primary key autoincrement, session int, command_id int,
+                place_id int, exit_status int, start_time int, duration int);
+            CREATE INDEX hist_time on history(start_time);
+            INSERT INTO places(host, dir) VALUES ('box', '/src');
+            """)
+        // Inserted newest first, so only the ORDER BY puts them in time order.
+        for index in (0..<25).reversed() {
+            try source.execute("""
+                INSERT INTO commands(argv) VALUES ('step \(index)');
+                INSERT INTO history(session, command_id, place_id, exit_status, start_time, duration)
+                    VALUES (\(index % 3), (SELECT id FROM commands WHERE argv = 'step \(index)'), 1, 0, \(1_700_000_000 + index), 1);
+                """)
+        }
+        let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
+        var totals: Set<Int> = []
+        let summary = try store.importHistory(try ForeignHistoryDatabase.readZshHistdb(histdb), format: .zshHistdb, batchSize: 5) { _, total in
+            totals.insert(total)
+        }
+        #expect(totals == [25])
+        #expect(summary.read == 25 && summary.added == 25)
+        let rows = try store.db.prepare("SELECT cmd, session FROM invocations ORDER BY seq")
+        var stored: [String] = []
+        while try rows.step() {
+            stored.append(rows.string(0))
+            #expect(rows.string(1) == "zsh-histdb-\(Int(rows.string(0).dropFirst(5))! % 3)")
+        }
+        #expect(stored == (0..<25).map { "step \($0)" })
+        let again = try store.importHistory(try ForeignHistoryDatabase.readZshHistdb(histdb), format: .zshHistdb, batchSize: 5)
+        #expect(again.read == 25 && again.added == 0 && again.alreadyPresent == 25)
     }
 }

@@ -30,13 +30,13 @@ struct ImportCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let commands: [ImportedCommand]
+        let commands: ImportSource
         switch format {
         case .bash, .zsh:
             let (bytes, modified) = try ShellHistoryFile.read(file)
-            commands = format == .bash
+            commands = ImportSource(format == .bash
                 ? ShellHistoryFile.parseBash(bytes, fallbackTime: modified)
-                : ShellHistoryFile.parseZsh(bytes, fallbackTime: modified)
+                : ShellHistoryFile.parseZsh(bytes, fallbackTime: modified))
         case .zshHistdb: commands = try ForeignHistoryDatabase.readZshHistdb(file)
         case .atuin: commands = try ForeignHistoryDatabase.readAtuin(file)
         }
