@@ -19,8 +19,6 @@ public final class OutputWriter {
     private var buffer: [UInt8] = []
     private var hasher = ContentHash()
     private let compressor = ChunkCodec.Compressor()
-    /// Bytes accepted so far (stored in chunks or buffered).
-    public private(set) var byteCount: Int64 = 0
     /// Set by `startTail`: how many tail bytes to keep; the tail's chunks, oldest first.
     private var tailLimit: Int64?
     private var tailChunks: [(seq: Int64, size: Int64)] = []
@@ -78,7 +76,6 @@ public final class OutputWriter {
             if tailLimit != nil { try keepTail(blob: blob, newChunk: (nextChunk, Int64(buffer.count))) }
         }
         buffer.withUnsafeBytes { hasher.update($0) }
-        byteCount += Int64(buffer.count)
         nextChunk += 1
         buffer.removeAll(keepingCapacity: true)
     }
