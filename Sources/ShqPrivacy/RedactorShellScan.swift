@@ -195,8 +195,10 @@ struct ShellScan {
 
     // MARK: Byte comparisons
 
+    /// Compares with the literal's own bytes: making an array of them cost an allocation per word.
     private func startsWith(_ word: Range<Int>, _ prefix: String) -> Bool {
-        startsWith(word, Array(prefix.utf8))
+        let bytes = prefix.utf8
+        return word.count >= bytes.count && text[word.lowerBound..<(word.lowerBound + bytes.count)].elementsEqual(bytes)
     }
 
     private func startsWith(_ word: Range<Int>, _ prefix: [UInt8]) -> Bool {
