@@ -47,13 +47,21 @@ import Testing
             .map { try String(contentsOfFile: logs.file($0), encoding: .utf8) }.joined()
         #expect(errors.isEmpty, "\(errors.prefix(2000))")
 
-        // Every process was reaped: no zombies under this test, none left anywhere from these jobs.
-        #expect(ProcessProbe.zombies(parent: getpid()).isEmpty)
+        // Every process was reaped: no zombies under this test, none left anywhere from these jobs. Suites
+        // running alongside have zombies for a moment between a child's exit and its wait (one failed this
+        // once), so only those still there half a second later count.
+        func lasting(_ zombies: () -> [String]) -> Set<String> {
+            let first = Set(zombies())
+            if first.isEmpty { return first }
+            usleep(500_000)
+            return first.intersection(zombies())
+        }
+        #expect(lasting { ProcessProbe.zombies(parent: getpid()) }.isEmpty)
         let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { pid in
             guard let environ = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ")) else { return false }
             return String(decoding: environ, as: UTF8.self).contains(fixture.database)
         }
         #expect(leftovers.isEmpty, "processes still running with this store: \(leftovers)")
-        #expect(ProcessProbe.zombies().filter { $0.contains("shq") || $0.hasSuffix(" sh") }.isEmpty)
+        #expect(lasting { ProcessProbe.zombies().filter { $0.contains("shq") || $0.hasSuffix(" sh") } }.isEmpty)
     }
 }
