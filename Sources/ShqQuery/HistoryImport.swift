@@ -80,11 +80,7 @@ extension Store {
     /// Stores `commands` through the recording policy, in transactions of `batchSize`, reporting
     /// progress as (done, total) after each batch.
     ///
-    /// Each batch is staged in a temporary table and moved into `invocation_rows` with one INSERT … SELECT:
-    /// the trigger that feeds the trigram index then runs inside one statement, and FTS5 writes its
-    /// index once per statement. Row by row, that flush made imports 3× slower. The staging table has
-    /// no index: a command staged twice is dropped by the store's own unique `import_key` as it moves
-    /// (a unique index on the staging table was upkeep for nothing).
+    /// Each batch is written in one transaction through `ImportStaging`.
     ///
     /// The recording policy and the records of the next batch are made on another thread while this
     /// one writes the current batch: the two took about as long as each other (100k bash lines here:
@@ -107,7 +103,7 @@ extension Store {
         try db.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         beginBulkWrite()
         defer { endBulkWrite() }
-        try db.execute("CREATE TEMP TABLE IF NOT EXISTS import_staging AS SELECT \(Self.insertedColumns) FROM invocations WHERE 0")
+        let staging = try ImportStaging(self)
         let size = max(1, batchSize)
         func records(_ size: Int) -> ThreadResult<ImportBatch> {
             ThreadResult { try ImportBatch(source.next(size), format: format) }
@@ -121,12 +117,11 @@ extension Store {
             next = records(size)
             do {
                 try db.writeTransaction { () throws in
-                    for row in prepared.rows { try stage(row, into: "temp.import_staging") }
-                    try moveStagedRows(from: "temp.import_staging")
+                    for row in prepared.rows { try staging.add(row) }
+                    let added = try staging.move()
                     summary.skipped += prepared.skipped
-                    summary.added += db.changes
-                    summary.alreadyPresent += prepared.read - prepared.skipped - db.changes
-                    try db.execute("DELETE FROM temp.import_staging")
+                    summary.added += added
+                    summary.alreadyPresent += prepared.read - prepared.skipped - added
                 }
             } catch {
                 next.wait()

@@ -64,13 +64,12 @@ extension Store {
         return invocation
     }
 
-    /// The view's columns `insert` and `stage` write, in their order: `insertedColumnList[i]` is `?(i+1)`.
+    /// The view's columns `insert` writes (`ImportStaging` the stored ones, same order): `insertedColumnList[i]` is `?(i+1)`.
     static let insertedColumnList = [
         "id", "session", "cmd", "cwd", "host", "user", "shell", "tty", "source", "started_at", "ended_at",
         "duration_us", "exit_code", "signal", "status", "pid", "pid_start", "tag", "pipestatus", "import_key",
         "wrapper_pid", "wrapper_start",
     ]
-    public static let insertedColumns = insertedColumnList.joined(separator: ", ")
 
     /// Inserts a new invocation; returns its `seq`. With an `importKey` already present, inserts nothing and
     /// returns nil.
@@ -89,7 +88,14 @@ extension Store {
                 statements.name.bind(1, name)
                 try statements.name.run()
             }
-            try bindRow(StorableInvocation(invocation), to: statements.row)
+            try bindStoredValues(StorableInvocation(invocation), to: statements.row)
+            statements.row.bind(2, invocation.session)
+            statements.row.bindText(4, invocation.cwd)
+            statements.row.bind(5, invocation.host)
+            statements.row.bind(6, invocation.user)
+            statements.row.bind(7, invocation.shell)
+            statements.row.bind(8, invocation.tty)
+            statements.row.bind(9, invocation.source.rawValue)
             try statements.row.run()
             return db.changes == 0 ? nil : db.lastInsertRowID
         }
@@ -115,42 +121,17 @@ extension Store {
         )
     }
 
-    /// Inserts `row` as it is into `table`, a table with the view's columns (staging for imports).
-    public func stage(_ row: StorableInvocation, into table: String) throws {
-        let statement = try db.cachedStatement("stage into " + table) { """
-            INSERT INTO \(table)(\(Self.insertedColumns))
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
-            """ }
-        try bindRow(row, to: statement)
-        try statement.run()
-    }
-
-    /// Moves the rows staged in `table` (see `stage`) into the store, oldest staged first, skipping
-    /// import keys already present, including one staged twice; `db.changes` then says how many were added.
-    public func moveStagedRows(from table: String) throws {
-        for sql in Schema.internSQL(from: table) { try db.execute(sql) }
-        try db.execute("""
-            INSERT INTO main.invocation_rows(\(Schema.storedColumnNames))
-            SELECT \(Schema.storedColumns()) FROM \(table) r WHERE true ORDER BY r.rowid
-            ON CONFLICT(import_key) DO NOTHING
-            """)
-    }
-
-    /// Binds `insertedColumns`, the id as its 16 bytes.
-    private func bindRow(_ row: StorableInvocation, to statement: Statement) throws {
+    /// Binds the columns of `insertedColumnList` stored as they are: the id (as its 16 bytes), cmd, times,
+    /// exit, status, pids, tag, pipestatus, import key. The other seven (session, cwd, host, user, shell,
+    /// tty, source: 2 and 4–9) are stored as ids: `insert` binds their text for its look-ups,
+    /// `ImportStaging` the ids.
+    func bindStoredValues(_ row: StorableInvocation, to statement: Statement) throws {
         let invocation = row.invocation
         guard let id = row.id else {
             throw StoreError(path, "invocation id \(invocation.id) is not a UUID")
         }
         id.withUnsafeBytes { statement.bindBlob(1, $0) }
-        statement.bind(2, invocation.session)
         statement.bindText(3, invocation.cmd)
-        statement.bindText(4, invocation.cwd)
-        statement.bind(5, invocation.host)
-        statement.bind(6, invocation.user)
-        statement.bind(7, invocation.shell)
-        statement.bind(8, invocation.tty)
-        statement.bind(9, invocation.source.rawValue)
         statement.bind(10, invocation.startedAt.microseconds)
         statement.bind(11, invocation.endedAt?.microseconds)
         statement.bind(12, invocation.durationMicros)

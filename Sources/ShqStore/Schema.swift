@@ -194,7 +194,7 @@ enum Schema {
         duration_us, exit_code, signal, status, pid, pid_start, tag, pipestatus, import_key, wrapper_pid, wrapper_start
         """
 
-    /// The stored values of a row `r` with the view's columns (`Store.insertedColumns`), once its names
+    /// The stored values of a row `r` with the view's columns (`Store.insertedColumnList`), once its names
     /// and directory are interned (`internSQL`): `id` computes the 16 id bytes, `importKey` the key's hash.
     /// `column` names where a column's value is: `r.cwd` by default, a parameter for a single row.
     static func storedColumns(id: String? = nil, importKey: String? = nil, column: (String) -> String = { "r.\($0)" }) -> String {

@@ -71,12 +71,16 @@ import Testing
         }
         #expect(totals == [25])
         #expect(summary.read == 25 && summary.added == 25)
-        let rows = try store.db.prepare("SELECT cmd, session FROM invocations ORDER BY seq")
+        // Names and directories are interned per batch (`ImportStaging`): the same ones recur across batches.
+        let rows = try store.db.prepare("SELECT cmd, session, cwd, host FROM invocations ORDER BY seq")
         var stored: [String] = []
         while try rows.step() {
             stored.append(rows.string(0))
             #expect(rows.string(1) == "zsh-histdb-\(Int(rows.string(0).dropFirst(5))! % 3)")
+            #expect(rows.string(2) == "/src" && rows.string(3) == "box")
         }
+        #expect(try store.db.scalarInt("SELECT count(*) FROM names") == 4)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM dirs") == 1)
         #expect(stored == (0..<25).map { "step \($0)" })
         let again = try store.importHistory(try ForeignHistoryDatabase.readZshHistdb(histdb), format: .zshHistdb, batchSize: 5)
         #expect(again.read == 25 && again.added == 0 && again.alreadyPresent == 25)
