@@ -68,8 +68,8 @@ public enum ForeignHistoryDatabase {
         let total = try db.scalarInt(count) ?? 0
         let rows = try db.prepare(select)
         var finished = false  // stepping on after the last row would run the query again
-        // [db]: a statement does not keep its connection open.
-        return ImportSource(count: Int(total)) { [db] limit in
+        // The closure keeps `db` (`withExtendedLifetime`): a statement does not keep its connection open.
+        return ImportSource(count: Int(total)) { limit in
             var commands: [ImportedCommand] = []
             while !finished, commands.count < limit {
                 guard try rows.step() else { finished = true; break }
