@@ -44,9 +44,9 @@ public struct ImportedCommand: Equatable, Sendable {
 public final class ImportSource: @unchecked Sendable {  // used by one thread at a time: each batch's thread is joined before the next starts
     /// How many commands there are to read, or an estimate: the progress bar's total.
     public let count: Int
-    private let read: (Int) throws -> [ImportedCommand]
+    /// Up to `limit` more commands; none once all are read.
+    let read: (_ limit: Int) throws -> [ImportedCommand]
 
-    /// `read(limit)` returns up to `limit` more commands, and none once all are read.
     public init(count: Int, read: @escaping (_ limit: Int) throws -> [ImportedCommand]) {
         self.count = count
         self.read = read
@@ -59,10 +59,6 @@ public final class ImportSource: @unchecked Sendable {  // used by one thread at
             defer { offset = end }
             return Array(commands[offset..<end])
         }
-    }
-
-    func next(_ limit: Int) throws -> [ImportedCommand] {
-        try read(limit)
     }
 }
 
@@ -106,7 +102,7 @@ extension Store {
         let staging = try ImportStaging(self)
         let size = max(1, batchSize)
         func records(_ size: Int) -> ThreadResult<ImportBatch> {
-            ThreadResult { try ImportBatch(source.next(size), format: format) }
+            ThreadResult { try ImportBatch(source.read(size), format: format) }
         }
         var summary = ImportSummary()
         // A small first batch: the writer waits for it.

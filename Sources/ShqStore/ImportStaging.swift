@@ -36,10 +36,10 @@ public final class ImportStaging {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
             """)
         internName = try db.prepare(Schema.internNameSQL)
-        nameID = try db.prepare("SELECT id FROM names WHERE name = ?1")
+        nameID = try db.prepare(Schema.nameIDSQL("?1"))
         internDirectory = try db.prepare(Schema.internDirectorySQL)
-        directoryID = try db.prepare("SELECT id FROM dirs WHERE path = ?1")
-        sourceCode = try db.prepare("SELECT code FROM sources WHERE name = ?1")
+        directoryID = try db.prepare(Schema.directoryIDSQL("?1"))
+        sourceCode = try db.prepare(Schema.sourceCodeSQL("?1"))
     }
 
     /// Stages one row, its names and directory interned (columns in `Store.insertedColumnList` order).

@@ -198,16 +198,21 @@ enum Schema {
     /// and directory are interned (`internSQL`): `id` computes the 16 id bytes, `importKey` the key's hash.
     /// `column` names where a column's value is: `r.cwd` by default, a parameter for a single row.
     static func storedColumns(id: String? = nil, importKey: String? = nil, column: (String) -> String = { "r.\($0)" }) -> String {
-        func name(_ name: String) -> String { "(SELECT id FROM names WHERE name = \(column(name)))" }
+        func name(_ name: String) -> String { "(\(nameIDSQL(column(name))))" }
         func value(_ names: String...) -> String { names.map(column).joined(separator: ", ") }
         return """
-            \(id ?? column("id")), \(name("session")), \(column("cmd")), (SELECT id FROM dirs WHERE path = \(column("cwd"))), \
+            \(id ?? column("id")), \(name("session")), \(column("cmd")), (\(directoryIDSQL(column("cwd")))), \
             \(name("host")), \(name("user")), \(name("shell")), \(name("tty")), \
-            (SELECT code FROM sources WHERE name = \(column("source"))), \
+            (\(sourceCodeSQL(column("source")))), \
             \(value("started_at", "ended_at", "duration_us", "exit_code", "signal", "status", "pid", "pid_start", "tag", "pipestatus")), \
             \(importKey ?? column("import_key")), \(value("wrapper_pid", "wrapper_start"))
             """
     }
+
+    /// The stored id of a name, of a directory, the code of a source: `value` is an SQL expression.
+    static func nameIDSQL(_ value: String) -> String { "SELECT id FROM names WHERE name = \(value)" }
+    static func directoryIDSQL(_ value: String) -> String { "SELECT id FROM dirs WHERE path = \(value)" }
+    static func sourceCodeSQL(_ value: String) -> String { "SELECT code FROM sources WHERE name = \(value)" }
 
     /// `internSQL` for one directory, and for one name, bound as `?1`.
     static let internDirectorySQL = "INSERT INTO dirs(path) VALUES (?1) ON CONFLICT DO NOTHING"
