@@ -3,8 +3,9 @@ import ShqStore
 /// The table `shq history` prints.
 public enum HistoryTable {
     /// Oldest at the top, newest last (next to the prompt). With `colour`: failures red, ids dim. No rows,
-    /// no output (not even the header), so `[ -z "$(shq history …)" ]` works.
-    public static func render(_ rows: [Invocation], colour: Bool = false) -> String {
+    /// no output (not even the header), so `[ -z "$(shq history …)" ]` works. `width`: the terminal's,
+    /// commands are cut to it (`Table.render`).
+    public static func render(_ rows: [Invocation], width: Int? = nil, colour: Bool = false) -> String {
         if rows.isEmpty { return "" }
         var table = Table(headers: ["ID", "STARTED", "DURATION", "EXIT", "COMMAND"])
         let shown = Array(rows.reversed())
@@ -17,8 +18,8 @@ public enum HistoryTable {
                 row.cmdText.singleLine,
             ])
         }
-        guard colour else { return table.render() }
-        return table.render { row, column in
+        guard colour else { return table.render(width: width) }
+        return table.render(width: width) { row, column in
             if row < 0 { return .bold }
             switch column {
             case 0, 1: return .dim

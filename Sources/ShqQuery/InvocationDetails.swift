@@ -50,9 +50,12 @@ public struct InvocationDetails {
         var text = lines.map { $0.0 + String(repeating: " ", count: 11 - $0.0.count) + $0.1 }.joined(separator: "\n") + "\n"
         if !events.isEmpty {
             text += "timeline\n"
+            // Offsets differ in width (+80ms, +1m 5s): padded to the widest, so the events line up.
+            let offsets = events.map { "+" + DurationText.format(micros: max(0, $0.at.microseconds - i.startedAt.microseconds)) }
+            let offsetWidth = offsets.map(\.count).max() ?? 0
             var stoppedAt: Timestamp?
-            for event in events {
-                var line = "  " + event.at.localDisplay + "  +" + DurationText.format(micros: max(0, event.at.microseconds - i.startedAt.microseconds))
+            for (event, offset) in zip(events, offsets) {
+                var line = "  " + event.at.localDisplay + "  " + offset + String(repeating: " ", count: offsetWidth - offset.count)
                 line += "  " + Self.describe(event)
                 if event.kind == .stopped, stoppedAt == nil { stoppedAt = event.at }
                 if let since = stoppedAt, event.kind != .stopped, event.kind != .forwarded {

@@ -15,8 +15,8 @@ public enum JobsTable {
         }
     }
 
-    /// `long` adds the command's and the wrapper's pids, and the host.
-    public static func render(_ rows: [Row], long: Bool, now: Timestamp = .now()) -> String {
+    /// `long` adds the command's and the wrapper's pids, and the host; commands are cut to `width` if given.
+    public static func render(_ rows: [Row], long: Bool, width: Int? = nil, now: Timestamp = .now()) -> String {
         var headers = ["ID", "STATUS", "ELAPSED", "STOPPED", "TTY", "SESSION"]
         if long { headers += ["PID", "WRAPPER", "HOST"] }
         var table = Table(headers: headers + ["COMMAND"])
@@ -37,7 +37,7 @@ public enum JobsTable {
             }
             table.add(cells + [i.cmdText.singleLine])
         }
-        return table.render()
+        return table.render(width: width)
     }
 
     /// The record's JSON (`Invocation.jsonObject`, same keys first) plus the job's own fields.

@@ -2,8 +2,9 @@ import ShqStore
 
 /// The text and JSON forms of `HistoryStats`.
 extension HistoryStats {
-    /// Sections of aligned tables; the per-day table shows the last `days` days with commands.
-    public func text(days: Int = 14, colour: Bool = false) -> String {
+    /// Sections of aligned tables; the per-day table shows the last `days` days with commands. Commands and
+    /// directories are cut to `width` if given.
+    public func text(days: Int = 14, width: Int? = nil, colour: Bool = false) -> String {
         func heading(_ title: String) -> String { colour ? ANSIColour.bold.wrap(title) : title }
         let percent = Double(Int((failureRate * 1000).rounded())) / 10
         var lines = [
@@ -20,7 +21,7 @@ extension HistoryStats {
             guard !rows.isEmpty else { return }
             var table = Table(headers: headers)
             rows.forEach { table.add($0) }
-            text += "\n" + heading(title) + "\n" + table.render()
+            text += "\n" + heading(title) + "\n" + table.render(width: width)
         }
         section("top programs", ["COUNT", "PROGRAM"], topPrograms.map { [String($0.count), $0.key.singleLine] })
         section("busiest directories", ["COUNT", "DIRECTORY"], topDirectories.map { [String($0.count), $0.key.singleLine] })

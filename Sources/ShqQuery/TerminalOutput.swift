@@ -13,14 +13,27 @@ public struct TerminalOutput {
         colour = isTerminal && ProcessEnvironment.value("NO_COLOR").map(\.isEmpty) ?? true && term != "dumb"
     }
 
-    /// Writes `text` to stdout, through the pager when it would not fit on the screen.
-    public func write(_ text: String) {
-        if isTerminal, Self.lineCount(text) >= Self.screenRows(), let pager = Self.openPager() {
-            _ = text.withCString { fputs($0, pager) }
-            pclose(pager)
-            return
+    /// Writes `text` to stdout, through the pager when it would not fit on the screen. `fromEnd`: the pager
+    /// opens at the end of the text (the newest rows of a table), where the text would have ended on screen.
+    public func write(_ text: String, fromEnd: Bool = false) {
+        if isTerminal, Self.lineCount(text) >= Self.screenRows(),
+           let command = Self.pagerCommand(ProcessEnvironment.value("PAGER"), fromEnd: fromEnd) {
+            setenv("LESS", "FRX", 0)
+            if let pager = popen(command, "w") {
+                _ = text.withCString { fputs($0, pager) }
+                pclose(pager)
+                return
+            }
         }
         _ = writeAll(1, Array(text.utf8))
+    }
+
+    /// The terminal's width, for cutting table lines; nil when stdout is not a terminal (pipes get everything).
+    public var columns: Int? {
+        guard isTerminal else { return nil }
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return ProcessEnvironment.nonEmpty("COLUMNS").flatMap(Int.init) ?? 80
     }
 
     static func lineCount(_ text: String) -> Int {
@@ -33,13 +46,14 @@ public struct TerminalOutput {
         return ProcessEnvironment.nonEmpty("LINES").flatMap(Int.init) ?? 24
     }
 
-    /// `$PAGER` (run by the shell), else `less`; LESS=FRX unless set, so colour passes and short output
-    /// exits at once. An empty PAGER means no pager.
-    static func openPager() -> UnsafeMutablePointer<FILE>? {
-        let pager = ProcessEnvironment.value("PAGER") ?? "less"
-        if pager.isEmpty { return nil }
-        setenv("LESS", "FRX", 0)
-        return popen(pager, "w")
+    /// The pager to run (by the shell): `$PAGER`, else `less`; an empty PAGER means none. When the pager is
+    /// less (LESS=FRX unless set: colour passes, short output exits at once), `fromEnd` adds `+G`, which
+    /// starts at the last line; other pagers get the text as it is.
+    static func pagerCommand(_ pager: String?, fromEnd: Bool) -> String? {
+        let command = pager ?? "less"
+        let program = command.split(separator: " ").first?.split(separator: "/").last
+        if command.allSatisfy(\.isWhitespace) { return nil }
+        return fromEnd && program == "less" ? command + " +G" : command
     }
 }
 

@@ -32,3 +32,12 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
     var style: RecordStyle { RecordStyle(rawValue: rawValue)! }
 }
+
+/// `--wide` for commands that print a table: on a terminal, lines are cut to its width unless given.
+struct TableOptions: ParsableArguments {
+    @Flag(help: "Show whole command lines on a terminal instead of cutting them to its width with '…'.")
+    var wide = false
+
+    /// The width to cut table lines to: the terminal's, nil with --wide or when not writing to a terminal.
+    func width(_ output: TerminalOutput) -> Int? { wide ? nil : output.columns }
+}

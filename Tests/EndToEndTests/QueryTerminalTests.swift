@@ -60,4 +60,39 @@ import Testing
         #expect(!text.contains("\u{1B}["))
         #expect(!FileManager.default.fileExists(atPath: paged))
     }
+
+    /// An 80-column terminal: long command lines (ASCII, CJK, emoji) are cut with `…` so that no table line
+    /// wraps (the rows drawn are the lines printed); `--wide` prints them whole.
+    @Test func longCommandsAreCutToTheTerminalWidth() throws {
+        let fixture = StoreFixture()
+        let long = ["make " + String(repeating: "x", count: 150), "echo " + String(repeating: "日本語", count: 30),
+                    "echo " + String(repeating: "🙂", count: 60), "ls"]
+        for command in long { #expect(try fixture.shq("save", "-c", command, "--exit", "0").status == 0) }
+        let terminal = try TmuxTerminal(.bash, database: fixture.database, width: 80, height: 30)
+        try terminal.run("shq history; echo done-$?")
+        let screen = try terminal.waitFor("^done-0", timeout: 20)
+        let lines = screen.split(separator: "\n").map(String.init)
+        #expect(try terminal.rows().filter { !$0.isEmpty }.count == lines.count, "a line wrapped:\n\(screen)")
+        let table = lines.filter { $0.hasPrefix("01") && ($0.contains("make ") || $0.contains("echo ")) }
+        #expect(table.count == 3 && table.allSatisfy { $0.hasSuffix("…") }, "\(screen)")
+        #expect(lines.contains { $0.hasSuffix("  ls") })
+
+        try terminal.clear()
+        try terminal.run("shq history --wide; echo wide-$?")
+        let wide = try terminal.waitFor("^wide-0", timeout: 20)
+        #expect(wide.contains(long[0]) && wide.contains(long[1]) && wide.contains(long[2]), "\(wide)")
+    }
+
+    /// The pager (less, with the user's LESS kept) opens at the bottom of the table, on the newest rows.
+    @Test func thePagerOpensAtTheNewestRows() throws {
+        let fixture = try store(80)
+        let terminal = try TmuxTerminal(.bash, database: fixture.database, environment: ["LESS": "-R"], height: 30)
+        try terminal.run("shq history -n 50")
+        let screen = try terminal.waitFor("\\(END\\)", timeout: 20)
+        let rows = screen.split(separator: "\n").map(String.init)
+        #expect(rows.dropLast().last?.contains("false") == true, "the newest row above the prompt:\n\(screen)")
+        #expect(!screen.contains("STARTED"), "the header scrolled away:\n\(screen)")
+        try terminal.key("q")
+        try terminal.waitFor("^\\$ $", timeout: 10)
+    }
 }

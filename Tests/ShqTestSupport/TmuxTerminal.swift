@@ -74,6 +74,13 @@ public final class TmuxTerminal: @unchecked Sendable {
         return text.replacingOccurrences(of: "\\n+$", with: "\n", options: .regularExpression)
     }
 
+    /// The visible screen row by row, as drawn: a line that wrapped is two rows (compare with `screen()`).
+    public func rows() throws -> [String] {
+        let text = try tmux(["capture-pane", "-p"])
+        return text.replacingOccurrences(of: "\\n+$", with: "", options: .regularExpression)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
     /// The visible screen with colours and attributes as escape sequences (`capture-pane -e`).
     public func screenWithEscapes() throws -> String {
         try tmux(["capture-pane", "-p", "-J", "-e"])

@@ -26,6 +26,8 @@ struct HistoryCommand: ParsableCommand {
     @Option(name: .short, help: ArgumentHelp("How many to show at most (default 20 without a range in SELECTOR).", valueName: "N"))
     var n: Int?
 
+    @OptionGroup var table: TableOptions
+
     @Option(help: "table, json, jsonl or csv.")
     var format: OutputFormat = .table
 
@@ -38,6 +40,6 @@ struct HistoryCommand: ParsableCommand {
         let limit = n ?? (query.range == nil ? 20 : nil)
         let rows = try store.openForReading().resolve(query, limit: limit)
         let output = TerminalOutput()
-        output.write(format.style.render(rows, colour: output.colour))
+        output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
     }
 }

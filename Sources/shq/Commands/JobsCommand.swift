@@ -26,6 +26,8 @@ struct JobsCommand: ParsableCommand {
     @Flag(help: "Also list jobs recorded on other machines sharing the store (not verifiable here, marked '?'), and orphaned jobs whose command still runs.")
     var all = false
 
+    @OptionGroup var table: TableOptions
+
     @Option(help: "table or json.")
     var format: OutputFormat = .table
 
@@ -39,7 +41,7 @@ struct JobsCommand: ParsableCommand {
         let text: String
         switch format {
         case .json, .jsonl, .csv: text = JobsTable.json(rows)
-        case .table: text = rows.isEmpty ? "" : JobsTable.render(rows, long: long)
+        case .table: text = rows.isEmpty ? "" : JobsTable.render(rows, long: long, width: table.width(TerminalOutput()))
         }
         _ = writeAll(1, Array(text.utf8))
     }

@@ -40,6 +40,8 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .short, help: ArgumentHelp("How many to show at most.", valueName: "N"))
     var n: Int = 20
 
+    @OptionGroup var table: TableOptions
+
     @Option(help: "table, json, jsonl or csv.")
     var format: OutputFormat = .table
 
@@ -56,6 +58,6 @@ struct SearchCommand: ParsableCommand {
             directory: cwd, exitCode: exitCode, since: since.flatMap { SearchFilters.time($0) }, session: session, host: host)
         let rows = try store.open().search(text.joined(separator: " "), where: filters.conditions(), limit: n)
         let output = TerminalOutput()
-        output.write(format.style.render(rows, colour: output.colour))
+        output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
     }
 }

@@ -22,6 +22,8 @@ struct StatsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How many entries in each top list.", valueName: "N"))
     var top: Int = 10
 
+    @OptionGroup var table: TableOptions
+
     @Option(help: "table or json.")
     var format: OutputFormat = .table
 
@@ -35,6 +37,6 @@ struct StatsCommand: ParsableCommand {
         if parsed.range != nil { throw CommandFailure("stats counts by filters; ranges and ids (\(selector)) are not supported here") }
         let stats = try store.open().stats(SelectorQuery(parsed).conditions, top: top)
         let output = TerminalOutput()
-        output.write(format == .json ? stats.json : stats.text(colour: output.colour))
+        output.write(format == .json ? stats.json : stats.text(width: table.width(output), colour: output.colour))
     }
 }
