@@ -268,3 +268,7 @@ if [[ -z ${__shq_loaded-} && -n ${EPOCHREALTIME-} ]]; then
     PS0=$__shq_ps0_part${PS0-}
     __shq_history_prepare
 fi
+
+# What `shq doctor` reads to tell that this shell has the hook: the shell, its pid, the version of shq
+# that printed the hook.
+export SHQ_HOOK="bash $$ ${__shq_version-}"

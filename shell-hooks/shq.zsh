@@ -194,3 +194,7 @@ if [[ -z ${__shq_loaded-} ]]; then
     # Ours first, so it sees the command's $? and pipestatus.
     precmd_functions=(__shq_precmd ${precmd_functions:#__shq_precmd})
 fi
+
+# What `shq doctor` reads to tell that this shell has the hook: the shell, its pid, the version of shq
+# that printed the hook.
+export SHQ_HOOK="zsh $$ ${__shq_version-}"

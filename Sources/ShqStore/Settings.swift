@@ -1,10 +1,37 @@
 import Glibc
 
 /// The user's settings: `${XDG_CONFIG_HOME:-~/.config}/shq/config`, one `key = value` per line, `#`
-/// starts a comment line. Unknown keys are kept (each feature reads its own); a missing file means
-/// defaults everywhere. Keys in use: `redact_output`, `secret_exclude`, `run_pty`, `capture_cap`.
+/// starts a comment line. Unknown keys are kept (each feature reads its own; `shq doctor` flags them); a
+/// missing file means defaults everywhere. The keys read are listed in `Settings.keys`.
 public struct Settings: Sendable, Equatable {
     public private(set) var values: [String: String] = [:]
+
+    /// A key shq reads: its name, whether its value is true/false, and what it sets.
+    public struct Key: Sendable {
+        public let name: String
+        public let isBool: Bool
+        public let meaning: String
+    }
+
+    /// Every key read from the config file; the list `shq --help`, the man page and `shq doctor` show.
+    public static let keys: [Key] = [
+        Key(name: "redact_output", isBool: true,
+            meaning: "true: shq run stores output with secrets redacted (--no-redact-output overrides it)"),
+        Key(name: "run_pty", isBool: true,
+            meaning: "true: shq run gives commands a terminal of their own (SHQ_RUN_PTY=0 overrides it)"),
+        Key(name: "secret_exclude", isBool: false,
+            meaning: "colon-separated globs of command lines never stored (as SHQ_SECRET_EXCLUDE)"),
+    ]
+
+    /// What is wrong with the settings: keys shq does not read, true/false keys with another value.
+    public var problems: [String] {
+        values.keys.sorted().compactMap { name in
+            guard let key = Self.keys.first(where: { $0.name == name }) else {
+                return "unknown key '\(name)' (known: \(Self.keys.map(\.name).joined(separator: ", ")))"
+            }
+            return key.isBool && bool(name) == nil ? "\(name) = \(values[name]!): expected true or false" : nil
+        }
+    }
 
     public init(values: [String: String] = [:]) { self.values = values }
 

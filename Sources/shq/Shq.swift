@@ -37,6 +37,7 @@ struct Shq: ParsableCommand {
             KillCommand.self,
             WaitCommand.self,
             CleanCommand.self,
+            DoctorCommand.self,
         ]
     )
 

@@ -34,7 +34,8 @@ struct HookCommand: ParsableCommand {
             // The spool folder is made now, at shell start-up, so the prompt never needs a process for it.
             try? store.location.createSpoolDirectory()
             // stdout is the pipe of `$(…)`; stdin and stderr are still the shell's terminal.
-            let script = shell.initScript(binary: ShellHook.currentExecutable, terminal: ProcessEnvironment.ttyName)
+            let script = shell.initScript(
+                binary: ShellHook.currentExecutable, terminal: ProcessEnvironment.ttyName, version: ShqVersion.current)
             _ = writeAll(1, Array(script.utf8))
         }
     }
