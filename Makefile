@@ -12,7 +12,8 @@ BASH_COMPLETIONS ?= $(PREFIX)/share/bash-completion/completions
 ZSH_COMPLETIONS ?= $(PREFIX)/share/zsh/site-functions
 SWIFT ?= swift
 # Everything the build, the tests and the benchmarks need from Debian.
-APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh hyperfine python3 python3-venv time bsdutils vim less procps
+APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh hyperfine python3 python3-venv time bsdutils vim less procps \
+	bash-completion man-db groff-base
 # Release: one fully static executable (Swift runtime, glibc, SQLite and zstd linked in), so no dynamic
 # loader runs at start-up: ~5 ms less per shq process (Docs/run.md). lld links it without GNU ld's
 # notes on static glibc's NSS and dlopen, which shq reaches only to look up a user without $HOME/$USER.
@@ -22,7 +23,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable -X
 	-Xlinker --symbol-ordering-file=$(CURDIR)/bench/hot-symbols.txt -Xlinker --no-warn-symbol-ordering
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/shq
 
-.PHONY: all build deps install test bench clean
+.PHONY: all build deps install man test bench clean
 
 all: build
 
@@ -50,9 +51,20 @@ install: build
 	install -d $(BASH_COMPLETIONS) $(ZSH_COMPLETIONS) $(MANDIR)/man1
 	$(RELEASE_BIN) --generate-completion-script bash > $(BASH_COMPLETIONS)/shq
 	$(RELEASE_BIN) --generate-completion-script zsh > $(ZSH_COMPLETIONS)/_shq
-	$(SWIFT) package --allow-writing-to-directory $(MANDIR)/man1 generate-manual --output-directory $(MANDIR)/man1 >/dev/null
+	$(MAKE) --no-print-directory man MAN_OUT=$(MANDIR)/man1/shq.1
 	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "note: add $(BINDIR) to your PATH";; esac
 	@echo "installed $(BINDIR)/shq — try: shq save -c 'echo hello' && shq history"
+
+# The man page, from the command definitions: swift-argument-parser's generate-manual (what its
+# `swift package generate-manual` plugin runs) on the built shq. Blank lines of the help text become
+# paragraph breaks (.Pp), which mdoc wants instead of empty lines. A test renders it and wants no warnings.
+MAN_SHQ ?= $(RELEASE_BIN)
+MAN_OUT ?= .build/shq.1
+GENERATE_MANUAL ?= $(shell $(SWIFT) build --show-bin-path)/generate-manual
+$(GENERATE_MANUAL):
+	$(SWIFT) build --product generate-manual >/dev/null
+man: $(GENERATE_MANUAL)
+	$(GENERATE_MANUAL) $(MAN_SHQ) --output-directory - | sed 's/^$$/.Pp/' > $(MAN_OUT)
 
 # One debug build (sources and tests), then all suites against it. The terminal scenarios drive
 # .build/debug/shq through tmux. The load tests (stress, fuzz, 200 MB streaming) run in a second pass:
@@ -60,6 +72,7 @@ install: build
 HEAVY_SUITES := JobsStressTests|ConcurrentWriterTests|OutputRoundTripTests|RedactorPropertyTests|SelectorFuzzTests|SelectorParserFuzzTests
 test: deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual
 	$(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)'
 

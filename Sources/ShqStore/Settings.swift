@@ -16,12 +16,18 @@ public struct Settings: Sendable, Equatable {
     /// Every key read from the config file; the list `shq --help`, the man page and `shq doctor` show.
     public static let keys: [Key] = [
         Key(name: "redact_output", isBool: true,
-            meaning: "true: shq run stores output with secrets redacted (--no-redact-output overrides it)"),
+            meaning: "true: stored output has its secrets redacted (--redact-output)"),
         Key(name: "run_pty", isBool: true,
-            meaning: "true: shq run gives commands a terminal of their own (SHQ_RUN_PTY=0 overrides it)"),
+            meaning: "true: shq run gives commands a terminal of their own (--pty)"),
         Key(name: "secret_exclude", isBool: false,
-            meaning: "colon-separated globs of command lines never stored (as SHQ_SECRET_EXCLUDE)"),
+            meaning: "more globs of command lines never to store (SHQ_SECRET_EXCLUDE)"),
     ]
+
+    /// The keys as help text: `name = true|false` over an indented meaning, short enough for 80 columns
+    /// in `--help` and in the man page (which indents it further).
+    public static var keysHelp: String {
+        keys.map { "  \($0.name) = \($0.isBool ? "true|false" : "GLOB:GLOB...")\n      \($0.meaning)" }.joined(separator: "\n")
+    }
 
     /// What is wrong with the settings: keys shq does not read, true/false keys with another value.
     public var problems: [String] {

@@ -10,10 +10,17 @@ struct Shq: ParsableCommand {
         commandName: name,
         abstract: "Remembers every command you run: what, where, when, how long, how it ended, and its output.",
         discussion: """
-            Record interactive commands with the shell hook (eval "$(shq hook init)" in ~/.bashrc or ~/.zshrc),
-            run a command through `shq run` to also capture its output, then ask the history.
+            Record interactive commands with the shell hook (eval "$(shq hook init)" in ~/.bashrc or ~/.zshrc), \
+            run a command through `shq run` to also capture its output, then ask the history. \
+            `shq doctor` checks the set-up.
 
             The store is one SQLite file: --db, else $SHQ_DB, else ${XDG_DATA_HOME:-~/.local/share}/shq/history.db.
+
+            The config file ${XDG_CONFIG_HOME:-~/.config}/shq/config holds one key = value per line \
+            (# starts a comment); flags and environment variables override it:
+            \(Settings.keysHelp)
+
+            More: shq help <subcommand>, shq help selectors, man shq.
             """,
         version: ShqVersion.current,
         subcommands: [

@@ -10,11 +10,11 @@ struct CleanCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Mark jobs whose shq process died (SIGKILL, crash, reboot) as orphaned.",
         discussion: """
-            A record that still says running or stopped while its `shq run` process no longer exists becomes
-            `orphaned`, with an `orphaned` event in its timeline. The output it had already captured is kept
-            (`shq show ID`). Reading commands (jobs, history, info) do the same on the way; clean does
-            it explicitly and says what it found. A command that outlived its wrapper is sent SIGHUP, as a terminal
-            hangs up on a session whose leader died; one that ignores it (nohup) keeps running, listed by
+            A record that still says running or stopped while its `shq run` process no longer exists becomes \
+            `orphaned`, with an `orphaned` event in its timeline. The output it had already captured is kept \
+            (`shq show ID`). Reading commands (jobs, history, info) do the same on the way; clean does \
+            it explicitly and says what it found. A command that outlived its wrapper is sent SIGHUP, as a terminal \
+            hangs up on a session whose leader died; one that ignores it (nohup) keeps running, listed by \
             `shq jobs --all` and reachable with `shq kill`.
             """
     )

@@ -10,7 +10,7 @@ struct DoctorCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Check the set-up: store, config file, this shell's hook, capture, completions, version.",
         discussion: """
-            Reads and reports; changes nothing and creates no store. Exits 0 when all is well, 1 with the
+            Reads and reports; changes nothing and creates no store. Exits 0 when all is well, 1 with the \
             problems listed last (an unknown config key, no hook in this shell, missing completions…).
             """
     )

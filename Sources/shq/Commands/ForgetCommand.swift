@@ -8,8 +8,8 @@ struct ForgetCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Delete commands from the history, with their output, leaving no trace in the file.",
         discussion: """
-            Deletes the selected invocations, their lifecycle events and their output (blobs no other
-            command shares), then rewrites the database file (VACUUM) and empties its WAL, so nothing of
+            Deletes the selected invocations, their lifecycle events and their output (blobs no other \
+            command shares), then rewrites the database file (VACUUM) and empties its WAL, so nothing of \
             them remains on disk. Running commands are kept until they end.
 
               shq forget ~1          the most recent command

@@ -7,8 +7,9 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         _superCommandName: Shq.name,
         abstract: "List recorded commands.",
+        usage: "shq history [<selector>] [<options>]",
         discussion: """
-            The table lists the newest commands with the most recent last; json, jsonl and csv list them
+            The table lists the newest commands with the most recent last; json, jsonl and csv list them \
             newest first. SELECTOR narrows and picks (see `shq help selectors`):
 
               shq history .%failed       failures in this directory

@@ -11,7 +11,7 @@ struct HookCommand: ParsableCommand {
 
               eval "$(shq hook init)"
 
-            Every command you type is then recorded (line, cwd, start, duration, exit status, pipestatus)
+            Every command you type is then recorded (line, cwd, start, duration, exit status, pipestatus) \
             except those the ignore rules skip (see `shq ignore-check --help`).
             """,
         subcommands: [Init.self, Off.self, On.self, Ingest.self]

@@ -9,9 +9,9 @@ struct IgnoreCheckCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Tell whether a command line would be recorded, and if not, why.",
         discussion: """
-            Rules, in order: SHQ_DISABLED set (non-empty); an empty line; a leading space; a leading backslash;
-            SHQ_IGNORE (default: \(IgnoreRules.defaultIgnore)); SHQ_EXCLUDE (your own patterns).
-            Both lists are colon-separated shell globs (*, ?, [...], \\ escapes) matched against the whole line.
+            Rules, in order: SHQ_DISABLED set (non-empty); an empty line; a leading space; a leading backslash; \
+            SHQ_IGNORE (default: \(IgnoreRules.defaultIgnore)); SHQ_EXCLUDE (your own patterns). \
+            Both lists are colon-separated shell globs (*, ?, [...], \\ escapes) matched against the whole line. \
             The hooks, `shq run` and `shq save` all apply them.
 
             Exit status, like `git check-ignore`: 0 when the line would be skipped, 1 when it would be recorded.

@@ -10,8 +10,8 @@ struct ImportCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Import another tool's history: bash, zsh, zsh-histdb or atuin.",
         discussion: """
-            Importing is idempotent: each command is keyed by what identifies it in its source, so
-            importing the same file again adds nothing, and a file that grew adds only its new commands.
+            Importing is idempotent: each command is keyed by what identifies it in its source, so \
+            importing the same file again adds nothing, and a file that grew adds only its new commands. \
             Commands go through the same ignore rules as everything shq records.
 
               shq import bash ~/.bash_history        (#epoch lines, from HISTTIMEFORMAT, give times)

@@ -9,11 +9,11 @@ struct JobsCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "List commands started through shq that are still running or stopped, from every terminal.",
         discussion: """
-            Every `shq run` of this machine is a job, whichever terminal or session started it. Liveness is
-            checked against the system (pid and process start time), not taken from the table: a job whose
+            Every `shq run` of this machine is a job, whichever terminal or session started it. Liveness is \
+            checked against the system (pid and process start time), not taken from the table: a job whose \
             `shq run` process is gone is marked orphaned and no longer listed.
 
-            ELAPSED is wall time since the start; STOPPED the part of it spent stopped (Ctrl-Z).
+            ELAPSED is wall time since the start; STOPPED the part of it spent stopped (Ctrl-Z). \
             A job can be signalled with `shq kill ID` and awaited with `shq wait ID` from any terminal.
             """
     )

@@ -10,10 +10,10 @@ struct KillCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Send a signal to the command of a recorded job, in whichever terminal it runs.",
         discussion: """
-            The signal (default TERM; a name like INT, SIGHUP or a number) goes to the command itself; its
-            `shq run` then ends, stops or resumes exactly as it would after a signal from its own terminal, so
-            the shell that started it shows the same as after a plain `kill`. A stopped job is continued
-            after TERM, HUP, KILL and CONT, as bash's `kill %N` does for TERM and HUP; other signals wait for
+            The signal (default TERM; a name like INT, SIGHUP or a number) goes to the command itself; its \
+            `shq run` then ends, stops or resumes exactly as it would after a signal from its own terminal, so \
+            the shell that started it shows the same as after a plain `kill`. A stopped job is continued \
+            after TERM, HUP, KILL and CONT, as bash's `kill %N` does for TERM and HUP; other signals wait for \
             the job to be resumed. Jobs of other users and of other machines are refused.
 
               shq kill 01jd4k2            shq kill -INT 01jd4k2 01jd4m9            shq kill -s STOP ~1

@@ -8,7 +8,7 @@ struct PruneCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Delete commands older than an age, with their output, and reclaim the space.",
         discussion: """
-            Deletes every finished invocation that started more than DURATION ago (units s, m, h, d, w, y;
+            Deletes every finished invocation that started more than DURATION ago (units s, m, h, d, w, y; \
             combined like 1d12h), with its events and output, then rewrites the file as `shq forget` does.
 
               shq prune --older-than 90d

@@ -11,13 +11,14 @@ struct RunCommand: ParsableCommand {
         commandName: names[0],
         _superCommandName: Shq.name,
         abstract: "Run a command and record it with its output.",
+        usage: "shq run [<options>] [--] <command> ...\n       shq run [<options>] -c <line>",
         discussion: """
             Runs CMD with its arguments (or, with -c, a shell line through $SHELL -c) exactly as if you had typed it: Ctrl-Z, bg, fg, Ctrl-C, pipes and `&` behave as for the bare command, and shq exits with its status (or dies of its signal). Its stdout and stderr are shown live and stored separately; `shq show --follow` tails them while it runs.
 
             Each stream is stored up to --capture-cap (default 32M, or $SHQ_CAPTURE_CAP); beyond that the first and last halves are kept and the output is marked truncated. The screen always gets everything. If the store cannot be written, the command still runs and shq warns once.
 
-            With --pty the command runs on its own pseudo-terminal, so it sees a terminal exactly as
-            without shq (colours, vim, less, top; Ctrl-Z and fg still work); its stdout and stderr are
+            With --pty the command runs on its own pseudo-terminal, so it sees a terminal exactly as \
+            without shq (colours, vim, less, top; Ctrl-Z and fg still work); its stdout and stderr are \
             then stored as one stream. Without a terminal on stdin and stdout it uses pipes (with a note).
 
               shq run make -j4

@@ -8,10 +8,10 @@ struct SQLCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Run a read-only SQL query on the history.",
         discussion: """
-            The connection is read-only: statements that would change anything are refused.
-            Views: invocations (every command, readable columns), failed_invocations, invocations_today,
-            running_invocations. Tables: invocation_events, sessions, outputs, blobs, blob_chunks, and the
-            compact rows behind the views: invocation_rows, dirs, names, sources.
+            The connection is read-only: statements that would change anything are refused. \
+            Views: invocations (every command, readable columns), failed_invocations, invocations_today, \
+            running_invocations. Tables: invocation_events, sessions, outputs, blobs, blob_chunks, and the \
+            compact rows behind the views: invocation_rows, dirs, names, sources. \
             Times are microseconds since the epoch: datetime(started_at / 1e6, 'unixepoch').
 
               shq sql "SELECT cmd, count(*) FROM invocations GROUP BY cmd ORDER BY 2 DESC LIMIT 10"

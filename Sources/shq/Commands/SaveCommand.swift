@@ -8,17 +8,18 @@ struct SaveCommand: ParsableCommand {
         commandName: "save",
         _superCommandName: Shq.name,
         abstract: "Record a command that ran outside shq.",
+        usage: "shq save -c <command> [<options>]",
         discussion: """
-            Stores one invocation from the outside: a CI step, a cron job, a script. Output can come from
-            files (--stdout, --stderr); when stdin is a pipe or a file and --stdout is not given, stdin is
+            Stores one invocation from the outside: a CI step, a cron job, a script. Output can come from \
+            files (--stdout, --stderr); when stdin is a pipe or a file and --stdout is not given, stdin is \
             taken as the command's stdout:
 
               make 2>&1 | shq save -c make --exit ${PIPESTATUS[0]}
 
-            Secrets in the command line are replaced by [REDACTED] and secret-prone commands (pass show,
-            vault kv get, ...) are not saved; -X stores the command verbatim. Output is stored unless it
-            contains the no-save marker (ESC ] shq;nosave BEL); --redact-output (or redact_output = true in
-            the config file) redacts it too. See Docs/privacy.md.
+            Secrets in the command line are replaced by [REDACTED] and secret-prone commands (pass show, \
+            vault kv get, ...) are not saved; -X stores the command verbatim. Output is stored unless it \
+            contains the no-save marker (ESC ] shq;nosave BEL); --redact-output (or redact_output = true in \
+            the config file) redacts it too. More in `man shq`.
             """
     )
 

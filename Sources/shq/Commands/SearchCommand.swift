@@ -7,8 +7,9 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         _superCommandName: Shq.name,
         abstract: "Find commands containing TEXT (case-insensitive substring), newest first.",
+        usage: "shq search <text> ... [<options>]",
         discussion: """
-            TEXT matches anywhere in the command line, ignoring ASCII case; several words are searched as one
+            TEXT matches anywhere in the command line, ignoring ASCII case; several words are searched as one \
             phrase ("git commit"). The whole history is searched, through a trigram index.
 
               shq search docker --cwd . --exit 1

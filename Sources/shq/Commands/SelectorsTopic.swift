@@ -8,9 +8,9 @@ struct SelectorsTopic: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "The SELECTOR language: which commands history, show, info, rerun, export and stats act on.",
         discussion: """
-            A selector combines any of these parts, written together without spaces.
-            Filters narrow the whole history; a range then counts back from the
-            newest match. Every part is applied.
+            A selector combines any of these parts, written together without spaces. \
+            Filters narrow the whole history; a range then counts back from the newest match. \
+            Every part is applied.
 
             Ranges (one per selector)
               ~N            the N-th most recent (~1 is the last command)
@@ -26,11 +26,11 @@ struct SelectorsTopic: ParsableCommand {
               %cmd~=REGEX   the same; REGEX runs to the next % (\\% for one)
               %cwd~=REGEX   the directory matches REGEX
               :TAG          recorded with this tag (shq save --tag)
-            REGEX is POSIX extended (grep -E) and case-sensitive.
+              REGEX is POSIX extended (grep -E) and case-sensitive.
             Directories (one per selector): commands run in exactly that one
               .  ./sub  ..  ../other  ~  ~/dir  /abs/path
-            A tag or directory runs until the next %, : or ~N; a backslash
-            escapes the next character.
+              A tag or directory runs until the next %, : or ~N; a backslash
+              escapes the next character.
 
             Examples
               shq show ~2                 output of the command before the last
@@ -42,8 +42,8 @@ struct SelectorsTopic: ParsableCommand {
               shq rerun 0193a2f1 -n       how that command would be rerun
               shq export '%cwd~=^/srv/' --format csv
 
-            Quote selectors when they contain | ( ) < > * or spaces. A mistake is
-            reported at the offending character:
+            Quote selectors when they contain | ( ) < > * or spaces. \
+            A mistake is reported at the offending character:
               shq: selector '%faild': unknown filter '%faild' … at character 2
             """
     )

@@ -7,14 +7,15 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         _superCommandName: Shq.name,
         abstract: "Print the captured output of a command.",
+        usage: "shq show [<selector>] [<options>]",
         discussion: """
-            Byte-exact by default: the command's stdout goes to stdout and its stderr to stderr, so
-            `shq show > out.txt` splits them as the command did. -O prints only stdout, -E only stderr
+            Byte-exact by default: the command's stdout goes to stdout and its stderr to stderr, so \
+            `shq show > out.txt` splits them as the command did. -O prints only stdout, -E only stderr \
             (to stdout, for piping), -A both to stdout, stdout first.
 
             SELECTOR defaults to ~1, the most recent command (see `shq help selectors`).
 
-            --follow (-f) prints a running command's output as it arrives and returns when the command
+            --follow (-f) prints a running command's output as it arrives and returns when the command \
             ends; without SELECTOR it follows the newest command still running.
             """,
         aliases: ["o"]

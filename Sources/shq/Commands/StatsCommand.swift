@@ -7,9 +7,10 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         _superCommandName: Shq.name,
         abstract: "Summarise the history: totals, failures, top programs, slowest commands, busiest directories, per day.",
+        usage: "shq stats [<selector>] [<options>]",
         discussion: """
-            SELECTOR restricts what is counted (`shq stats .` for this directory, `shq stats %failed`).
-            For `shq run` jobs it also shows wall time against active time (wall minus time stopped with
+            SELECTOR restricts what is counted (`shq stats .` for this directory, `shq stats %failed`). \
+            For `shq run` jobs it also shows wall time against active time (wall minus time stopped with \
             Ctrl-Z until resumed).
             """
     )

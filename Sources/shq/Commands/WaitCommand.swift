@@ -10,8 +10,8 @@ struct WaitCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Wait until recorded jobs end; exit with the last one's status.",
         discussion: """
-            Works for jobs started in any terminal. The exit status is the last job's, as a shell shows it:
-            its exit code, or 128+N when a signal N ended it. An orphaned job (its shq process died) has no
+            Works for jobs started in any terminal. The exit status is the last job's, as a shell shows it: \
+            its exit code, or 128+N when a signal N ended it. An orphaned job (its shq process died) has no \
             known status: 1. With --timeout, gives up after SECONDS with status 124 (as timeout(1) does).
             """
     )
