@@ -51,4 +51,13 @@ import Testing
         #expect(!out.contains("run_pty = true: "))
         #expect(result.status == 1)
     }
+
+    @Test func aStoreThatCannotBeReadIsAProblem() throws {
+        let database = home.file("history.db")
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: database))
+        let result = try doctor(database)
+        #expect(result.stdoutText.contains("store       \(database): 8.0 KB, unreadable"), "\(result.stdoutText)")
+        #expect(result.stdoutText.contains("\n  - store: "))
+        #expect(result.status == 1)
+    }
 }

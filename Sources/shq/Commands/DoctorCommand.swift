@@ -19,9 +19,10 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         var report = SetupReport()
-        report.check(store: store.location)
+        let summary = StoreSummary(location: store.location, session: ProcessEnvironment.nonEmpty("SHQ_SESSION"))
+        report.check(store: summary)
         report.checkConfig()
-        report.checkHook(store: store.location)
+        report.checkHook(store: summary)
         report.checkCapture()
         report.checkCompletions()
         _ = writeAll(1, Array(report.text.utf8))
@@ -43,8 +44,8 @@ struct SetupReport {
 
     mutating func add(_ label: String, _ text: String) { lines.append((label, text)) }
 
-    mutating func check(store location: StoreLocation) {
-        let summary = StoreSummary(location: location, session: nil)
+    mutating func check(store summary: StoreSummary) {
+        let location = summary.location
         guard let bytes = summary.bytes else {
             add("store", location.databasePath + ": none yet (the first command recorded creates it)")
             return
@@ -75,7 +76,8 @@ struct SetupReport {
         problems += settings.problems.map { "config \(path): " + $0 }
     }
 
-    mutating func checkHook(store location: StoreLocation) {
+    mutating func checkHook(store summary: StoreSummary) {
+        let location = summary.location
         let rcFile = shell.map { $0 == .bash ? "~/.bashrc" : "~/.zshrc" } ?? "your shell's rc file"
         let advice = "add to \(rcFile): eval \"$(shq hook init)\""
         guard let hook = HookPresence.current else {
@@ -93,8 +95,6 @@ struct SetupReport {
             text += ", from shq \(hook.version.isEmpty ? "(unknown version)" : hook.version)"
             problems.append("hook: loaded from another version of shq than this one (\(ShqVersion.current)); open a new shell")
         }
-        let session = ProcessEnvironment.nonEmpty("SHQ_SESSION")
-        let summary = StoreSummary(location: location, session: session)
         if ProcessEnvironment.nonEmpty("SHQ_DISABLED") != nil {
             add("hook", text + ", off: SHQ_DISABLED is set (shq hook on resumes)")
         } else if summary.sessionSpooling || summary.sessionCommands > 0 {
