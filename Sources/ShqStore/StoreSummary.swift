@@ -10,8 +10,10 @@ public struct StoreSummary: Sendable {
     public var commands: Int64?
     /// Hook spool files not yet moved into the store (any shell).
     public var pendingSpoolFiles: Int
-    /// For the session asked about: commands stored from it, when its last one started, and whether its
-    /// hook has an open spool file (written at its first prompt, until the next ingest).
+    /// For the session asked about: whether the store knows it (its hook's first prompt, ingested), the
+    /// commands stored from it, when its last one started, and whether its hook has an open spool file
+    /// (written at its first prompt, until the next ingest).
+    public var sessionStored = false
     public var sessionCommands: Int64 = 0
     public var sessionLastStarted: Timestamp?
     public var sessionSpooling = false
@@ -36,6 +38,9 @@ public struct StoreSummary: Sendable {
             let db = try Store.openReadOnlyConnection(path: location.databasePath)
             commands = try db.scalarInt("SELECT count(*) FROM invocation_rows")
             if let session {
+                let known = try db.prepare("SELECT 1 FROM sessions WHERE id = ?")
+                known.bind(1, session)
+                sessionStored = try known.step()
                 let statement = try db.prepare("SELECT count(*), max(started_at) FROM invocations WHERE session = ?")
                 statement.bind(1, session)
                 if try statement.step() {

@@ -70,7 +70,7 @@ struct SetupReport {
         }
         if ProcessEnvironment.nonEmpty("SHQ_DISABLED") != nil {
             add("hook", text + ", off: SHQ_DISABLED is set (shq hook on resumes)")
-        } else if summary.sessionSpooling || summary.sessionCommands > 0 {
+        } else if summary.sessionSpooling || summary.sessionStored {
             var recording = text + ", recording"
             if let last = summary.sessionLastStarted {
                 recording += " (\(Self.count(summary.sessionCommands, "command")) from this shell, the last at \(last.localDisplay))"

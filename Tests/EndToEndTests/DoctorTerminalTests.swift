@@ -19,6 +19,8 @@ import Testing
         // A completion script where bash-completion looks for the user's (zsh's fpath is not visible).
         let session = try HookSession(shell, before: "mkdir -p \"$XDG_DATA_HOME/bash-completion/completions\"; : > \"$XDG_DATA_HOME/bash-completion/completions/shq\"")
         let pid = try session.terminal.shellPID()
+        // Any shq command first moves the spool into the store: the session is then found there.
+        try session.run("shq history >/dev/null")
         let loaded = try doctor(session, "first")
         #expect(loaded.screen.contains("hook        \(shell.rawValue), loaded in this shell (pid \(pid)), recording"), "\(loaded.screen)")
         if shell == .bash { #expect(loaded.status == 0, "\(loaded.screen)") }
