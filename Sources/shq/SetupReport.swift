@@ -30,7 +30,8 @@ struct SetupReport {
         }
         add("store", location.databasePath + ": " + Self.size(bytes) + ", " + Self.count(summary.commands ?? 0, "command"))
         if summary.pendingSpoolFiles > 0 {
-            add("spool", Self.count(Int64(summary.pendingSpoolFiles), "hook file") + " waiting in \(location.spoolDirectory) (the next shq command moves them in)")
+            add("spool", Self.count(Int64(summary.pendingSpoolFiles), "hook file")
+                + " waiting in \(location.spoolDirectory) (the next shq command moves them in)")
         }
     }
 
@@ -78,7 +79,8 @@ struct SetupReport {
             add("hook", recording)
         } else {
             add("hook", text + ", but nothing from this shell reached " + location.spoolDirectory)
-            problems.append("hook: this shell's records never reached \(location.spoolDirectory); is it writable, and is SHQ_DB the same as when the shell started?")
+            problems.append("hook: this shell's records never reached \(location.spoolDirectory); "
+                + "is it writable, and is SHQ_DB the same as when the shell started?")
         }
     }
 
@@ -100,7 +102,9 @@ struct SetupReport {
             let label = "completion"
             guard let found else {
                 add(label, "\(candidate.rawValue): none found in " + directories.joined(separator: ", "))
-                if shell != nil { problems.append("completion: no \(candidate.rawValue) completion script in those folders (make install writes one)") }
+                if shell != nil {
+                    problems.append("completion: no \(candidate.rawValue) completion script in those folders (make install writes one)")
+                }
                 continue
             }
             add(label, "\(candidate.rawValue): \(found)" + (candidate == .zsh ? " (its folder must be on fpath)" : ""))

@@ -17,7 +17,8 @@ import Testing
     @Test(arguments: TmuxTerminal.Shell.allCases)
     func seesTheHookOfThisShell(_ shell: TmuxTerminal.Shell) throws {
         // A completion script where bash-completion looks for the user's (zsh's fpath is not visible).
-        let session = try HookSession(shell, before: "mkdir -p \"$XDG_DATA_HOME/bash-completion/completions\"; : > \"$XDG_DATA_HOME/bash-completion/completions/shq\"")
+        let completions = "$XDG_DATA_HOME/bash-completion/completions"
+        let session = try HookSession(shell, before: "mkdir -p \"\(completions)\"; : > \"\(completions)/shq\"")
         let pid = try session.terminal.shellPID()
         // Any shq command first moves the spool into the store: the session is then found there.
         try session.run("shq history >/dev/null")

@@ -10,8 +10,10 @@ import Testing
     /// Every subcommand path, from the root help's list (and hook's own).
     static func subcommands() throws -> [[String]] {
         let root = try ShqProcess.run(["help"], environment: ["COLUMNS": "80"]).stdoutText
-        let names = root.components(separatedBy: "SUBCOMMANDS:\n").last!.split(separator: "\n").compactMap { line in
-            line.hasPrefix("  ") && !line.hasPrefix("   ") ? line.split(separator: " ").first.map { String($0.trimmingCharacters(in: [","])) } : nil
+        // Each subcommand's line starts with two spaces and its name ("  history, i, list   List …").
+        let list = root.components(separatedBy: "SUBCOMMANDS:\n").last!.split(separator: "\n")
+        let names = list.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.compactMap { line in
+            line.split(separator: " ").first.map { String($0.trimmingCharacters(in: [","])) }
         }
         return [[]] + names.map { [$0] } + ["init", "off", "on", "ingest"].map { ["hook", $0] }
     }
