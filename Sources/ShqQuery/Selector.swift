@@ -3,11 +3,11 @@
 /// counts back from the newest match.
 public struct Selector: Equatable, Sendable {
     public enum Range: Equatable, Sendable {
-        /// `~N`: the N-th most recent (1 = newest).
+        /// `@N` (or `~N`): the N-th most recent (1 = newest).
         case nth(Int)
-        /// `~N:`: the N most recent.
+        /// `@N:`: the N most recent.
         case last(Int)
-        /// `~N:~M`: from the N-th to the M-th most recent, both included (N ≥ M after normalising).
+        /// `@N:@M`: from the N-th to the M-th most recent, both included (N ≥ M after normalising).
         case span(Int, Int)
         /// An id or a unique id prefix.
         case id(String)

@@ -1,20 +1,56 @@
+import Glibc
 import ShqStore
 
 /// Parses the selector language (see `shq help selectors`). The only parser of selectors.
 ///
 ///     selector  := [id] part*
 ///     part      := range | ':' tag | '%' filter | directory
-///     range     := '~' N | '~' N ':' | '~' N ':' '~' M
+///     range     := mark N | mark N ':' | mark N ':' mark M
+///     mark      := '@' | '~'
 ///     filter    := 'failed' | 'ok' | 'exit' op INT | 'duration' op DURATION
 ///                | '/' regex '/' | 'cmd~=' regex | 'cwd~=' regex
 ///     directory := '.' … | '..' … | '~' | '~/' … | '/' …
 ///
-/// A tag or directory runs until the next `%`, `:` or `~N`; a `~=` regex until the next `%`. A backslash
-/// escapes the next character in all three (`\%` is a literal percent sign).
+/// `@N` and `~N` mean the same; `@N` is the form to type: bash and zsh expand an unquoted `~N` at the
+/// start of a word to an entry of the directory stack (zsh with autopushd, bash after pushd), and no
+/// shell expands `@N`. A tag or directory runs until the next `%`, `:`, `@N` or `~N`; a `~=` regex until
+/// the next `%`. A backslash escapes the next character in all three (`\%` is a literal percent sign).
 public enum SelectorParser {
     public static func parse(_ text: String) throws -> Selector {
         var parser = Parser(text: text)
-        return try parser.parse()
+        let selector = try parser.parse()
+        if selector == Selector(filters: [.directory(.absolute(text))]) { try refuseExpandedDirectoryStackEntry(text) }
+        return selector
+    }
+
+    /// An unquoted `~3` reaches us as the directory the shell found in its stack, which would silently
+    /// select "the last command run in that directory". A selector that is only the path of an existing
+    /// directory, written as a shell writes stack entries (no trailing slash, no `.`, `..` or `//`), is taken
+    /// for that; `/path/` selects the directory on purpose.
+    static func refuseExpandedDirectoryStackEntry(_ path: String) throws {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard !parts.isEmpty, !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+              isDirectory(path) else { return }
+        // With autopushd (zsh) or after pushd (bash), ~1 is the previous directory, which shells export.
+        let n = ProcessEnvironment.value("OLDPWD") == path ? "1" : "N"
+        throw ExpandedDirectoryStackEntry(path: path, n: n)
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}
+
+/// A selector that is a directory the shell put in place of `~N` (see `refuseExpandedDirectoryStackEntry`).
+public struct ExpandedDirectoryStackEntry: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    /// "1" when the path is the previous directory ($OLDPWD), else "N".
+    public let n: String
+
+    public var description: String {
+        "selector '\(path)': looks like '~\(n)' expanded by your shell to a directory: write @\(n) (or '~\(n)');"
+            + " for the commands run in that directory, write '\(path)/'"
     }
 }
 
@@ -46,13 +82,13 @@ private struct Parser {
         if let first = current, Self.isHex(first) { try parseID() }
         while let char = current {
             switch char {
-            case "~" where Self.isDigit(peek(1)): try parseRange()
+            case _ where atRangeMark(): try parseRange()
             case "~", ".", "/": try parseDirectory()
             case ":": try parseTag()
             case "%": try parseFilter()
             default:
                 let hint = Self.isHex(char) ? " (an id prefix must come first)" : ""
-                throw fail(index, "unexpected '\(char)'\(hint); expected ~N, :tag, %filter or a directory")
+                throw fail(index, "unexpected '\(char)'\(hint); expected @N, :tag, %filter or a directory")
             }
         }
         return selector
@@ -71,7 +107,7 @@ private struct Parser {
         try setRange(.id(String(chars[start..<index]).lowercased()), at: start)
     }
 
-    /// Digits at `index` as a positive count (`~N` counts from 1).
+    /// Digits at `index` as a positive count (`@N` counts from 1).
     mutating func count() throws -> Int {
         let start = index
         guard Self.isDigit(current) else { throw fail(index, "expected a number") }
@@ -79,33 +115,37 @@ private struct Parser {
         guard let value = Int(String(chars[start..<index])), value <= 1_000_000_000_000 else {
             throw fail(start, "number too large")
         }
-        guard value >= 1 else { throw fail(start, "'~N' counts from 1 (~1 is the most recent)") }
+        guard value >= 1 else { throw fail(start, "'@N' counts from 1 (@1 is the most recent)") }
         return value
     }
 
+    /// `@` or `~` followed by a digit: the start of a range.
+    func atRangeMark() -> Bool { (current == "@" || current == "~") && Self.isDigit(peek(1)) }
+
     mutating func parseRange() throws {
         let start = index
+        let mark = chars[index]
         index += 1
         let n = try count()
         guard current == ":" else { return try setRange(.nth(n), at: start) }
         index += 1
-        if current == "~" && Self.isDigit(peek(1)) {
+        if atRangeMark() {
             index += 1
             let m = try count()
             return try setRange(.span(max(n, m), min(n, m)), at: start)
         }
-        if let char = current, char != "%" && char != "." && char != "/" && char != "~" && char != ":" {
-            throw fail(index, "unexpected '\(char)' after '~\(n):' (a range ends with ':' or ':~M'; write a tag first, ':tag~\(n):')")
+        if let char = current, char != "%" && char != "." && char != "/" && char != "~" && char != ":" && char != "@" {
+            throw fail(index, "unexpected '\(char)' after '\(mark)\(n):' (a range ends with ':' or ':@M'; write a tag first, ':tag@\(n):')")
         }
         try setRange(.last(n), at: start)
     }
 
-    /// Text up to the next `%`, `:` or `~N` (or only `%` when `untilPercentOnly`); backslash escapes.
+    /// Text up to the next `%`, `:`, `@N` or `~N` (or only `%` when `untilPercentOnly`); backslash escapes.
     mutating func word(untilPercentOnly: Bool = false) -> String {
         var out = ""
         while let char = current {
             if char == "%" { break }
-            if !untilPercentOnly && (char == ":" || (char == "~" && Self.isDigit(peek(1)))) { break }
+            if !untilPercentOnly && (char == ":" || atRangeMark()) { break }
             if char == "\\", let next = peek(1) {
                 // Keep the backslash in regexes except before '%', so `\.` still means a literal dot.
                 if !untilPercentOnly || next == "%" { out.append(next) } else { out += "\\" + String(next) }
@@ -124,7 +164,7 @@ private struct Parser {
         sawDirectory = true
         let path = word()
         if path.hasPrefix("~") && path != "~" && !path.hasPrefix("~/") {
-            throw fail(start + 1, "expected a number (~N) or '/' (~/dir) after '~'")
+            throw fail(start + 1, "expected a number (~N, or @N) or '/' (~/dir) after '~'")
         }
         selector.filters.append(.directory(Selector.Directory(written: path)))
     }

@@ -1,7 +1,8 @@
 import ShqQuery
 import Testing
 
-/// The parser must never crash or throw anything but a SelectorError, whatever the input.
+/// The parser must never crash or throw anything but a SelectorError (or, for the path of an existing
+/// directory, ExpandedDirectoryStackEntry), whatever the input.
 @Suite struct SelectorFuzzTests {
     /// SplitMix64: fast, deterministic.
     struct Random {
@@ -46,6 +47,8 @@ import Testing
                 if error.position < 0 || error.position > text.count {
                     Issue.record("position \(error.position) outside '\(text)'")
                 }
+            } catch is ExpandedDirectoryStackEntry {
+                rejected += 1
             } catch {
                 Issue.record("'\(text)' threw \(error)")
             }

@@ -1,4 +1,6 @@
+import Foundation
 import ShqQuery
+import ShqTestSupport
 import Testing
 
 @Suite struct SelectorParserTests {
@@ -43,7 +45,8 @@ import Testing
         ("../other/x", S(filters: [.directory(.relative("../other/x"))])),
         ("~", S(filters: [.directory(.home(""))])),
         ("~/src/app", S(filters: [.directory(.home("/src/app"))])),
-        ("/etc", S(filters: [.directory(.absolute("/etc"))])),
+        ("/etc/", S(filters: [.directory(.absolute("/etc/"))])),
+        ("/no/such/directory", S(filters: [.directory(.absolute("/no/such/directory"))])),
         ("./a\\:b", S(filters: [.directory(.relative("./a:b"))])),
         ("./héllo wörld", S(filters: [.directory(.relative("./héllo wörld"))])),
         // Combinations.
@@ -60,6 +63,19 @@ import Testing
         ("/var/log%failed~1", S(range: .nth(1), filters: [.directory(.absolute("/var/log")), .failed])),
         ("~2:%/ssh/", S(range: .last(2), filters: [.commandMatches("ssh")])),
         ("~5:.", S(range: .last(5), filters: [.directory(.relative("."))])),
+        // @N: the same ranges in the form no shell expands.
+        ("@1", S(range: .nth(1))),
+        ("@12", S(range: .nth(12))),
+        ("@5:", S(range: .last(5))),
+        ("@10:@6", S(range: .span(10, 6))),
+        ("@6:~10", S(range: .span(10, 6))),
+        (".%failed@5:", S(range: .last(5), filters: [.directory(.relative(".")), .failed])),
+        ("@5:%failed", S(range: .last(5), filters: [.failed])),
+        ("~/src:build@2", S(range: .nth(2), filters: [.directory(.home("/src")), .tag("build")])),
+        (":build@10:@2", S(range: .span(10, 2), filters: [.tag("build")])),
+        ("./a\\@1", S(filters: [.directory(.relative("./a@1"))])),
+        (":user@host", S(filters: [.tag("user@host")])),
+        ("/var/log%failed@1", S(range: .nth(1), filters: [.directory(.absolute("/var/log")), .failed])),
     ]
 
     @Test(arguments: valid.indices)
@@ -104,6 +120,10 @@ import Testing
         ("%ok!", 3, "unexpected '!'"),
         ("é", 0, "unexpected 'é'"),
         ("%ok🙂", 3, "unexpected '🙂'"),
+        ("@0", 1, "'@N' counts from 1"),
+        ("@x", 0, "unexpected '@'"),
+        ("@5:build", 3, "unexpected 'b' after '@5:'"),
+        ("@1~2", 2, "only one range"),
     ]
 
     @Test(arguments: invalid.indices)
@@ -129,5 +149,19 @@ import Testing
             #expect(lines[1] == "  .%faild")
             #expect(lines[2] == "    ^")
         } catch {}
+    }
+
+    /// What `~3` becomes when the shell expands it: an existing directory, refused with the way out.
+    @Test func refusesAnExistingDirectoryTakenForAnExpandedTilde() throws {
+        let temporary = TemporaryDirectory()
+        let directory = temporary.path.replacingOccurrences(of: "//", with: "/")
+        do {
+            let parsed = try SelectorParser.parse(directory)
+            Issue.record("'\(directory)' parsed as \(parsed)")
+        } catch let error as ExpandedDirectoryStackEntry {
+            #expect(error.description == "selector '\(directory)': looks like '~N' expanded by your shell to a"
+                + " directory: write @N (or '~N'); for the commands run in that directory, write '\(directory)/'")
+        }
+        #expect(try SelectorParser.parse(directory + "/") == S(filters: [.directory(.absolute(directory + "/"))]))
     }
 }

@@ -12,9 +12,9 @@ struct ForgetCommand: ParsableCommand {
             command shares), then rewrites the database file (VACUUM) and empties its WAL, so nothing of \
             them remains on disk. Running commands are kept until they end.
 
-              shq forget ~1          the most recent command
+              shq forget @1          the most recent command
               shq forget 0193a2      by id prefix
-              shq forget ~1 ~2       the two most recent
+              shq forget @1 @2       the two most recent
             """
     )
 
@@ -24,7 +24,7 @@ struct ForgetCommand: ParsableCommand {
     var selectors: [String]
 
     func validate() throws {
-        if selectors.isEmpty { throw ValidationError("give a selector, e.g. ~1 (forgetting needs an explicit choice)") }
+        if selectors.isEmpty { throw ValidationError("give a selector, e.g. @1 (forgetting needs an explicit choice)") }
     }
 
     func run() throws {

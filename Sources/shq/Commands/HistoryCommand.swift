@@ -13,7 +13,7 @@ struct HistoryCommand: ParsableCommand {
             newest first. SELECTOR narrows and picks (see `shq help selectors`):
 
               shq history .%failed       failures in this directory
-              shq history ~50: -n 10     10 of the last 50 (the newest 10)
+              shq history @50: -n 10     10 of the last 50 (the newest 10)
               shq history '%/^git /'     git commands
             """,
         aliases: ["i", "list"]

@@ -12,7 +12,7 @@ struct InfoCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Which command (default ~1, the most recent).")
+    @Argument(help: "Which command (default @1, the most recent).")
     var selector: String = ""
 
     @Option(help: "table or json (jsonl prints the same one-line object).")

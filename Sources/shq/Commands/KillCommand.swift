@@ -16,7 +16,7 @@ struct KillCommand: ParsableCommand {
             after TERM, HUP, KILL and CONT, as bash's `kill %N` does for TERM and HUP; other signals wait for \
             the job to be resumed. Jobs of other users and of other machines are refused.
 
-              shq kill 01jd4k2            shq kill -INT 01jd4k2 01jd4m9            shq kill -s STOP ~1
+              shq kill 01jd4k2            shq kill -INT 01jd4k2 01jd4m9            shq kill -s STOP @1
             """
     )
 

@@ -11,13 +11,13 @@ struct RerunCommand: ParsableCommand {
             The new run is recorded like any `shq run` (output captured). -n prints what would run instead.
 
               shq rerun %failed -n      show how the last failed command would be rerun
-              shq rerun ~2              rerun the command before the last one
+              shq rerun @2              rerun the command before the last one
             """
     )
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Which command (default ~1, the most recent; see `shq help selectors`).")
+    @Argument(help: "Which command (default @1, the most recent; see `shq help selectors`).")
     var selector: String = ""
 
     @Flag(name: .short, help: "Print what would run, don't run it.")

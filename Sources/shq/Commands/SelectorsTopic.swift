@@ -13,10 +13,12 @@ struct SelectorsTopic: ParsableCommand {
             Every part is applied.
 
             Ranges (one per selector)
-              ~N            the N-th most recent (~1 is the last command)
-              ~N:           the N most recent
-              ~N:~M         the N-th to the M-th most recent (~10:~6: five)
+              @N            the N-th most recent (@1 is the last command)
+              @N:           the N most recent
+              @N:@M         the N-th to the M-th most recent (@10:@6: five)
               ID            an id or a unique prefix of one; must come first
+              '~N' (quoted) means the same as @N; unquoted, bash and zsh may
+              turn ~N into a directory of their directory stack.
             Filters (all must hold)
               %failed       non-zero exit, killed by a signal, or failed
               %ok           exited 0
@@ -28,14 +30,16 @@ struct SelectorsTopic: ParsableCommand {
               :TAG          recorded with this tag (shq save --tag)
               REGEX is POSIX extended (grep -E) and case-sensitive.
             Directories (one per selector): commands run in exactly that one
-              .  ./sub  ..  ../other  ~  ~/dir  /abs/path
-              A tag or directory runs until the next %, : or ~N; a backslash
+              .  ./sub  ..  ../other  ~/  ~/dir/  /abs/path/
+              A selector that is only an existing directory with no trailing /
+              (what ~N becomes when the shell expands it) is refused.
+              A tag or directory runs until the next %, : or @N; a backslash
               escapes the next character.
 
             Examples
-              shq show ~2                 output of the command before the last
-              shq history %failed~5:      the last five failures
-              shq history .%failed~5:     ... of them, in this directory
+              shq show @2                 output of the command before the last
+              shq history %failed@5:      the last five failures
+              shq history .%failed@5:     ... of them, in this directory
               shq history '%/^git (push|pull)/' -n 50
               shq history '%duration>=2s%exit=0'
               shq info ~/src/app:deploy   last command tagged deploy in ~/src/app

@@ -13,7 +13,7 @@ struct ShowCommand: ParsableCommand {
             `shq show > out.txt` splits them as the command did. -O prints only stdout, -E only stderr \
             (to stdout, for piping), -A both to stdout, stdout first.
 
-            SELECTOR defaults to ~1, the most recent command (see `shq help selectors`).
+            SELECTOR defaults to @1, the most recent command (see `shq help selectors`).
 
             --follow (-f) prints a running command's output as it arrives and returns when the command \
             ends; without SELECTOR it follows the newest command still running.
@@ -23,7 +23,7 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Which command (default ~1, the most recent).")
+    @Argument(help: "Which command (default @1, the most recent).")
     var selector: String = ""
 
     @Flag(name: .customShort("O"), help: "Only standard output.")
