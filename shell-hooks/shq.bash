@@ -12,7 +12,7 @@
 # - So every line reaches the history list, ignorespace/ignoredups/HISTIGNORE are applied by the hook
 #   instead of by bash (same effect on your history), which is why HISTCONTROL looks edited.
 
-__shq_default_ignore='shq *:shqr *:%*:fg:fg *:bg:bg *:jobs:jobs *:exit:logout:clear:history:history *'
+# __shq_default_ignore (SHQ_IGNORE when unset) is set by `shq hook init`: the binary's list, not a copy.
 
 # Compiles colon-separated glob list $2 for list $1 (ignore, exclude) into __shq_all_$1, one extglob
 # alternation @(p1|p2|…): one [[ == ]] per prompt instead of one per pattern (3 µs instead of 70 µs).

@@ -8,7 +8,7 @@
 zmodload zsh/datetime 2>/dev/null   # $epochtime: seconds and nanoseconds, no fork
 
 (( ${+__shq_zglob} )) || typeset -gA __shq_zglob   # our patterns, translated to zsh's syntax once
-__shq_default_ignore='shq *:shqr *:%*:fg:fg *:bg:bg *:jobs:jobs *:exit:logout:clear:history:history *'
+# __shq_default_ignore (SHQ_IGNORE when unset) is set by `shq hook init`: the binary's list, not a copy.
 
 # Sets __shq_pat and returns 0 when LINE ($2) matches one of the colon-separated globs in $1.
 __shq_match_list() {

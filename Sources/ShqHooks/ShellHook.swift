@@ -13,15 +13,16 @@ public enum ShellHook: String, CaseIterable, Sendable {
     }
 
     /// The script to `eval`, told where this binary is (for the occasional background ingest), which
-    /// terminal the shell is on (so bash need not fork `tty` at start-up) and shq's version (which the
-    /// hook exports in SHQ_HOOK for `shq doctor`).
-    public func initScript(binary: String?, terminal: String?, version: String) -> String {
+    /// terminal the shell is on (so bash need not fork `tty` at start-up), shq's version (which the
+    /// hook exports in SHQ_HOOK for `shq doctor`) and the binary's default ignore list (so the scripts
+    /// carry no copy of it that could drift).
+    public func initScript(binary: String?, terminal: String?, version: String, defaultIgnore: String) -> String {
         func assignment(_ name: String, _ value: String?) -> String {
             guard let value else { return "" }
             return name + "='" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'\n"
         }
         return assignment("__shq_bin", binary) + assignment("__shq_tty", terminal ?? "") + assignment("__shq_version", version)
-            + script
+            + assignment("__shq_default_ignore", defaultIgnore) + script
     }
 
     /// The shell that runs `eval "$(shq hook init)"`: the parent process's executable

@@ -33,6 +33,29 @@ extension HookEndToEndTests {
             }
         }
 
+        /// One default ignore list, the binary's: the scripts carry none, `hook init` hands it over.
+        @Test(arguments: ["bash", "zsh"])
+        func defaultIgnoreListComesFromTheBinary(_ shell: String) throws {
+            let fixture = StoreFixture()
+            let defaults = try fixture.shq("ignore-check", "--defaults")
+            #expect(defaults.status == 0)
+            let list = defaults.stdoutText.trimmingCharacters(in: .newlines)
+            #expect(list.split(separator: ":").contains("shq *"))
+            let show = "printf '<%s>\\n' \"${__shq_default_ignore-unset}\""
+            let script = TmuxTerminal.shellQuote(ShqProcess.packageRoot + "/shell-hooks/shq." + shell)
+            let bare = try ShqProcess.run(["-c", "source \(script); \(show)"], database: fixture.database, executable: "/usr/bin/" + shell)
+            #expect(bare.stdoutText == "<unset>\n")
+            let binary = TmuxTerminal.shellQuote(ShqProcess.binary)
+            let loaded = try ShqProcess.run(
+                ["-c", "eval \"$(\(binary) hook init --shell \(shell))\"; \(show)"], database: fixture.database,
+                executable: "/usr/bin/" + shell)
+            #expect(loaded.stdoutText == "<\(list)>\n")
+            // Extending the list, as the help says, keeps the defaults.
+            let extended = try fixture.shq("ignore-check", "jobs -l", environment: ["SHQ_IGNORE": list + ":vault *"])
+            #expect(extended.stdoutText == "skipped: matches SHQ_IGNORE pattern 'jobs *'\n")
+            #expect(try fixture.shq("ignore-check").status != 0)
+        }
+
         @Test func ignoreCheckSaysWhyAndExitsLikeGitCheckIgnore() throws {
             let fixture = StoreFixture()
             let skipped = try fixture.shq("ignore-check", "shq history")

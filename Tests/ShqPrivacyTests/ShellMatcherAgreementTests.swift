@@ -40,10 +40,10 @@ import Testing
     }
 
     /// Feeds every case through the shell's `__shq_skip_reason`; returns one reason per case ("" = recorded).
+    /// The hook is loaded as users load it, from `shq hook init`, which hands it the default list.
     static func shellVerdicts(_ shell: String, _ cases: [Case]) throws -> [String] {
-        let script = ShqProcess.packageRoot + "/shell-hooks/shq." + shell
         let loop = """
-            source \(TmuxTerminal.shellQuote(script))
+            eval "$(\(TmuxTerminal.shellQuote(ShqProcess.binary)) hook init --shell \(shell))"
             while IFS= read -r -d '' mode && IFS= read -r -d '' SHQ_EXCLUDE && IFS= read -r -d '' line; do
                 if [[ $mode == default ]]; then unset SHQ_IGNORE; else SHQ_IGNORE=; fi
                 if __shq_skip_reason "$line"; then printf '%s\\0' "$__shq_reason"; else printf '\\0'; fi
@@ -58,7 +58,8 @@ import Testing
         let directory = TemporaryDirectory()
         try input.write(to: URL(fileURLWithPath: directory.file("cases")))
         let result = try ShqProcess.run(
-            ["-c", loop, shell, directory.file("cases")], environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": NSTemporaryDirectory()],
+            ["-c", loop, shell, directory.file("cases")],
+            environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": NSTemporaryDirectory(), "SHQ_DB": directory.file("history.db")],
             executable: "/usr/bin/" + shell)
         #expect(result.stderrText == "", "\(shell) stderr: \(result.stderrText.prefix(2000))")
         var verdicts = result.stdout.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }

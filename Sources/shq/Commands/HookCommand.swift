@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqHooks
+import ShqPrivacy
 import ShqStore
 
 struct HookCommand: ParsableCommand {
@@ -35,7 +36,8 @@ struct HookCommand: ParsableCommand {
             try? store.location.createSpoolDirectory()
             // stdout is the pipe of `$(…)`; stdin and stderr are still the shell's terminal.
             let script = shell.initScript(
-                binary: ShellHook.currentExecutable, terminal: ProcessEnvironment.ttyName, version: ShqVersion.current)
+                binary: ShellHook.currentExecutable, terminal: ProcessEnvironment.ttyName, version: ShqVersion.current,
+                defaultIgnore: IgnoreRules.defaultIgnore)
             _ = writeAll(1, Array(script.utf8))
         }
     }

@@ -14,14 +14,28 @@ struct IgnoreCheckCommand: ParsableCommand {
             Both lists are colon-separated shell globs (*, ?, [...], \\ escapes) matched against the whole line. \
             The hooks, `shq run` and `shq save` all apply them.
 
+            `--defaults` prints the default SHQ_IGNORE list, to extend it:
+              export SHQ_IGNORE="$(shq ignore-check --defaults):vault *"
+
             Exit status, like `git check-ignore`: 0 when the line would be skipped, 1 when it would be recorded.
             """
     )
 
     @Argument(help: ArgumentHelp("The command line, as you would type it.", valueName: "line"))
-    var line: String
+    var line: String?
+
+    @Flag(help: "Print the default SHQ_IGNORE list (the one the shell hooks get from `shq hook init`).")
+    var defaults = false
+
+    func validate() throws {
+        if defaults == (line != nil) { throw ValidationError("give either a command line or --defaults") }
+    }
 
     func run() throws {
+        guard let line else {
+            _ = writeAll(1, Array((IgnoreRules.defaultIgnore + "\n").utf8))
+            return
+        }
         switch RecordingPolicy.decide(RawArguments.bytes(of: line), entryPoint: .run) {
         case .skip(let reason):
             _ = writeAll(1, Array("skipped: \(reason)\n".utf8))
