@@ -183,6 +183,17 @@ __shq_history_filter() {
     if [[ -n $__shq_drop ]]; then builtin history -d "$2" 2>/dev/null; else __shq_hist_prev=$1; fi
 }
 
+# Applies what `shq hook off` / `shq hook on` left in file $1 (see Sources/ShqHooks/HookSwitch.swift),
+# then empties it: the shq process cannot set this shell's variables itself.
+__shq_hook_switch() {
+    local __shq_word=
+    { IFS= read -r __shq_word <"$1"; : >|"$1"; } 2>/dev/null
+    case $__shq_word in
+        off) export SHQ_DISABLED=1 ;;
+        on) unset SHQ_DISABLED ;;
+    esac
+}
+
 __shq_precmd() {
     local __shq_status=$? __shq_pipe="${PIPESTATUS[*]}"
     local __shq_key=${!__shq_ps0[*]}
@@ -191,6 +202,7 @@ __shq_precmd() {
     local __shq_scratch=$__shq_db-spool/.$__shq_session.line
     # First prompt (or the scratch file was cleaned up): open the spool with the session line.
     [[ -e $__shq_scratch ]] || __shq_append ""
+    [[ ! -s $__shq_db-spool/.$__shq_session.hook ]] || __shq_hook_switch "$__shq_db-spool/.$__shq_session.hook"
     if [[ -n $__shq_key && -o history ]]; then
         local __shq_end=${EPOCHREALTIME//[!0-9]/}
         local __shq_num=${__shq_key%% *} __shq_rest=${__shq_key#* }
@@ -227,17 +239,10 @@ __shq_precmd() {
     return $__shq_status
 }
 
-# `shq hook off` / `shq hook on` must change this shell, which the shq process cannot do.
-shq() {
-    case "${1-} ${2-}" in
-        'hook off') export SHQ_DISABLED=1 ;;
-        'hook on') unset SHQ_DISABLED ;;
-        *) command shq "$@" ;;
-    esac
-}
-
-# shqr CMD…: run through `shq run` (output captured), arguments passed as they are.
-shqr() { command shq run -- "$@"; }
+# shqr CMD…: run through `shq run` (output captured), arguments passed as they are. An alias, not a
+# function: bash names a job by its text after alias expansion (`shq run -- CMD…`), while a function's
+# job would be named after the command inside it. For the same reason `shq` itself is not wrapped.
+alias shqr='shq run --'
 
 # Installed once per shell (sourcing again only refreshes the functions); needs bash ≥ 5.0.
 if [[ -z ${__shq_loaded-} && -n ${EPOCHREALTIME-} ]]; then

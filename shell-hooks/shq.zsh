@@ -141,10 +141,24 @@ __shq_preexec() {
     __shq_pending=1
 }
 
+# Applies what `shq hook off` / `shq hook on` left in file $1 (see Sources/ShqHooks/HookSwitch.swift),
+# then empties it: the shq process cannot set this shell's variables itself.
+__shq_hook_switch() {
+    emulate -L zsh
+    local word=
+    { IFS= read -r word <$1; : >|$1 } 2>/dev/null
+    case $word in
+        off) export SHQ_DISABLED=1 ;;
+        on) unset SHQ_DISABLED ;;
+    esac
+}
+
 __shq_precmd() {
     local __shq_status=$? __shq_pipe="${pipestatus[*]}"
     emulate -L zsh
     local end=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
+    local switch=${SHQ_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/shq/history.db}-spool/.$__shq_session.hook
+    [[ ! -s $switch ]] || __shq_hook_switch $switch
     if [[ -n $__shq_pending ]]; then
         __shq_pending=
         if ! __shq_skip_reason "$__shq_line"; then
@@ -163,17 +177,10 @@ __shq_precmd() {
     return $__shq_status
 }
 
-# `shq hook off` / `shq hook on` must change this shell, which the shq process cannot do.
-shq() {
-    case "${1-} ${2-}" in
-        'hook off') export SHQ_DISABLED=1 ;;
-        'hook on') unset SHQ_DISABLED ;;
-        *) command shq "$@" ;;
-    esac
-}
-
-# shqr CMD…: run through `shq run` (output captured), arguments passed as they are.
-shqr() { command shq run -- "$@" }
+# shqr CMD…: run through `shq run` (output captured), arguments passed as they are. An alias, not a
+# function: zsh names a job by its text after alias expansion (`shq run -- CMD…`), while a suspended
+# function's job has no name at all. For the same reason `shq` itself is not wrapped.
+alias shqr='shq run --'
 
 # Installed once per shell (sourcing again only refreshes the functions).
 if [[ -z ${__shq_loaded-} ]]; then

@@ -67,11 +67,12 @@ extension Store {
         return report
     }
 
-    /// The bash hook reads each command line back through `.<session>.line`, rewritten at every command.
-    /// One untouched for a week belongs to a shell that is gone (a live one recreates it if needed).
+    /// The bash hook reads each command line back through `.<session>.line`, rewritten at every command;
+    /// `shq hook off`/`on` leave a word for the hook in `.<session>.hook`. One untouched for a week belongs
+    /// to a shell that is gone (a live one recreates it if needed).
     static func removeStaleScratchFiles(in directory: String) {
         let cutoff = Timestamp.now().seconds - 7 * 86_400
-        for name in entries(of: directory) where name.hasPrefix(".") && name.hasSuffix(".line") {
+        for name in entries(of: directory) where name.hasPrefix(".") && (name.hasSuffix(".line") || name.hasSuffix(".hook")) {
             var info = stat()
             let path = directory + "/" + name
             if lstat(path, &info) == 0, Int64(info.st_mtim.tv_sec) < cutoff { unlink(path) }

@@ -96,6 +96,7 @@ extension HookEndToEndTests {
             let session = try HookSession(shell)
             try session.run("shq hook off")
             try session.run("echo invisible")
+            try session.run("shq run echo hidden")  // SHQ_DISABLED is exported: shq run records nothing either
             try session.run("shq hook on")
             try session.run("echo visible")
             try session.run("SHQ_DISABLED=1")

@@ -5,15 +5,15 @@ import Testing
 /// `shq run --pty` gives full-screen and colourful programs a real terminal: vim (T17), resizing (T19),
 /// less, top, `ls --color=auto`, and the user's terminal settings come back unchanged.
 @Suite(.serialized) struct PtyFidelityTests {
-    @Test("T17: vim — Ctrl-Z restores the screen, fg redraws it, :q exits 0, stty unchanged", arguments: TmuxTerminal.Shell.allCases)
-    func vimSuspendResume(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T17: vim — Ctrl-Z restores the screen, fg redraws it, :q exits 0, stty unchanged", arguments: ScenarioShell.all)
+    func vimSuspendResume(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.saveSettings("before")
         try s.terminal.clear()
         try s.terminal.run("shq run --pty vim -u NONE -n \(try s.longFile())")
         try s.terminal.waitFor("Network services, Internet style")
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run --pty vim -u NONE -n \(try s.longFile())"))
         try s.waitForPrompt()
         // vim left its alternate screen: the file is gone, the command line that started it is back.
         #expect(try s.screenLines(matching: "Network services").isEmpty)
@@ -33,9 +33,9 @@ import Testing
         #expect(try s.latestEvents() == ["started", "stopped:20", "resumed", "exited:0"])
     }
 
-    @Test("T19: the program sees the terminal's new size after a resize", arguments: TmuxTerminal.Shell.allCases)
-    func resize(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T19: the program sees the terminal's new size after a resize", arguments: ScenarioShell.all)
+    func resize(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run(#"shq run --pty bash -c 'trap "echo size=\$(stty size)" WINCH; echo ready=$(stty size); while :; do sleep 0.1; done'"#)
         try s.terminal.waitFor("^ready=40 120$")
         try s.terminal.resize(width: 90, height: 30)
@@ -45,12 +45,12 @@ import Testing
         #expect(try s.terminal.lastStatus() == 130)
     }
 
-    @Test("closing the terminal window hangs up the command and shq: both end, the record says SIGHUP", arguments: TmuxTerminal.Shell.allCases)
-    func hangUp(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("closing the terminal window hangs up the command and shq: both end, the record says SIGHUP", arguments: ScenarioShell.all)
+    func hangUp(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run --pty sleep 300")
         try s.waitForStarted()
-        let pids = try s.fixture.sqlite("SELECT pid || ' ' || wrapper_pid FROM invocations").first ?? ""
+        let pids = try s.fixture.sqlite("SELECT pid || ' ' || wrapper_pid FROM \(RunScenario.runRecords)").first ?? ""
         let numbers = pids.split(separator: " ").compactMap { pid_t($0) }
         try #require(numbers.count == 2)
         try s.terminal.closeWindow()
@@ -59,9 +59,9 @@ import Testing
         #expect(try s.latest("signal") == "1")
     }
 
-    @Test("run_pty in the config and SHQ_RUN_PTY make --pty the default; --no-pty and SHQ_RUN_PTY=0 turn it off", arguments: [TmuxTerminal.Shell.bash])
-    func ptyByDefault(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("run_pty in the config and SHQ_RUN_PTY make --pty the default; --no-pty and SHQ_RUN_PTY=0 turn it off", arguments: ScenarioShell.all.filter { $0.shell == .bash })
+    func ptyByDefault(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.runToEnd("SHQ_RUN_PTY=1 shq run true")
         #expect(try s.latestStreams() == ["pty"])
         let config = s.terminal.home.file(".config/shq")
@@ -75,9 +75,9 @@ import Testing
         #expect(try s.latestStreams() == ["stderr", "stdout"])
     }
 
-    @Test("less pages a file and quits on q", arguments: TmuxTerminal.Shell.allCases)
-    func less(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("less pages a file and quits on q", arguments: ScenarioShell.all)
+    func less(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.saveSettings("before")
         try s.terminal.run("shq run --pty less \(try s.longFile())")
         try s.terminal.waitFor("Network services, Internet style")
@@ -91,18 +91,18 @@ import Testing
         #expect(try s.settings("after") == (try s.settings("before")))
     }
 
-    @Test("top -n 1 draws its screen and exits 0", arguments: TmuxTerminal.Shell.allCases)
-    func top(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("top -n 1 draws its screen and exits 0", arguments: ScenarioShell.all)
+    func top(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.runToEnd("shq run --pty top -n 1", timeout: 30)
         #expect(try s.terminal.lastStatus() == 0)
         #expect(String(decoding: try s.latestTerminalOutput(), as: UTF8.self).contains("load average"))
         #expect(try s.latestStreams() == ["pty"])
     }
 
-    @Test("ls --color=auto: colours reach the screen and the record", arguments: TmuxTerminal.Shell.allCases)
-    func colours(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("ls --color=auto: colours reach the screen and the record", arguments: ScenarioShell.all)
+    func colours(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         let dir = TemporaryDirectory("shq-colour")
         try FileManager.default.createDirectory(atPath: dir.file("subdir"), withIntermediateDirectories: true)
         try s.terminal.clear()

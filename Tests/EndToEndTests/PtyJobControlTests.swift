@@ -5,20 +5,20 @@ import Testing
 /// Design scenarios T01–T07 and T13 again with `shq run --pty`, in a real terminal under bash and zsh:
 /// the command now sits on its own PTY, so every stop and continue goes through the monitor.
 @Suite(.serialized) struct PtyJobControlTests {
-    @Test("T01 --pty: Ctrl-Z, jobs, bg, fg, Ctrl-C", arguments: TmuxTerminal.Shell.allCases)
-    func stopContinueInterrupt(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T01 --pty: Ctrl-Z, jobs, bg, fg, Ctrl-C", arguments: ScenarioShell.all)
+    func stopContinueInterrupt(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run --pty sleep 30")
         try s.waitForStarted()
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run --pty sleep 30"))
         try s.waitForPrompt()
         #expect(try s.latest("status") == "stopped")
         try s.terminal.clear()
         try s.terminal.run("jobs")
-        try s.terminal.waitFor("\(shell.stopped).*shq run --pty sleep 30")
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run --pty sleep 30"))
         try s.terminal.run("bg")
-        try s.terminal.waitFor(shell.continued)
+        try s.terminal.waitFor(s.shell.continued)
         try s.waitForPrompt()
         try s.waitUntil("status running") { try s.latest("status") == "running" }
         try s.terminal.run("fg")
@@ -32,13 +32,13 @@ import Testing
         #expect(try s.latestStreams() == ["pty"])
     }
 
-    @Test("T02 --pty: output before Ctrl-Z shown before the Stopped line, the rest after fg", arguments: TmuxTerminal.Shell.allCases)
-    func stopMidOutput(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T02 --pty: output before Ctrl-Z shown before the Stopped line, the rest after fg", arguments: ScenarioShell.all)
+    func stopMidOutput(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run --pty bash -c 'for i in 1 2 3 4 5; do echo L$i; sleep 0.4; done'")
         try s.terminal.waitFor("^L2$")
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run --pty bash -c 'for i in 1 2 3 4 5; do echo L$i; sleep 0.4; done'"))
         usleep(1_500_000)  // longer than the rest of the loop would take if it were still running
         #expect(try s.screenLines(matching: "^L[45]$").isEmpty)
         try s.terminal.run("fg")
@@ -53,9 +53,9 @@ import Testing
         #expect(stored.replacingOccurrences(of: "^Z", with: "") == "L1\r\nL2\r\nL3\r\nL4\r\nL5\r\n")
     }
 
-    @Test("T03 --pty: started with &, the shell keeps the terminal; fg and Ctrl-C", arguments: TmuxTerminal.Shell.allCases)
-    func background(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T03 --pty: started with &, the shell keeps the terminal; fg and Ctrl-C", arguments: ScenarioShell.all)
+    func background(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.saveSettings("before")
         try s.terminal.run("shq run --pty sleep 30 &")
         try s.terminal.waitFor("^\\[1\\] \\d+")
@@ -73,9 +73,9 @@ import Testing
         #expect(try s.latest("signal") == "2")
     }
 
-    @Test("T04 --pty: a program reads a line typed at the terminal", arguments: TmuxTerminal.Shell.allCases)
-    func readLine(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T04 --pty: a program reads a line typed at the terminal", arguments: ScenarioShell.all)
+    func readLine(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))'"#)
         try s.terminal.waitFor("name\\? $")
         try s.terminal.run("bob")
@@ -85,13 +85,13 @@ import Testing
         #expect(try s.latestTerminalOutput() == Data("name? bob\r\ngot bob\r\n".utf8))
     }
 
-    @Test("T05 --pty: Ctrl-Z at the prompt, fg, then the line is read", arguments: TmuxTerminal.Shell.allCases)
-    func stopAtPrompt(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T05 --pty: Ctrl-Z at the prompt, fg, then the line is read", arguments: ScenarioShell.all)
+    func stopAtPrompt(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))'"#)
         try s.terminal.waitFor("name\\? $")
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob(#"shq run --pty python3 -c 'print("got", input("name? "))'"#))
         try s.waitForPrompt()
         try s.terminal.run("fg")
         try s.waitForJobInForeground()
@@ -102,14 +102,14 @@ import Testing
         #expect(try s.terminal.lastStatus() == 0)
     }
 
-    @Test("T06 --pty: started with &, stops on reading the terminal; fg, then the line is read", arguments: TmuxTerminal.Shell.allCases)
-    func backgroundRead(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T06 --pty: started with &, stops on reading the terminal; fg, then the line is read", arguments: ScenarioShell.all)
+    func backgroundRead(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run(#"shq run --pty python3 -c 'print("got", input("name? "))' &"#)
         try s.waitForWrapperStopped()
         // bash reports a background stop only at its next prompt, and plain `jobs` says only "Stopped".
         try s.terminal.run("jobs -l")
-        try s.terminal.waitFor(shell.jobsLongTTYInput)
+        try s.terminal.waitFor(s.shell.jobsLongTTYInput)
         #expect(try s.terminal.shellOwnsTerminal())
         try s.terminal.run("fg")
         try s.waitForJobInForeground()
@@ -121,9 +121,9 @@ import Testing
         #expect(try s.latestEvents().contains("stopped:21"))
     }
 
-    @Test("T07 --pty: Ctrl-C breaks out of a loop of shq run --pty", arguments: TmuxTerminal.Shell.allCases)
-    func interruptLoop(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T07 --pty: Ctrl-C breaks out of a loop of shq run --pty", arguments: ScenarioShell.all)
+    func interruptLoop(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("for i in 1 2 3; do shq run --pty sleep 3; echo next $i; done; echo END")
         try s.waitForStarted()
         usleep(300_000)
@@ -131,24 +131,24 @@ import Testing
         try s.waitForPrompt()
         usleep(500_000)
         #expect(try s.screenLines(matching: "^(next|END)").isEmpty)
-        #expect(try s.fixture.sqlite("SELECT count(*) FROM invocations") == ["1"])
+        #expect(try s.fixture.sqlite("SELECT count(*) FROM \(RunScenario.runRecords)") == ["1"])
     }
 
-    @Test("T08 --pty: one Ctrl-Z stops a script running shq run --pty", arguments: TmuxTerminal.Shell.allCases)
-    func stopScript(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T08 --pty: one Ctrl-Z stops a script running shq run --pty", arguments: ScenarioShell.all)
+    func stopScript(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("bash -c 'shq run --pty sleep 30; echo after'")
         try s.waitForStarted()
         try s.terminal.key("C-z")
-        try s.terminal.waitFor("\(shell.stopped).*bash -c")
+        try s.terminal.waitFor(s.shell.stoppedJob("bash -c 'shq run --pty sleep 30; echo after'"))
         try s.waitForPrompt()
         #expect(try s.screenLines(matching: "^after").isEmpty)
         try s.terminal.run("kill -9 %1")
     }
 
-    @Test("T09 --pty: Ctrl-C stops a script running shq run --pty", arguments: TmuxTerminal.Shell.allCases)
-    func interruptScript(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T09 --pty: Ctrl-C stops a script running shq run --pty", arguments: ScenarioShell.all)
+    func interruptScript(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("bash -c 'shq run --pty sleep 30; echo after rc=$?'")
         try s.waitForStarted()
         usleep(300_000)
@@ -159,22 +159,22 @@ import Testing
         #expect(try s.terminal.lastStatus() == 130)
     }
 
-    @Test("T10 --pty: into a pager, stdout is a pipe: pipes with a note, less works, never stopped", arguments: TmuxTerminal.Shell.allCases)
-    func pager(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T10 --pty: into a pager, stdout is a pipe: pipes with a note, less works, never stopped", arguments: ScenarioShell.all)
+    func pager(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run --pty ls -la /usr/bin | less")
         try s.terminal.waitFor("^:$|\\(END\\)")
         try s.terminal.key("q")
         try s.waitForPrompt()
         #expect(try s.terminal.lastStatus() == 0)
-        #expect(try s.screenLines(matching: shell.stopped).isEmpty)
+        #expect(try s.screenLines(matching: s.shell.stopped).isEmpty)
         try s.waitUntil("the record to end") { try s.latest("status") == "completed" }
         #expect(try s.latestStreams() == ["stderr", "stdout"])
     }
 
-    @Test("T11 --pty: a background grandchild holding the PTY does not keep shq waiting", arguments: TmuxTerminal.Shell.allCases)
-    func grandchild(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T11 --pty: a background grandchild holding the PTY does not keep shq waiting", arguments: ScenarioShell.all)
+    func grandchild(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("t0=$(date +%s%N); shq run --pty bash -c 'sleep 4 & echo started'; echo \"__MS=$(( ($(date +%s%N) - t0) / 1000000 ))__\"")
         let screen = try s.terminal.waitFor("^__MS=\\d+__$")
         let ms = Int(screen.split(separator: "\n").first { $0.hasPrefix("__MS=") }!.dropFirst(5).dropLast(2))!
@@ -183,14 +183,14 @@ import Testing
         #expect(try s.latestTerminalOutput() == Data("started\r\n".utf8))
     }
 
-    @Test("T16 --pty: with stty tostop, a background job stops before printing; fg prints", arguments: TmuxTerminal.Shell.allCases)
-    func tostop(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T16 --pty: with stty tostop, a background job stops before printing; fg prints", arguments: ScenarioShell.all)
+    func tostop(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("stty tostop; shq run --pty bash -c 'sleep .5; echo hi' &")
         try s.waitForStarted()
         try s.waitForWrapperStopped()
         try s.terminal.run("jobs -l")
-        try s.terminal.waitFor(shell == .bash ? "Stopped \\(tty output\\)" : "suspended \\(tty output\\)")
+        try s.terminal.waitFor(s.shell == .bash ? "Stopped \\(tty output\\)" : "suspended \\(tty output\\)")
         #expect(try s.screenLines(matching: "^hi\r?$").isEmpty)
         try s.terminal.run("fg")
         try s.terminal.waitFor("^hi$")
@@ -199,13 +199,13 @@ import Testing
         try s.terminal.run("stty -tostop")
     }
 
-    @Test("shq kill from elsewhere ends a stopped --pty job; the shell sees it terminated", arguments: TmuxTerminal.Shell.allCases)
-    func killStoppedJob(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("shq kill from elsewhere ends a stopped --pty job; the shell sees it terminated", arguments: ScenarioShell.all)
+    func killStoppedJob(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run --pty sleep 30")
         try s.waitForStarted()
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run --pty sleep 30"))
         try s.waitForPrompt()
         let killed = try s.fixture.shq("kill", "~1")
         #expect(killed.status == 0, "\(killed.stderrText)")
@@ -215,9 +215,9 @@ import Testing
         try s.terminal.waitFor("[Tt]erminated +shq run --pty sleep 30")
     }
 
-    @Test("T13 --pty: exit codes, death by signal, command not found", arguments: TmuxTerminal.Shell.allCases)
-    func exitStatuses(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T13 --pty: exit codes, death by signal, command not found", arguments: ScenarioShell.all)
+    func exitStatuses(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.runToEnd("shq run --pty sh -c 'exit 7'")
         #expect(try s.terminal.lastStatus() == 7)
         try s.runToEnd("shq run --pty sh -c 'kill -TERM $$'")

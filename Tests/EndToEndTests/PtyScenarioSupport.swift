@@ -13,7 +13,7 @@ extension RunScenario {
     }
 
     private func endedRecords() throws -> Int {
-        Int(try fixture.sqlite("SELECT count(*) FROM invocations WHERE status NOT IN ('running', 'stopped')").first ?? "0") ?? 0
+        Int(try fixture.sqlite("SELECT count(*) FROM \(Self.runRecords) WHERE status NOT IN ('running', 'stopped')").first ?? "0") ?? 0
     }
 
     /// Waits until the `shq` process of the newest record is stopped (state T in /proc).
@@ -49,7 +49,7 @@ extension RunScenario {
 
     /// The streams the newest record stored.
     func latestStreams() throws -> [String] {
-        try fixture.sqlite("SELECT stream FROM outputs WHERE invocation = (SELECT max(seq) FROM invocations) ORDER BY stream")
+        try fixture.sqlite("SELECT stream FROM outputs WHERE invocation = (SELECT max(seq) FROM \(Self.runRecords)) ORDER BY stream")
     }
 
     /// The newest record's merged terminal output (`shq show -O` prints the `pty` stream), byte-exact.

@@ -5,20 +5,20 @@ import Testing
 /// Design scenarios T01–T03 and T07–T09 (T20: the same under zsh): Ctrl-Z, jobs, bg, fg, Ctrl-C, `&`,
 /// loops and scripts, in a real terminal.
 @Suite struct RunJobControlTests {
-    @Test("T01/T20: Ctrl-Z, jobs, bg, fg, Ctrl-C", arguments: TmuxTerminal.Shell.allCases)
-    func stopContinueInterrupt(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T01/T20: Ctrl-Z, jobs, bg, fg, Ctrl-C", arguments: ScenarioShell.all)
+    func stopContinueInterrupt(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run sleep 30")
         try s.waitForStarted()
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run sleep 30"))
         try s.waitForPrompt()
         #expect(try s.latest("status") == "stopped")
         try s.terminal.clear()
         try s.terminal.run("jobs")
-        try s.terminal.waitFor("\(shell.stopped).*shq run sleep 30")
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run sleep 30"))
         try s.terminal.run("bg")
-        try s.terminal.waitFor(shell.continued)
+        try s.terminal.waitFor(s.shell.continued)
         try s.waitForPrompt()
         try s.waitUntil("status running") { try s.latest("status") == "running" }
         try s.terminal.run("fg")
@@ -31,13 +31,28 @@ import Testing
         #expect(try s.latestEvents() == ["started", "stopped:20", "resumed", "signaled:2"])
     }
 
-    @Test("T02: output written before Ctrl-Z is shown before the Stopped line, the rest after fg", arguments: TmuxTerminal.Shell.allCases)
-    func stopMidOutput(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("shqr, the hook's alias: Ctrl-Z and jobs name the job shq run -- CMD", arguments: ScenarioShell.hookedOnly)
+    func shqrNamesTheJob(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
+        try s.terminal.run("shqr sleep 30")
+        try s.waitForStarted()
+        try s.terminal.key("C-z")
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run -- sleep 30"))
+        try s.waitForPrompt()
+        #expect(try s.latest("cmd") == "sleep 30")
+        try s.terminal.clear()
+        try s.terminal.run("jobs")
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run -- sleep 30"))
+        try s.terminal.run("kill -9 %1")
+    }
+
+    @Test("T02: output written before Ctrl-Z is shown before the Stopped line, the rest after fg", arguments: ScenarioShell.all)
+    func stopMidOutput(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run bash -c 'for i in 1 2 3 4 5; do echo L$i; sleep 0.4; done'")
         try s.terminal.waitFor("^L2$")
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run bash -c 'for i in 1 2 3 4 5; do echo L$i; sleep 0.4; done'"))
         usleep(1_500_000)  // longer than the rest of the loop would take if it were still running
         #expect(try s.screenLines(matching: "^L[45]$").isEmpty)
         try s.terminal.run("fg")
@@ -48,9 +63,9 @@ import Testing
         #expect(try s.latestOutput("stdout") == Data("L1\nL2\nL3\nL4\nL5\n".utf8))
     }
 
-    @Test("T03: started with &, the shell keeps the terminal; fg and Ctrl-C", arguments: TmuxTerminal.Shell.allCases)
-    func background(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T03: started with &, the shell keeps the terminal; fg and Ctrl-C", arguments: ScenarioShell.all)
+    func background(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run sleep 30 &")
         try s.terminal.waitFor("^\\[1\\] \\d+")
         try s.waitForStarted()
@@ -63,33 +78,33 @@ import Testing
         #expect(try s.latest("signal") == "2")
     }
 
-    @Test("T07: Ctrl-C breaks out of a loop of shq run", arguments: TmuxTerminal.Shell.allCases)
-    func interruptLoop(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T07: Ctrl-C breaks out of a loop of shq run", arguments: ScenarioShell.all)
+    func interruptLoop(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("for i in 1 2 3; do shq run sleep 3; echo next $i; done; echo END")
         try s.waitForStarted()
         try s.terminal.key("C-c")
         try s.waitForPrompt()
         usleep(500_000)
         #expect(try s.screenLines(matching: "^(next|END)").isEmpty)
-        #expect(try s.fixture.sqlite("SELECT count(*) FROM invocations") == ["1"])
+        #expect(try s.fixture.sqlite("SELECT count(*) FROM \(RunScenario.runRecords)") == ["1"])
     }
 
-    @Test("T08: one Ctrl-Z stops a script running shq run", arguments: TmuxTerminal.Shell.allCases)
-    func stopScript(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T08: one Ctrl-Z stops a script running shq run", arguments: ScenarioShell.all)
+    func stopScript(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("bash -c 'shq run sleep 30; echo after'")
         try s.waitForStarted()
         try s.terminal.key("C-z")
-        try s.terminal.waitFor("\(shell.stopped).*bash -c")
+        try s.terminal.waitFor(s.shell.stoppedJob("bash -c 'shq run sleep 30; echo after'"))
         try s.waitForPrompt()
         #expect(try s.screenLines(matching: "^after").isEmpty)
         try s.terminal.run("kill -9 %1")
     }
 
-    @Test("T09: Ctrl-C stops a script running shq run", arguments: TmuxTerminal.Shell.allCases)
-    func interruptScript(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T09: Ctrl-C stops a script running shq run", arguments: ScenarioShell.all)
+    func interruptScript(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("bash -c 'shq run sleep 30; echo after rc=$?'")
         try s.waitForStarted()
         try s.terminal.key("C-c")

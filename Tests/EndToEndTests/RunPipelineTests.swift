@@ -5,21 +5,21 @@ import Testing
 /// Design scenarios T10–T15 and T18: pagers, background grandchildren, output before a stop, exit
 /// statuses, SIGPIPE, process substitution and an inner interactive shell.
 @Suite struct RunPipelineTests {
-    @Test("T10: shq run into a pager; q quits; never stopped", arguments: TmuxTerminal.Shell.allCases)
-    func pager(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T10: shq run into a pager; q quits; never stopped", arguments: ScenarioShell.all)
+    func pager(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run ls -la /usr/bin | less")
         try s.terminal.waitFor("^:$|\\(END\\)")
         try s.terminal.key("q")
         try s.waitForPrompt()
         #expect(try s.terminal.lastStatus() == 0)
-        #expect(try s.screenLines(matching: shell.stopped).isEmpty)
+        #expect(try s.screenLines(matching: s.shell.stopped).isEmpty)
         #expect(try s.latest("status") != "stopped")
     }
 
-    @Test("T11: a background grandchild holding the pipe does not keep shq waiting", arguments: TmuxTerminal.Shell.allCases)
-    func grandchild(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T11: a background grandchild holding the pipe does not keep shq waiting", arguments: ScenarioShell.all)
+    func grandchild(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("t0=$(date +%s%N); shq run bash -c 'sleep 4 & echo started'; echo \"__MS=$(( ($(date +%s%N) - t0) / 1000000 ))__\"")
         let screen = try s.terminal.waitFor("^__MS=\\d+__$")
         let ms = Int(screen.split(separator: "\n").first { $0.hasPrefix("__MS=") }!.dropFirst(5).dropLast(2))!
@@ -28,15 +28,15 @@ import Testing
         #expect(try s.latestOutput("stdout") == Data("started\n".utf8))
     }
 
-    @Test("T12: everything written before the command stopped itself is above the Stopped line", arguments: TmuxTerminal.Shell.allCases)
-    func outputBeforeStop(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T12: everything written before the command stopped itself is above the Stopped line", arguments: ScenarioShell.all)
+    func outputBeforeStop(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run bash -c 'yes 0123456789abcdef | head -c 240000; echo LASTLINE; kill -TSTP $$'")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob("shq run bash -c", whole: false))
         try s.waitForPrompt()
         let lines = try s.terminal.screen().split(separator: "\n").map(String.init)
         let last = try #require(lines.firstIndex { $0.hasSuffix("LASTLINE") })
-        let stopped = try #require(lines.firstIndex { $0.contains(shell.stopped) })
+        let stopped = try #require(lines.firstIndex { $0.contains(s.shell.stopped) })
         #expect(last < stopped)
         try s.terminal.run("fg")
         try s.waitForPrompt()
@@ -44,9 +44,9 @@ import Testing
         #expect(try s.latestOutput("stdout").count == 240_000 + 9)
     }
 
-    @Test("T13: exit code, death by signal, command not found", arguments: TmuxTerminal.Shell.allCases)
-    func statuses(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T13: exit code, death by signal, command not found", arguments: ScenarioShell.all)
+    func statuses(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run sh -c 'exit 7'")
         #expect(try s.terminal.lastStatus() == 7)
         try s.terminal.run("shq run sh -c 'kill -TERM $$'")
@@ -54,32 +54,32 @@ import Testing
         try s.terminal.run("shq run no-such-cmd")
         #expect(try s.terminal.lastStatus() == 127)
         try s.terminal.waitFor("shq: no-such-cmd: command not found")
-        #expect(try s.fixture.sqlite("SELECT coalesce(exit_code, 'x') || '/' || coalesce(signal, 'x') FROM invocations ORDER BY seq")
+        #expect(try s.fixture.sqlite("SELECT coalesce(exit_code, 'x') || '/' || coalesce(signal, 'x') FROM \(RunScenario.runRecords) ORDER BY seq")
             == ["7/x", "x/15", "127/x"])
     }
 
-    @Test("T14: yes | head -1 ends with SIGPIPE, recorded, no wrapper error", arguments: TmuxTerminal.Shell.allCases)
-    func brokenPipe(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
-        try s.terminal.run("shq run yes | head -1; echo \"__PS=\(shell.firstPipeStatus)__\"")
+    @Test("T14: yes | head -1 ends with SIGPIPE, recorded, no wrapper error", arguments: ScenarioShell.all)
+    func brokenPipe(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
+        try s.terminal.run("shq run yes | head -1; echo \"__PS=\(s.shell.firstPipeStatus)__\"")
         try s.terminal.waitFor("^__PS=141__$")
         #expect(try s.screenLines(matching: "shq:").isEmpty)
         try s.waitUntil("the record to end") { try s.latest("status") == "failed" }
         #expect(try s.latest("signal") == "13")
     }
 
-    @Test("T15: process substitution: inherited fds reach the command", arguments: TmuxTerminal.Shell.allCases)
-    func processSubstitution(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T15: process substitution: inherited fds reach the command", arguments: ScenarioShell.all)
+    func processSubstitution(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run cat <(echo hi)")
         try s.terminal.waitFor("^hi$")
         #expect(try s.terminal.lastStatus() == 0)
         #expect(try s.latestOutput("stdout") == Data("hi\n".utf8))
     }
 
-    @Test("T18: an inner interactive shell has its own job control; the outer job never stops", arguments: TmuxTerminal.Shell.allCases)
-    func innerShell(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T18: an inner interactive shell has its own job control; the outer job never stops", arguments: ScenarioShell.all)
+    func innerShell(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("shq run bash --norc -i")
         try s.terminal.waitFor("bash-[0-9.]+[#$] $")
         try s.terminal.run("sleep 30")
@@ -98,7 +98,7 @@ import Testing
         try s.terminal.run("exit 0")
         try s.waitForPrompt()
         #expect(try s.terminal.lastStatus() == 0)
-        #expect(try s.screenLines(matching: "\(shell.stopped).*shq run").isEmpty)
+        #expect(try s.screenLines(matching: "\(s.shell.stopped).*shq run").isEmpty)
         #expect(try s.latestEvents() == ["started", "exited:0"])
     }
 }

@@ -7,9 +7,9 @@ import Testing
 @Suite struct RunTerminalInputTests {
     static let ask = "shq run python3 -c 'print(\"got\", input(\"name? \"))'"
 
-    @Test("T04: the command reads the terminal", arguments: TmuxTerminal.Shell.allCases)
-    func readsTerminal(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T04: the command reads the terminal", arguments: ScenarioShell.all)
+    func readsTerminal(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run(Self.ask)
         try s.terminal.waitFor("name\\? $")
         try s.terminal.run("bob")
@@ -19,13 +19,13 @@ import Testing
         #expect(try s.latestOutput("stdout") == Data("name? got bob\n".utf8))
     }
 
-    @Test("T05: Ctrl-Z at the prompt, fg, then the command reads", arguments: TmuxTerminal.Shell.allCases)
-    func stopAtPrompt(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T05: Ctrl-Z at the prompt, fg, then the command reads", arguments: ScenarioShell.all)
+    func stopAtPrompt(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run(Self.ask)
         try s.terminal.waitFor("name\\? $")
         try s.terminal.key("C-z")
-        try s.terminal.waitFor(shell.stopped)
+        try s.terminal.waitFor(s.shell.stoppedJob(Self.ask))
         try s.waitForPrompt()
         try s.terminal.run("fg")
         try s.waitForJobInForeground()
@@ -36,15 +36,15 @@ import Testing
         #expect(try s.latestEvents() == ["started", "stopped:20", "resumed", "exited:0"])
     }
 
-    @Test("T06/T20: started with &, the read stops the job (tty input); fg, then it reads", arguments: TmuxTerminal.Shell.allCases)
-    func backgroundRead(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T06/T20: started with &, the read stops the job (tty input); fg, then it reads", arguments: ScenarioShell.all)
+    func backgroundRead(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         // The kernel may stop the job (shq included) before shq relays the prompt: it shows after fg.
         try s.terminal.run(Self.ask + " &")
         try s.waitForStarted()
         try s.waitUntil("the job to stop") {
             try s.terminal.run("jobs")
-            return try s.screenLines(matching: shell.stoppedTTYInput + ".*shq run python3").count > 0
+            return try s.screenLines(matching: s.shell.stoppedTTYInput + ".*shq run python3").count > 0
         }
         #expect(try s.terminal.shellOwnsTerminal())
         try s.terminal.run("fg")
@@ -58,14 +58,14 @@ import Testing
         #expect(try s.latestEvents() == ["started", "stopped", "resumed", "exited:0"])
     }
 
-    @Test("T16: with stty tostop, a background job stops before printing; fg prints", arguments: TmuxTerminal.Shell.allCases)
-    func tostop(shell: TmuxTerminal.Shell) throws {
-        let s = try RunScenario(shell)
+    @Test("T16: with stty tostop, a background job stops before printing; fg prints", arguments: ScenarioShell.all)
+    func tostop(setup: ScenarioShell) throws {
+        let s = try RunScenario(setup)
         try s.terminal.run("stty tostop; shq run bash -c 'sleep .5; echo hi' &")
         try s.waitForStarted()
         usleep(1_200_000)
         try s.terminal.run("jobs")
-        try s.terminal.waitFor(shell.stoppedTTYOutput)
+        try s.terminal.waitFor(s.shell.stoppedTTYOutput)
         #expect(try s.screenLines(matching: "^hi$").isEmpty)
         try s.terminal.run("fg")
         try s.terminal.waitFor("^hi$")

@@ -11,7 +11,8 @@ public final class TmuxTerminal: @unchecked Sendable {
     private static let counter = Counter()
 
     /// Starts `shell` interactively with a plain prompt (`$ `), `shq`'s folder first on PATH, and
-    /// `SHQ_DB` at `database`. `rc` is extra shell code run at start-up (after the prompt is set).
+    /// `SHQ_DB` at `database`. `rc` is extra shell code run at start-up (after the prompt is set), from
+    /// the rc file the shell reads by itself in the temporary HOME: ~/.bashrc, or $ZDOTDIR/.zshrc.
     public init(
         _ shell: Shell, database: String, rc: String = "", environment: [String: String] = [:],
         width: Int = 120, height: Int = 40
@@ -29,8 +30,8 @@ public final class TmuxTerminal: @unchecked Sendable {
         let command: String
         switch shell {
         case .bash:
-            try ("PS1='$ '\nPS2='> '\nunset PROMPT_COMMAND\n" + rc + "\n").write(toFile: home.file("bashrc"), atomically: true, encoding: .utf8)
-            command = "bash --noprofile --rcfile \(home.file("bashrc")) -i"
+            try ("PS1='$ '\nPS2='> '\nunset PROMPT_COMMAND\n" + rc + "\n").write(toFile: home.file(".bashrc"), atomically: true, encoding: .utf8)
+            command = "bash --noprofile -i"
         case .zsh:
             try ("PS1='$ '\nPS2='> '\nunsetopt PROMPT_SP\n" + rc + "\n").write(toFile: home.file(".zshrc"), atomically: true, encoding: .utf8)
             env["ZDOTDIR"] = home.path

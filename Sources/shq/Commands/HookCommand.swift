@@ -44,22 +44,18 @@ struct HookCommand: ParsableCommand {
 
     struct Off: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stop recording in the current shell (sets SHQ_DISABLED=1).",
-            discussion: "Handled by the `shq` shell function the hook defines: a separate process cannot change its shell.")
+            abstract: "Stop recording in the current shell (from its next prompt, SHQ_DISABLED=1).",
+            discussion: "The hook of this shell (found by $SHQ_SESSION) sets SHQ_DISABLED=1 before it judges this line.")
 
-        func run() throws {
-            throw CommandFailure("hook off: only works in a shell where the hook is loaded (eval \"$(shq hook init)\"); elsewhere, set SHQ_DISABLED=1")
-        }
+        func run() throws { try HookSwitch.off.send() }
     }
 
     struct On: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record again in the current shell (unsets SHQ_DISABLED).",
-            discussion: "Handled by the `shq` shell function the hook defines.")
+            abstract: "Record again in the current shell (from its next prompt, SHQ_DISABLED unset).",
+            discussion: "The hook of this shell (found by $SHQ_SESSION) unsets SHQ_DISABLED before it judges this line.")
 
-        func run() throws {
-            throw CommandFailure("hook on: only works in a shell where the hook is loaded (eval \"$(shq hook init)\"); elsewhere, unset SHQ_DISABLED")
-        }
+        func run() throws { try HookSwitch.on.send() }
     }
 
     struct Ingest: ParsableCommand {
@@ -79,3 +75,21 @@ struct HookCommand: ParsableCommand {
 }
 
 extension ShellHook: ExpressibleByArgument {}
+
+extension HookSwitch {
+    /// Leaves the request for the hook of the shell this runs in (its session is in $SHQ_SESSION), in the
+    /// spool folder of the store the hook writes to ($SHQ_DB or the default, as the hook resolves it).
+    func send() throws {
+        guard let session = ProcessEnvironment.nonEmpty("SHQ_SESSION") else {
+            let byHand = self == .off ? "set SHQ_DISABLED=1" : "unset SHQ_DISABLED"
+            throw CommandFailure("hook \(rawValue): only works in a shell where the hook is loaded (eval \"$(shq hook init)\"); elsewhere, \(byHand)")
+        }
+        let location = StoreLocation.resolve()
+        try? location.createSpoolDirectory()
+        do {
+            try request(session: session, spoolDirectory: location.spoolDirectory)
+        } catch {
+            throw CommandFailure("hook \(rawValue): \(error.reason)")
+        }
+    }
+}
