@@ -3,7 +3,12 @@ import Foundation
 /// A real interactive shell in a real terminal: tmux drives bash or zsh, tests type keys and read the
 /// screen. Each terminal has its own tmux server (socket), so tests can run in parallel.
 public final class TmuxTerminal: @unchecked Sendable {
-    public enum Shell: String, Sendable, CaseIterable { case bash, zsh }
+    public enum Shell: String, Sendable, CaseIterable {
+        case bash, zsh, fish
+        /// The shells shq hooks into, which every hook and job-control scenario runs in. fish (no hook)
+        /// only runs the tests that name it: what it passes to shq as typed.
+        public static var allCases: [Shell] { [.bash, .zsh] }
+    }
 
     public let shell: Shell
     public let socket: String
@@ -36,6 +41,12 @@ public final class TmuxTerminal: @unchecked Sendable {
             try ("PS1='$ '\nPS2='> '\nunsetopt PROMPT_SP\n" + rc + "\n").write(toFile: home.file(".zshrc"), atomically: true, encoding: .utf8)
             env["ZDOTDIR"] = home.path
             command = "zsh -i"
+        case .fish:
+            // No greeting, no autosuggestions (grey text after the cursor would be on the screen).
+            let config = "function fish_prompt; printf '$ '; end\nset -g fish_greeting\nset -g fish_autosuggestion_enabled 0\n"
+            try FileManager.default.createDirectory(atPath: home.file(".config/fish"), withIntermediateDirectories: true)
+            try (config + rc + "\n").write(toFile: home.file(".config/fish/config.fish"), atomically: true, encoding: .utf8)
+            command = "fish -i"
         }
         let envArgs = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.shellQuote($0.value))" }.joined(separator: " ")
         try tmux(["new-session", "-d", "-x", String(width), "-y", String(height), "exec env -i \(envArgs) \(command)"])
@@ -107,10 +118,10 @@ public final class TmuxTerminal: @unchecked Sendable {
         try waitFor("\\A\\$ $", timeout: 5)
     }
 
-    /// Runs `echo "__RC=$?__"` and returns the status the shell saw for the previous command.
+    /// Runs `echo "__RC=$?__"` (fish: `$status`) and returns the status the shell saw for the previous command.
     public func lastStatus() throws -> Int32 {
         let marker = "__RC\(Self.counter.next())="
-        try run("echo \"\(marker)$?__\"")
+        try run(shell == .fish ? "echo \"\(marker)\"$status\"__\"" : "echo \"\(marker)$?__\"")
         let screen = try waitFor("^\(marker)\\d+__", timeout: 10)
         let regex = try NSRegularExpression(pattern: "^\(marker)(\\d+)__", options: [.anchorsMatchLines])
         let match = regex.firstMatch(in: screen, range: NSRange(screen.startIndex..., in: screen))!
