@@ -41,8 +41,9 @@ import Testing
         try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(try terminal.shellPID())/fd/0")
     }
 
-    @Test func jobIsListedStoppedResumedAndKilledFromAnotherTerminal() throws {
-        let first = try TmuxTerminal(.bash, database: fixture.database)
+    @Test(arguments: ScenarioShell.all.filter { $0.shell == .bash })
+    func jobIsListedStoppedResumedAndKilledFromAnotherTerminal(setup: ScenarioShell) throws {
+        let first = try TmuxTerminal(.bash, database: fixture.database, rc: setup.rc)
         let second = try TmuxTerminal(.bash, database: fixture.database)
         try first.run("shq run sleep 300")
         var job = try waitForJob("sleep 300") { $0["pid"] is Int }
@@ -90,8 +91,9 @@ import Testing
     }
 
     /// bash's `kill %1` continues a stopped job after TERM; `shq kill` on a stopped job ends it the same way.
-    @Test func killingAStoppedJobFromAnotherTerminalEndsIt() throws {
-        let first = try TmuxTerminal(.bash, database: fixture.database)
+    @Test(arguments: ScenarioShell.all.filter { $0.shell == .bash })
+    func killingAStoppedJobFromAnotherTerminalEndsIt(setup: ScenarioShell) throws {
+        let first = try TmuxTerminal(.bash, database: fixture.database, rc: setup.rc)
         try first.run("shq run sleep 302")
         let job = try waitForJob("sleep 302") { $0["pid"] is Int }
         try first.key("C-z")
@@ -106,8 +108,9 @@ import Testing
     }
 
     /// The same under zsh: `suspended` there → `stopped` here; `shq kill` here → zsh reports `terminated`.
-    @Test func zshJobIsStoppedAndKilledFromAnotherTerminal() throws {
-        let first = try TmuxTerminal(.zsh, database: fixture.database)
+    @Test(arguments: ScenarioShell.all.filter { $0.shell == .zsh })
+    func zshJobIsStoppedAndKilledFromAnotherTerminal(setup: ScenarioShell) throws {
+        let first = try TmuxTerminal(.zsh, database: fixture.database, rc: setup.rc)
         try first.run("shq run sleep 304")
         let job = try waitForJob("sleep 304") { $0["pid"] is Int }
         try first.key("C-z")

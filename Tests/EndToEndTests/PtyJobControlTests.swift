@@ -207,7 +207,7 @@ import Testing
         try s.terminal.key("C-z")
         try s.terminal.waitFor(s.shell.stoppedJob("shq run --pty sleep 30"))
         try s.waitForPrompt()
-        let killed = try s.fixture.shq("kill", "~1")
+        let killed = try s.fixture.shq("kill", try s.latest("id"))
         #expect(killed.status == 0, "\(killed.stderrText)")
         try s.waitUntil("the record to end") { try s.latest("status") == "failed" }
         #expect(try s.latest("signal") == "15")

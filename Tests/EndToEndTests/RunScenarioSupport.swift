@@ -13,6 +13,9 @@ struct ScenarioShell: Sendable, CustomTestStringConvertible {
     static let hookedOnly = all.filter(\.hooked)
 
     var testDescription: String { shell.rawValue + (hooked ? "+hook" : "") }
+
+    /// The rc-file lines that load the hook (none without it).
+    var rc: String { hooked ? "\neval \"$(shq hook init)\"\n" : "" }
 }
 
 /// One terminal scenario for `shq run`: a real interactive shell in tmux with its own store, plus
@@ -25,8 +28,7 @@ final class RunScenario: @unchecked Sendable {
 
     init(_ setup: ScenarioShell, rc: String = "") throws {
         shell = setup.shell
-        let hook = setup.hooked ? "\neval \"$(shq hook init)\"\n" : ""
-        terminal = try TmuxTerminal(setup.shell, database: fixture.database, rc: rc + hook)
+        terminal = try TmuxTerminal(setup.shell, database: fixture.database, rc: rc + setup.rc)
     }
 
     /// Rows of `shq run`'s records (not the hook's), for `fixture.sqlite`.
