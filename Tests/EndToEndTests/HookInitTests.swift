@@ -56,6 +56,22 @@ extension HookEndToEndTests {
             #expect(try fixture.shq("ignore-check").status != 0)
         }
 
+        /// `hook off`/`on` leave a word for the hook of $SHQ_SESSION; outside a hooked shell they say what to do.
+        @Test func hookOffAndOnWriteForTheSessionsHook() throws {
+            let fixture = StoreFixture()
+            let outside = try fixture.shq("hook", "off", environment: ["SHQ_SESSION": ""])
+            #expect(outside.status == 1)
+            #expect(outside.stderrText == "shq: hook off: only works in a shell where the hook is loaded (eval \"$(shq hook init)\"); elsewhere, set SHQ_DISABLED=1\n")
+            let session = "0193a2f1-0000-7000-8000-000000000001"
+            let file = fixture.database + "-spool/." + session + ".hook"
+            #expect(try fixture.shq("hook", "off", environment: ["SHQ_SESSION": session]).status == 0)
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == "off\n")
+            #expect(try fixture.shq("hook", "on", environment: ["SHQ_SESSION": session]).status == 0)
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == "on\n")
+            let strange = try fixture.shq("hook", "off", environment: ["SHQ_SESSION": "../x"])
+            #expect(strange.status == 1 && strange.stderrText.contains("not a hook session id"))
+        }
+
         @Test func ignoreCheckSaysWhyAndExitsLikeGitCheckIgnore() throws {
             let fixture = StoreFixture()
             let skipped = try fixture.shq("ignore-check", "shq history")
