@@ -29,6 +29,9 @@ import Testing
         Case(selector: "~5:", keep: { _, _ in true }, window: (0, 5)),
         Case(selector: "~10:~6", keep: { _, _ in true }, window: (5, 5)),
         Case(selector: "~6:~10", keep: { _, _ in true }, window: (5, 5)),
+        Case(selector: "@7", keep: { _, _ in true }, window: (6, 1)),
+        Case(selector: "@10:@6", keep: { _, _ in true }, window: (5, 5)),
+        Case(selector: "%failed@2:", keep: { r, _ in exit(r) != 0 }, window: (0, 2)),
         Case(selector: "%failed", keep: { r, _ in exit(r) != 0 }),
         Case(selector: "%ok", keep: { r, _ in exit(r) == 0 }),
         Case(selector: "%exit<>0", keep: { r, _ in exit(r).map { $0 != 0 } ?? false }),
@@ -101,6 +104,18 @@ import Testing
         #expect(result.stderrText.contains("shq: selector '.%faild': unknown filter '%faild'"))
         #expect(result.stderrText.contains("at character 3\n  .%faild\n    ^"))
         #expect(try fixture.shq("show", "~1~2").stderrText.contains("only one range"))
+    }
+
+    /// `~1` expanded by bash or zsh reaches shq as the previous directory ($OLDPWD): say what happened.
+    @Test func anExpandedTildeIsExplained() throws {
+        let fixture = StoreFixture()
+        try fixture.shq("save", "-c", "a")
+        let previous = fixture.directory.path.replacingOccurrences(of: "//", with: "/")
+        let result = try fixture.shq("info", previous, environment: ["OLDPWD": previous])
+        #expect(result.status == 1)
+        #expect(result.stderrText == "shq: selector '\(previous)': looks like '~1' expanded by your shell to a directory:"
+            + " write @1 (or '~1'); for the commands run in that directory, write '\(previous)/'\n")
+        #expect(try fixture.shq("info", "@1").status == 0)
     }
 
     @Test func oneCommandIsRequiredWhereOneIsNeeded() throws {

@@ -83,8 +83,8 @@ import Testing
         let fixture = StoreFixture()
         let help = try fixture.shq("help", "selectors")
         #expect(help.status == 0)
-        for piece in ["~N:~M", "%failed", "%exit<>0", "%duration>500", "%/REGEX/", "%cwd~=REGEX", ":TAG", "./sub",
-                      ".%failed~5:"] {
+        for piece in ["@N:@M", "'~N'", "%failed", "%exit<>0", "%duration>500", "%/REGEX/", "%cwd~=REGEX", ":TAG", "./sub",
+                      ".%failed@5:"] {
             #expect(help.stdoutText.contains(piece), "\(piece)")
         }
         #expect(help.stdoutText.split(separator: "\n").allSatisfy { $0.count <= 80 })
