@@ -63,8 +63,11 @@ extension HookEndToEndTests {
             let scratch = TemporaryDirectory()
             try "not a directory".write(toFile: scratch.file("file"), atomically: true, encoding: .utf8)
             let session = try HookSession(shell, database: scratch.file("file") + "/shq/history.db")
+            // Each line typed once the prompt is back: under load, keys typed earlier are echoed early.
             try session.run("echo one")
+            try session.terminal.waitFor("^one\\n\\$ $")
             try session.run("echo two")
+            try session.terminal.waitFor("^two\\n\\$ $")
             try session.sync()
             let screen = try session.terminal.screen()
             #expect(screen.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -56,8 +56,12 @@ extension HookEndToEndTests {
             // Ctrl-C flushes the terminal's type-ahead: wait for the prompt first, or under load it can
             // discard lines typed above that the shell has not read yet.
             try session.sync()
+            // Ctrl-C also flushes keys the line editor has not read yet: press it once the line is shown,
+            // and type on once the new prompt is (else the flush eats "echo abandoned" or the next "S").
             try session.terminal.type("echo abandoned")
+            try session.terminal.waitFor("^\\$ echo abandoned$")
             try session.terminal.key("C-c")
+            try session.terminal.waitFor("^\\$ echo abandoned(\\^C)?\\n\\$ $")
             try session.run("SHQ_EXCLUDE='*password*:curl *token*'")
             try session.run("echo password")
             try session.run("curl -H token localhost:1 2>/dev/null")
