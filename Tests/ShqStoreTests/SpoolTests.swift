@@ -150,6 +150,21 @@ import Testing
         #expect(try commands(store) == ["first", "late"])
     }
 
+    /// Scratch files of shells gone for a week go (`.line`: bash's read-back; `.hook`: hook off/on); a
+    /// live shell's stay.
+    @Test func staleScratchFilesAreRemoved() throws {
+        let fixture = try Fixture(); let directory = fixture.store.location.spoolDirectory
+        let names = [".old.line", ".old.hook", ".new.line", ".new.hook"]
+        for name in names { _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data("off\n".utf8)) }
+        let weekAgo = Date().addingTimeInterval(-8 * 86_400)
+        for name in names where name.hasPrefix(".old") {
+            try FileManager.default.setAttributes([.modificationDate: weekAgo], ofItemAtPath: directory + "/" + name)
+        }
+        Store.removeStaleScratchFiles(in: directory)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(".") }.sorted()
+            == [".new.hook", ".new.line"])
+    }
+
     @Test func nothingPendingIsCheap() throws {
         let fixture = try Fixture(); let store = fixture.store
         let report = try store.ingestSpool { $0 }
