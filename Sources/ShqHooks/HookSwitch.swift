@@ -8,7 +8,7 @@ public enum HookSwitch: String, Sendable {
     case off, on
 
     /// The file the hook of `session` reads.
-    public static func path(session: String, spoolDirectory: String) -> String {
+    static func path(session: String, spoolDirectory: String) -> String {
         spoolDirectory + "/." + session + ".hook"
     }
 
