@@ -26,25 +26,29 @@ let package = Package(
             name: "CShims",
             cSettings: [.define("_GNU_SOURCE")]
         ),
-        .target(name: "ShqStore", dependencies: ["CSQLite", "CZstd", "CShims"]),
-        .target(name: "ShqPrivacy", dependencies: ["ShqStore"]),
-        .target(name: "ShqQuery", dependencies: ["ShqStore", "ShqPrivacy"]),
-        .target(name: "ShqRun", dependencies: ["ShqStore", "ShqPrivacy", "CShims"]),
+        // The foundation under every module: threads, clocks, the process environment, whole-file I/O,
+        // signal names, the config file reader. Imports nothing of shq.
+        .target(name: "ShqSystem"),
+        .target(name: "ShqStore", dependencies: ["ShqSystem", "CSQLite", "CZstd", "CShims"]),
+        .target(name: "ShqPrivacy", dependencies: ["ShqSystem"]),
+        .target(name: "ShqQuery", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy"]),
+        .target(name: "ShqRun", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "CShims"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.
         .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),
         .plugin(name: "EmbedShellHooks", capability: .buildTool()),
         .executableTarget(
             name: "shq",
             dependencies: [
-                "ShqStore", "ShqQuery", "ShqPrivacy", "ShqRun", "ShqHooks",
+                "ShqSystem", "ShqStore", "ShqQuery", "ShqPrivacy", "ShqRun", "ShqHooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "ShqSystemTests", dependencies: ["ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqStoreTests", dependencies: ["ShqStore", "ShqTestSupport"]),
         .testTarget(name: "ShqQueryTests", dependencies: ["ShqQuery", "ShqTestSupport"]),
-        .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqTestSupport"]),
-        .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqTestSupport"]),
-        .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqTestSupport"]),
+        .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"]),
+        .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqSystem", "ShqTestSupport"]),
+        .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShqTestSupport"]),
         // Shared by the test targets: temporary stores, running the built `shq`, driving tmux.
         .target(name: "ShqTestSupport", dependencies: ["CShims"], path: "Tests/ShqTestSupport"),

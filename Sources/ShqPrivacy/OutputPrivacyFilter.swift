@@ -1,4 +1,4 @@
-import ShqStore
+import ShqSystem
 
 /// What happens to captured output before it is stored: the no-save marker drops it, and with
 /// `redactOutput` the redactor runs over it. One instance per stream; `shq save` and `shq run` both use it.

@@ -1,4 +1,4 @@
-import ShqStore
+import ShqSystem
 
 /// Commands too secret-prone to store at all: their arguments or their output are the secret (`pass
 /// show`, `vault kv get`, `cat id_rsa`). Patterns are shell globs matched against the whole command line

@@ -1,5 +1,6 @@
 import ShqPrivacy
 import ShqStore
+import ShqSystem
 
 /// Another tool's history, read into shq's records. Each command carries a key derived from what
 /// identifies it in its source (a timestamp and text, a row id, a uuid), so importing the same history

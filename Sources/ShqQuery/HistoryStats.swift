@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// `shq stats`: totals, failure rate, top programs, slowest commands, busiest directories, commands per
 /// day, and for `shq run` jobs the time they were active versus stopped (job control, computed in SQL

@@ -1,4 +1,5 @@
 import ShqStore
+import ShqSystem
 
 /// The table `shq history` prints.
 public enum HistoryTable {

@@ -1,4 +1,5 @@
 import ShqStore
+import ShqSystem
 
 /// Everything `shq info` shows about one invocation.
 public struct InvocationDetails {

@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// `shq show --follow`: prints a command's output as the store receives it, until the command has ended.
 ///

@@ -1,4 +1,5 @@
 import ShqStore
+import ShqSystem
 
 /// Prints captured output: byte-exact by default, optionally only the first or last lines, optionally
 /// with terminal escape sequences removed. Streams chunk by chunk.

@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.
 public struct ProgressBar {

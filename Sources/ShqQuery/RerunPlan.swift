@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// `shq rerun`: runs a recorded command again through `shq run` (so the new run is recorded, output and
 /// all) in the directory it first ran in.

@@ -1,4 +1,5 @@
 import ShqStore
+import ShqSystem
 
 /// The options of `shq search`, as SQL conditions.
 public struct SearchFilters: Sendable {

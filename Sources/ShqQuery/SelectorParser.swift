@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// Parses the selector language (see `shq help selectors`). The only parser of selectors.
 ///

@@ -1,4 +1,5 @@
 import ShqStore
+import ShqSystem
 
 /// A value bound to a `?` in generated SQL.
 public enum SQLValue: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// Readers for shell history files: bash (`#epoch` lines, as written with HISTTIMEFORMAT set) and zsh
 /// (EXTENDED_HISTORY `: start:elapsed;command`).
@@ -139,18 +140,8 @@ public enum ShellHistoryFile {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw StoreError(path, errnoDescription(errno)) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(info.st_size))
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw StoreError(path, errnoDescription(errno))
-            }
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
+        let bytes: [UInt8]
+        do { bytes = try readAll(fd: fd, sizeHint: Int(info.st_size)) } catch { throw StoreError(path, "\(error)") }
         let modified = Timestamp(microseconds: Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000)
         return (bytes, modified)
     }

@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// Where command output goes: on a terminal, with colour (unless NO_COLOR is set or TERM is dumb) and
 /// through $PAGER when it is taller than the screen; otherwise plain bytes, no colour, no pager.

@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// The spawned command: same process group as shq (the shell's job), its own pipes on fds 1 and 2,
 /// every other inherited fd and the caller's signal mask.

@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// Leaving exactly as the command did, so callers can't tell shq was there: the same exit code, or death
 /// by the same signal. A shell only breaks out of a loop on Ctrl-C, and a script only dies with its

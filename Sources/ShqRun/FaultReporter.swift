@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 import Synchronization
 
 /// Says once, on stderr, that the command is not being recorded — whichever thread hits the fault first.

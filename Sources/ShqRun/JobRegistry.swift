@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// A job as the registry sees it: a record the table calls live, checked against the OS.
 public struct Job: Sendable {

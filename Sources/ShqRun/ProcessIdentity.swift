@@ -1,5 +1,6 @@
 import CShims
 import Glibc
+import ShqSystem
 
 /// A process named so that a reused pid is never mistaken for it: its pid plus its start time (clock
 /// ticks since boot, field 22 of /proc/PID/stat). Two processes with the same pid never share a start
@@ -105,16 +106,6 @@ enum ProcFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { Glibc.close(fd) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if count == 0 { return result }
-            result.append(contentsOf: buffer[0..<count])
-        }
+        return try? readAll(fd: fd)
     }
 }

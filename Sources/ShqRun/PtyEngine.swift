@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// Whether `shq run` puts the command on a PTY.
 public enum PtyChoice: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// The PTY's session leader: shq re-executed as `shq __pty-monitor TTY REPORT CONTROL fg|bg -- CMD…`,
 /// in a new session (spawned with POSIX_SPAWN_SETSID). It makes the PTY its controlling terminal and

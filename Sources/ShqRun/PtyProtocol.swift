@@ -1,5 +1,6 @@
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// What the PTY monitor tells `shq run --pty` about the command, over a pipe: 5-byte records, a tag
 /// byte and a little-endian Int32.

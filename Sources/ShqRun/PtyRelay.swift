@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// The caller side of `shq run --pty`, one thread: keys from the real terminal to the PTY master,
 /// output from the master to the real terminal and the store (one `pty` stream), the monitor's reports,

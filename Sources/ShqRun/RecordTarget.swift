@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// The store and the row of the command being run. Created before the command is spawned (status
 /// `running`), so a running command is visible at once and a crashed wrapper leaves evidence.

@@ -2,6 +2,7 @@ import CShims
 import Glibc
 import ShqPrivacy
 import ShqStore
+import ShqSystem
 
 /// `shq run`: records the command, spawns it in shq's own process group, relays and captures its
 /// output, follows it through stops and continues, and leaves exactly as it did.

@@ -1,4 +1,5 @@
 import ShqStore
+import ShqSystem
 
 /// What `shq run` was asked to do: the argv to spawn, the command text to record, and capture options.
 public struct RunRequest: Sendable {

@@ -1,4 +1,5 @@
 import ShqStore
+import ShqSystem
 
 /// Opens the store on a thread of its own while `shq run` reads its environment and decides what to
 /// record. Opening (re-reading the WAL, parsing the schema) and compiling the insert are most of the

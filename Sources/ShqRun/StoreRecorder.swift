@@ -1,6 +1,7 @@
 import Glibc
 import ShqPrivacy
 import ShqStore
+import ShqSystem
 
 /// The one thread that writes the running command's record: output chunks, lifecycle events, the end.
 /// It owns the store connection (a connection is used by one thread only); readers and the main loop

@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import ShqStore
+import ShqSystem
 import Synchronization
 
 /// One captured stream: a thread reads the command's pipe, writes every byte to shq's own fd 1 or 2 at

@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import ShqStore
+import ShqSystem
 
 /// What shq does when the command stops: make the shell see shq stopped, with the same signal, after all
 /// of the command's output is on the screen — then continue the command when shq is continued.

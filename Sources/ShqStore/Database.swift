@@ -1,5 +1,6 @@
 import CSQLite
 import Glibc
+import ShqSystem
 
 /// One SQLite connection. Owns its handle; every error carries SQLite's code and message.
 ///

@@ -1,4 +1,5 @@
 import Glibc
+import ShqSystem
 
 /// `shq save`: recording an invocation that ran outside shq, with output read from files or a pipe.
 extension Store {
@@ -14,23 +15,18 @@ extension Store {
         let seq = try db.writeTransaction { () throws in try insert(invocation) }
         guard let seq else { throw StoreError(path, "a record with this import key already exists") }
         var dropped = false
-        var buffer = [UInt8](repeating: 0, count: OutputWriter.defaultChunkSize)
         for (stream, fd) in outputs {
             let writer = OutputWriter(store: self, invocation: seq, stream: stream)
             let streamFilter = filter(stream)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw StoreError("\(stream.rawValue)", "cannot read: \(errnoDescription(errno))")
-                }
-                if count == 0 { break }
-                if dropped { continue }
-                try buffer.withUnsafeBytes { raw in
-                    let piece = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-                    guard let streamFilter else { return try writer.append(piece) }
+            do {
+                try readChunks(fd: fd, chunkSize: OutputWriter.defaultChunkSize) { piece in
+                    if dropped { return true }
+                    guard let streamFilter else { try writer.append(piece); return true }
                     if let kept = streamFilter.process(piece) { try writer.append(kept) } else { dropped = true }
+                    return true
                 }
+            } catch let error as SystemError {
+                throw StoreError("\(stream.rawValue)", "cannot read: \(error)")
             }
             if dropped { break }
             if let streamFilter {

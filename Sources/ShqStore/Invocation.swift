@@ -1,3 +1,5 @@
+import ShqSystem
+
 /// Where a record came from.
 public enum InvocationSource: String, Sendable, CaseIterable {
     /// `shq run`: output captured, lifecycle tracked.
@@ -21,19 +23,7 @@ public enum InvocationStatus: String, Sendable, CaseIterable {
     public var isLive: Bool { self == .running || self == .stopped }
 }
 
-/// How a command ended.
-public enum Termination: Equatable, Sendable {
-    case exited(Int32)
-    case signaled(Int32)
-
-    /// The status a shell would show in `$?`.
-    public var shellStatus: Int32 {
-        switch self {
-        case .exited(let code): return code
-        case .signaled(let signal): return 128 + signal
-        }
-    }
-
+extension Termination {
     public var invocationStatus: InvocationStatus {
         self == .exited(0) ? .completed : .failed
     }

@@ -1,3 +1,5 @@
+import ShqSystem
+
 /// An invocation with the two values the store keeps in another form: the id as its 16 bytes, the import
 /// key as its hash. Imports make these on the thread that prepares the next batch, off the writer.
 public struct StorableInvocation: Sendable {

@@ -94,23 +94,3 @@ extension Store {
         return try !right.step()
     }
 }
-
-/// Writes all of `bytes` to `fd`, retrying short writes and EINTR. Returns errno on failure, 0 on success.
-@discardableResult
-public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
-    var offset = 0
-    while offset < bytes.count {
-        let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0 {
-            if errno == EINTR { continue }
-            return errno
-        }
-        offset += written
-    }
-    return 0
-}
-
-@discardableResult
-public func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
-    bytes.withUnsafeBytes { writeAll(fd, $0) }
-}

@@ -1,4 +1,5 @@
 import Glibc
+import ShqSystem
 
 /// Owner-only storage, checked on every open: the store's folder and files belong to the current user
 /// and nobody else can change them. History is a target (commands, paths, output), so a store another

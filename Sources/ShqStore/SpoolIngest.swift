@@ -1,5 +1,6 @@
 import CShims
 import Glibc
+import ShqSystem
 
 /// Moving hook records from the spool into the store.
 ///
@@ -159,18 +160,7 @@ extension Store {
             usleep(2_000)
         }
         defer { _ = shq_release_lease(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return bytes
+        return try? readAll(fd: fd)
     }
 }
 

@@ -1,4 +1,5 @@
 import Glibc
+import ShqSystem
 
 /// Where the store lives: `--db`, else `$SHQ_DB`, else `${XDG_DATA_HOME:-$HOME/.local/share}/shq/history.db`.
 public struct StoreLocation: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Glibc
 import ShqPrivacy
 import ShqStore
+import ShqSystem
 
 /// Moving hook records from the spool into the store, through the recording policy.
 enum HookSpool {

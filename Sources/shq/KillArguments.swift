@@ -1,4 +1,5 @@
 import ShqQuery
+import ShqSystem
 
 /// `shq kill -TERM ID`, `shq kill -9 ID`: the shell's signal-as-flag style, which the argument parser
 /// would read as a cluster of short options (-T -E -R -M) or a negative number. Rewritten to

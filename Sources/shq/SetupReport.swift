@@ -2,6 +2,7 @@ import Glibc
 import ShqHooks
 import ShqRun
 import ShqStore
+import ShqSystem
 
 /// The lines `shq doctor` prints, and the problems found on the way.
 struct SetupReport {

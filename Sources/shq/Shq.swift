@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import ShqRun
 import ShqStore
+import ShqSystem
 
 @main
 struct Shq: ParsableCommand {

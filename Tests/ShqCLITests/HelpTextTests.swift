@@ -1,5 +1,6 @@
 import Foundation
 import ShqStore
+import ShqSystem
 import ShqTestSupport
 import Testing
 

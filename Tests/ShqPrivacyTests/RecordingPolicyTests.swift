@@ -1,5 +1,5 @@
 @testable import ShqPrivacy
-import ShqStore
+import ShqSystem
 import Testing
 
 @Suite struct RecordingPolicyTests {

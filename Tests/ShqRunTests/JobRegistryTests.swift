@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import ShqRun
 import ShqStore
+import ShqSystem
 import ShqTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import ShqStore
+import ShqSystem
 
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

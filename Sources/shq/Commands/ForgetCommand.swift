@@ -1,6 +1,7 @@
 import ArgumentParser
 import ShqQuery
 import ShqStore
+import ShqSystem
 
 struct ForgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import ShqHooks
 import ShqPrivacy
 import ShqStore
+import ShqSystem
 
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import ShqPrivacy
 import ShqStore
+import ShqSystem
 
 struct IgnoreCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

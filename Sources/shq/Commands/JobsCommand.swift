@@ -2,6 +2,7 @@ import ArgumentParser
 import ShqQuery
 import ShqRun
 import ShqStore
+import ShqSystem
 
 struct JobsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

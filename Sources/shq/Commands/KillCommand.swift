@@ -3,6 +3,7 @@ import Glibc
 import ShqQuery
 import ShqRun
 import ShqStore
+import ShqSystem
 
 struct KillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import ShqPrivacy
 import ShqRun
 import ShqStore
+import ShqSystem
 
 struct RunCommand: ParsableCommand {
     /// The name and its alias: `main` checks them before parsing, without building `configuration`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import ShqPrivacy
 import ShqStore
+import ShqSystem
 
 struct SaveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -108,12 +109,7 @@ struct SaveCommand: ParsableCommand {
 
     /// Reads stdin to its end so that the writer of a pipe never fails with EPIPE.
     private func drainStandardInput() {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if count > 0 || (count < 0 && errno == EINTR) { continue }
-            return
-        }
+        try? readChunks(fd: 0) { _ in true }
     }
 
     private func openForReading(_ path: String) throws -> Int32 {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqStore
+import ShqSystem
 
 /// A help topic: `shq help selectors` (and `shq selectors`) explain the selector language.
 struct SelectorsTopic: ParsableCommand {

@@ -76,14 +76,7 @@ public struct Settings: Sendable, Equatable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return Settings() }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < 1 << 20 {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
+        let bytes = (try? readAll(fd: fd, limit: 1 << 20)) ?? []
         return Settings(parsing: String(decoding: bytes, as: UTF8.self))
     }
 }

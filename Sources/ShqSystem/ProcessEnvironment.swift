@@ -50,8 +50,3 @@ public enum ProcessEnvironment {
         return nil
     }
 }
-
-/// `strerror` as a Swift string.
-public func errnoDescription(_ code: Int32) -> String {
-    String(cString: strerror(code))
-}
