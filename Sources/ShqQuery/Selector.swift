@@ -65,9 +65,6 @@ public struct Selector: Equatable, Sendable {
         self.range = range
         self.filters = filters
     }
-
-    /// The default when no selector is given: the most recent invocation.
-    public static let mostRecent = Selector(range: .nth(1))
 }
 
 /// A selector that could not be parsed, pointing at the offending character.

@@ -8,7 +8,7 @@ import ShqSystem
 /// hand it work through a queue and never wait on SQLite, except at the explicit sync points.
 ///
 /// Head bytes are queued and written as they come. Tail bytes (beyond the head of the capture cap) go
-/// to a `TailRing` instead and are committed at most once a second, at a stop and at the end: output far
+/// to a `TailRing` instead and are committed at most every `tailCommitInterval` (5 s), at a stop and at the end: output far
 /// beyond the cap is never compressed only to be deleted, and memory stays bounded by the cap.
 ///
 /// Every stored byte passes through the stream's `OutputPrivacyFilter`: the no-save marker drops all

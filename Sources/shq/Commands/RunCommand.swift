@@ -14,9 +14,14 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a command and record it with its output.",
         usage: "shq run [<options>] [--] <command> ...\n       shq run [<options>] -c <line>",
         discussion: """
-            Runs CMD with its arguments (or, with -c, a shell line through $SHELL -c) exactly as if you had typed it: Ctrl-Z, bg, fg, Ctrl-C, pipes and `&` behave as for the bare command, and shq exits with its status (or dies of its signal). Its stdout and stderr are shown live and stored separately; `shq show --follow` tails them while it runs.
+            Runs CMD with its arguments (or, with -c, a shell line through $SHELL -c) exactly as if you \
+            had typed it: Ctrl-Z, bg, fg, Ctrl-C, pipes and `&` behave as for the bare command, and shq \
+            exits with its status (or dies of its signal). Its stdout and stderr are shown live and stored \
+            separately; `shq show --follow` tails them while it runs.
 
-            Each stream is stored up to --capture-cap (default 32M, or $SHQ_CAPTURE_CAP); beyond that the first and last halves are kept and the output is marked truncated. The screen always gets everything. If the store cannot be written, the command still runs and shq warns once.
+            Each stream is stored up to --capture-cap (default 32M, or $SHQ_CAPTURE_CAP); beyond that the \
+            first and last halves are kept and the output is marked truncated. The screen always gets \
+            everything. If the store cannot be written, the command still runs and shq warns once.
 
             With --pty the command runs on its own pseudo-terminal, so it sees a terminal exactly as \
             without shq (colours, vim, less, top; Ctrl-Z and fg still work); its stdout and stderr are \
@@ -32,13 +37,19 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run this shell line with $SHELL -c (else /bin/sh).", valueName: "line"))
+    @Option(
+        name: .customShort("c"),
+        help: ArgumentHelp("Run this shell line with $SHELL -c (else /bin/sh).", valueName: "line"))
     var line: String?
 
-    @Flag(name: [.customShort("X"), .customLong("force-capture")], help: "Record even if the ignore rules would skip this command.")
+    @Flag(
+        name: [.customShort("X"), .customLong("force-capture")],
+        help: "Record even if the ignore rules would skip this command.")
     var forceCapture = false
 
-    @Flag(inversion: .prefixedNo, help: "Redact secrets in the stored output too. Default: redact_output in the config file, else off.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Redact secrets in the stored output too. Default: redact_output in the config file, else off.")
     var redactOutput: Bool?
 
     @Flag(help: "Ask the command for colour although its output is a pipe (CLICOLOR_FORCE=1, FORCE_COLOR=1).")
@@ -46,13 +57,20 @@ struct RunCommand: ParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Run the command on a pseudo-terminal: colours, vim, less and top work as without shq; stdout and stderr are stored merged. Default: $SHQ_RUN_PTY=1 or run_pty = true in the config.")
+        help: """
+            Run the command on a pseudo-terminal: colours, vim, less and top work as without shq; stdout and \
+            stderr are stored merged. Default: $SHQ_RUN_PTY=1 or run_pty = true in the config.
+            """)
     var pty: Bool?
 
-    @Option(name: .customLong("capture-cap"), help: ArgumentHelp("Bytes stored per stream, with K, M or G suffix.", valueName: "size"))
+    @Option(
+        name: .customLong("capture-cap"),
+        help: ArgumentHelp("Bytes stored per stream, with K, M or G suffix.", valueName: "size"))
     var captureCap: String?
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments.", valueName: "command"))
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: ArgumentHelp("The command and its arguments.", valueName: "command"))
     var command: [String] = []
 
     private var words: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
