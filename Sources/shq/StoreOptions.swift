@@ -1,6 +1,5 @@
 import ArgumentParser
 import ShqQuery
-import ShqRun
 import ShqStore
 
 /// Options every command that reads or writes the history takes.
@@ -10,19 +9,10 @@ struct StoreOptions: ParsableArguments {
 
     var location: StoreLocation { StoreLocation.resolve(explicit: db) }
 
-    /// Opens (creating on first use) the store, after moving pending hook records in from the spool.
+    /// Opens the store, creating it on first use. What else a command does first (ingest the hook spool,
+    /// reconcile orphaned jobs) it names at its call site: see `Store.ingestingHookSpool()`.
     func open() throws -> Store {
-        let store = try Store(location: location)
-        HookSpool.ingest(into: store, wait: true)
-        return store
-    }
-
-    /// Opens the store for a command that shows records, after orphan recovery: a job whose `shq run`
-    /// died is never shown as running. Recovery failing (a read-only store) does not stop the reading.
-    func openForReading() throws -> Store {
-        let store = try open()
-        _ = try? JobRegistry(store: store).reconcile()
-        return store
+        try Store(location: location)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 import ShqSystem
 
@@ -34,7 +35,8 @@ struct ExportCommand: ParsableCommand {
         var writer = RecordStreamWriter(style: format.style) { writeAll(1, Array($0.utf8)) == 0 }
         guard writer.begin() else { return }
         var open = true
-        try store.open().forEachInvocation(query.conditions, offset: window.offset, limit: window.count, order: .oldestFirst) {
+        let opened = try store.open().ingestingHookSpool()
+        try opened.forEachInvocation(query.conditions, offset: window.offset, limit: window.count, order: .oldestFirst) {
             open = writer.add($0)
             return open
         }

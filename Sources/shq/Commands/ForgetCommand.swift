@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 import ShqSystem
 
@@ -30,7 +31,7 @@ struct ForgetCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try selectors.map { try SelectorParser.parse($0) }
-        let opened = try store.open()
+        let opened = try store.open().ingestingHookSpool()
         var matches: [Invocation] = []
         for (selector, text) in zip(parsed, selectors) {
             let found = try opened.resolve(selector)

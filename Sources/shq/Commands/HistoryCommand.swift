@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 
 struct HistoryCommand: ParsableCommand {
@@ -39,7 +40,7 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         let query = SelectorQuery(try SelectorParser.parse(selector))
         let limit = n ?? (query.range == nil ? 20 : nil)
-        let rows = try store.openForReading().resolve(query, limit: limit)
+        let rows = try store.open().ingestingHookSpool().reconcilingOrphanedJobs().resolve(query, limit: limit)
         let output = TerminalOutput()
         output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
     }

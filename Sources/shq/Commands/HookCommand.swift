@@ -70,7 +70,7 @@ struct HookCommand: ParsableCommand {
 
         func run() throws {
             let opened = try Store(location: store.location)
-            HookSpool.ingest(into: opened, wait: !background, quiet: background)
+            opened.ingestingHookSpool(wait: !background, quiet: background)
         }
     }
 }

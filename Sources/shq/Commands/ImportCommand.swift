@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 import ShqSystem
 
@@ -42,7 +43,7 @@ struct ImportCommand: ParsableCommand {
         case .atuin: commands = try ForeignHistoryDatabase.readAtuin(file)
         }
         var bar = ProgressBar(label: "importing")
-        let opened = try store.open()
+        let opened = try store.open().ingestingHookSpool()
         let summary = try opened.importHistory(commands, format: format) { bar.update($0, of: $1) }
         bar.finish()
         var text = "imported \(summary.added) of \(summary.read) commands"

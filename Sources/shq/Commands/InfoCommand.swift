@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 import ShqSystem
 
@@ -24,7 +25,7 @@ struct InfoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try self.store.openForReading()
+        let store = try self.store.open().ingestingHookSpool().reconcilingOrphanedJobs()
         let invocation = try store.resolveOne(try SelectorParser.parse(selector), text: selector)
         let details = InvocationDetails(
             invocation: invocation, events: try store.events(for: invocation.seq!),

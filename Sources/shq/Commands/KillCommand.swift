@@ -36,7 +36,7 @@ struct KillCommand: ParsableCommand {
 
     func run() throws {
         let signal = SignalName.number(signal)!
-        let registry = JobRegistry(store: try store.open())
+        let registry = JobRegistry(store: try store.open().ingestingHookSpool())
         try registry.reconcile()
         var failures = 0
         for text in selectors {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 import ShqSystem
 
@@ -25,7 +26,8 @@ struct RerunCommand: ParsableCommand {
     var n = false
 
     func run() throws {
-        let invocation = try store.open().resolveOne(try SelectorParser.parse(selector), text: selector)
+        let invocation = try store.open().ingestingHookSpool()
+            .resolveOne(try SelectorParser.parse(selector), text: selector)
         let plan = try RerunPlan(invocation, database: store.db)
         if n {
             _ = writeAll(1, Array(plan.shellText.utf8))

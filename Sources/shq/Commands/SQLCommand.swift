@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 import ShqSystem
 
@@ -29,7 +30,7 @@ struct SQLCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        let result = try ReadOnlySQL.run(query, on: store.open())
+        let result = try ReadOnlySQL.run(query, on: store.open().ingestingHookSpool())
         let text: String
         switch format {
         case .json, .jsonl:

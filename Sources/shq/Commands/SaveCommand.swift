@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import ShqPrivacy
+import ShqRun
 import ShqStore
 import ShqSystem
 
@@ -101,7 +102,8 @@ struct SaveCommand: ParsableCommand {
         if let stderr { sources.append((.stderr, try openForReading(stderr))) }
 
         let redact = !forceCapture && (redactOutput ?? OutputPrivacyFilter.redactOutputByDefault)
-        let saved = try store.open().save(invocation, outputs: sources) { _ in OutputPrivacyFilter(redactOutput: redact) }
+        let saved = try store.open().ingestingHookSpool()
+            .save(invocation, outputs: sources) { _ in OutputPrivacyFilter(redactOutput: redact) }
         if saved.outputDropped {
             _ = writeAll(2, Array("shq: output not saved: it contains the no-save marker\n".utf8))
         }

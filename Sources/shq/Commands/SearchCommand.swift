@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 
 struct SearchCommand: ParsableCommand {
@@ -57,7 +58,8 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let filters = SearchFilters(
             directory: cwd, exitCode: exitCode, since: since.flatMap { SearchFilters.time($0) }, session: session, host: host)
-        let rows = try store.open().search(text.joined(separator: " "), where: filters.conditions(), limit: n)
+        let rows = try store.open().ingestingHookSpool()
+            .search(text.joined(separator: " "), where: filters.conditions(), limit: n)
         let output = TerminalOutput()
         output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRun
 import ShqStore
 
 struct ShowCommand: ParsableCommand {
@@ -57,7 +58,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try self.store.open()
+        let store = try self.store.open().ingestingHookSpool()
         if follow && selector.isEmpty {
             guard let target = try OutputFollower.defaultTarget(in: store) else { throw ResolutionError("no command recorded yet") }
             return try followOutput(of: target, in: store)
