@@ -23,7 +23,4 @@ public final class OutputPrivacyFilter: OutputFilter {
         if detector.found { return nil }
         return redactor?.finish() ?? []
     }
-
-    /// Whether output is redacted by default: `redact_output = true` in the config file.
-    public static var redactOutputByDefault: Bool { Settings.current.bool("redact_output") ?? false }
 }

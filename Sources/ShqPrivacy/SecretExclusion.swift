@@ -33,14 +33,8 @@ public struct SecretExclusion: Sendable {
         self.globs = patterns.map { GlobPattern($0) }
     }
 
-    /// The defaults plus the user's patterns from the environment and the config file.
-    public static let current = SecretExclusion(
-        patterns: defaultPatterns + userPatterns(
-            environment: ProcessEnvironment.value("SHQ_SECRET_EXCLUDE"), config: Settings.current["secret_exclude"]))
-
-    static func userPatterns(environment: String?, config: String?) -> [String] {
-        [environment, config].compactMap { $0 }.flatMap { $0.split(separator: ":").map(String.init) }.filter { !$0.isEmpty }
-    }
+    /// The defaults plus the user's patterns (`ResolvedSettings.secretExclude`).
+    public static let current = SecretExclusion(patterns: defaultPatterns + ResolvedSettings.current.secretExclude)
 
     /// The first pattern matching the whole command line, if any.
     public func match(_ command: [UInt8]) -> String? {

@@ -3,28 +3,6 @@ import Glibc
 import ShqStore
 import ShqSystem
 
-/// Whether `shq run` puts the command on a PTY.
-public enum PtyChoice: Sendable, Equatable {
-    case off
-    /// `--pty` on this command line: if impossible, say so once and use pipes.
-    case requested
-    /// `SHQ_RUN_PTY=1` / `run_pty = true`: use a PTY when there is a terminal, silently use pipes otherwise
-    /// (scripts and CI must not get a note on every command).
-    case byDefault
-
-    /// `--pty` / `--no-pty` when given; else `SHQ_RUN_PTY` (`1` on, `0` off); else the config key
-    /// `run_pty`; else off.
-    public init(flag: Bool?) {
-        if let flag {
-            self = flag ? .requested : .off
-        } else if let environment = ProcessEnvironment.nonEmpty("SHQ_RUN_PTY") {
-            self = environment == "1" ? .byDefault : .off
-        } else {
-            self = Settings.current.bool("run_pty") == true ? .byDefault : .off
-        }
-    }
-}
-
 /// What `--pty` needs: shq's controlling terminal on stdin and stdout, and a fresh PTY pair.
 struct PtySetup {
     var terminal: TerminalMode
@@ -65,8 +43,8 @@ enum PtyEngine {
         _ request: RunRequest, setup: PtySetup, recording: RecordTarget, signals: SignalReader, environment: [[UInt8]],
         faults: FaultReporter, startedMono: Int64
     ) -> Never {
-        let cap = CaptureCap(bytes: request.captureCap)
-        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, streams: [.pty], redactOutput: request.redactOutput)
+        let cap = CaptureCap(bytes: request.settings.captureCap)
+        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, streams: [.pty], redactOutput: request.settings.redactOutput)
         recorder.start()
         var terminal = setup.terminal
         terminal.copy(to: setup.master)

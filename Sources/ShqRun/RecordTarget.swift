@@ -14,18 +14,8 @@ struct RecordTarget {
     static func create(
         _ commandText: [UInt8], request: RunRequest, opener: StoreOpener, startedAt: Timestamp, faults: FaultReporter
     ) -> RecordTarget? {
-        var invocation = Invocation(
-            session: ProcessEnvironment.nonEmpty("SHQ_SESSION"),
-            cmd: commandText,
-            cwd: ProcessEnvironment.currentDirectory,
-            host: ProcessEnvironment.hostName,
-            user: ProcessEnvironment.userName,
-            shell: ProcessEnvironment.nonEmpty("SHELL").map { String($0.split(separator: "/").last ?? Substring($0)) },
-            tty: ProcessEnvironment.ttyName,
-            source: .run,
-            startedAt: startedAt,
-            status: .running
-        )
+        var invocation = Invocation.fromCurrentEnvironment(
+            cmd: commandText, source: .run, startedAt: startedAt, status: .running)
         invocation.wrapperPID = getpid()
         invocation.wrapperStartTicks = ChildProcess.startTicks(of: getpid())
         do {

@@ -23,7 +23,7 @@ public enum RunEngine {
             fatal("cannot read signals: \(errnoDescription(errno))")
         }
         let environment = ChildEnvironment.build(forceColor: request.forceColor)
-        let pty = PtySetup.prepare(request.pty)
+        let pty = PtySetup.prepare(request.settings.pty)
 
         var recording: RecordTarget?
         if let opener, case .record(let text) = RecordingPolicy.decide(request.commandText, entryPoint: .run, forceCapture: request.forceCapture) {
@@ -44,8 +44,8 @@ public enum RunEngine {
         if let pty {
             PtyEngine.run(request, setup: pty, recording: recording, signals: signals, environment: environment, faults: faults, startedMono: startedMono)
         }
-        let cap = CaptureCap(bytes: request.captureCap)
-        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, redactOutput: request.redactOutput)
+        let cap = CaptureCap(bytes: request.settings.captureCap)
+        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, redactOutput: request.settings.redactOutput)
         recorder.start()
         let stdoutPipe = makePipe(), stderrPipe = makePipe(), wakePipe = makePipe()
         let child: ChildProcess

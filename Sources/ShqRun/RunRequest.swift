@@ -7,25 +7,21 @@ public struct RunRequest: Sendable {
     public var arguments: [[UInt8]]
     /// The command line as recorded: `-c LINE` records LINE, argv is recorded shell-quoted.
     public var commandText: [UInt8]
-    /// Bytes kept per stream; beyond it the head and tail are kept and the output marked truncated.
-    public var captureCap: Int64
+    /// Capture cap, PTY choice and output redaction, resolved once from flags, environment and config.
+    public var settings: ResolvedSettings
     /// Sets the colour-forcing conventions in the child's environment.
     public var forceColor: Bool
     /// `-X`: record even what the ignore rules would skip (secrets are still redacted by the policy).
     public var forceCapture: Bool
-    /// Redact secrets in the stored output (`--redact-output`, or `redact_output` in the config file).
-    public var redactOutput = false
-    /// Whether to run the command on a PTY (`--pty`), and whether the user asked for it on this command.
-    public var pty: PtyChoice = .off
     public var location: StoreLocation
 
     public init(
-        arguments: [[UInt8]], commandText: [UInt8], captureCap: Int64 = CaptureCap.defaultBytes,
+        arguments: [[UInt8]], commandText: [UInt8], settings: ResolvedSettings = .current,
         forceColor: Bool = false, forceCapture: Bool = false, location: StoreLocation
     ) {
         self.arguments = arguments
         self.commandText = commandText
-        self.captureCap = captureCap
+        self.settings = settings
         self.forceColor = forceColor
         self.forceCapture = forceCapture
         self.location = location

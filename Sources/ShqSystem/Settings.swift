@@ -1,16 +1,19 @@
 import Glibc
 
 /// The user's settings: `${XDG_CONFIG_HOME:-~/.config}/shq/config`, one `key = value` per line, `#`
-/// starts a comment line. Unknown keys are kept (each feature reads its own; `shq doctor` flags them); a
-/// missing file means defaults everywhere. The keys read are listed in `Settings.keys`.
+/// starts a comment line. Unknown keys are kept (`shq doctor` flags them); a missing file means defaults
+/// everywhere. The keys are listed in `Settings.keys` and read in `ResolvedSettings`, the one place that
+/// resolves them against flags and the environment.
 public struct Settings: Sendable, Equatable {
     public private(set) var values: [String: String] = [:]
 
-    /// A key shq reads: its name, whether its value is true/false, and what it sets.
+    /// A key shq reads: its name, whether its value is true/false (else the form `value` shows), and
+    /// what it sets.
     public struct Key: Sendable {
         public let name: String
         public let isBool: Bool
         public let meaning: String
+        public var value: String = "true|false"
     }
 
     /// Every key read from the config file; the list `shq --help`, the man page and `shq doctor` show.
@@ -20,13 +23,15 @@ public struct Settings: Sendable, Equatable {
         Key(name: "run_pty", isBool: true,
             meaning: "true: shq run gives commands a terminal of their own (--pty)"),
         Key(name: "secret_exclude", isBool: false,
-            meaning: "more globs of command lines never to store (SHQ_SECRET_EXCLUDE)"),
+            meaning: "more globs of command lines never to store (SHQ_SECRET_EXCLUDE)", value: "GLOB:GLOB..."),
+        Key(name: "capture_cap", isBool: false,
+            meaning: "bytes shq run stores per stream, e.g. 64M (--capture-cap)", value: "SIZE"),
     ]
 
     /// The keys as help text: `name = true|false` over an indented meaning, short enough for 80 columns
     /// in `--help` and in the man page (which indents it further).
     public static var keysHelp: String {
-        keys.map { "  \($0.name) = \($0.isBool ? "true|false" : "GLOB:GLOB...")\n      \($0.meaning)" }.joined(separator: "\n")
+        keys.map { "  \($0.name) = \($0.value)\n      \($0.meaning)" }.joined(separator: "\n")
     }
 
     /// What is wrong with the settings: keys shq does not read, true/false keys with another value.

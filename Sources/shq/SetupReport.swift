@@ -86,10 +86,9 @@ struct SetupReport {
     }
 
     mutating func checkCapture() {
-        let cap = ProcessEnvironment.nonEmpty("SHQ_CAPTURE_CAP").map { "SHQ_CAPTURE_CAP=" + $0 }
-            ?? "\(CaptureCap.defaultBytes >> 20)M"
-        let pty = Settings.current.bool("run_pty") == true ? ", with a terminal of their own (run_pty)" : ""
-        add("capture", "shq run stores what commands print (up to \(cap) a stream)\(pty);")
+        let settings = ResolvedSettings.current
+        let pty = settings.pty == .byDefault ? ", with a terminal of their own (run_pty)" : ""
+        add("capture", "shq run stores what commands print (up to \(Self.size(settings.captureCap)) a stream)\(pty);")
         add("", "commands typed at the prompt are recorded without their output")
         // Session capture (a terminal proxy) is switched by SHQ_CAPTURE: shown as set, for what it is worth.
         if let value = ProcessEnvironment.value("SHQ_CAPTURE") { add("", "SHQ_CAPTURE=\(value)") }

@@ -53,3 +53,21 @@ import Testing
         #expect(direct.stdoutText == viaHelp.stdoutText)
     }
 }
+
+@Suite struct CaptureCapSettingTests {
+    /// `capture_cap` in the config file caps what is stored; `SHQ_CAPTURE_CAP` and the flag override it.
+    @Test func theConfigKeyCapsTheStoredOutput() throws {
+        let fixture = StoreFixture()
+        let config = fixture.directory.file("config")
+        try FileManager.default.createDirectory(atPath: config + "/shq", withIntermediateDirectories: true)
+        try "capture_cap = 4K\n".write(toFile: config + "/shq/config", atomically: true, encoding: .utf8)
+        let environment = ["XDG_CONFIG_HOME": config]
+        let run = try fixture.shq("run", "head", "-c", "100000", "/dev/zero", environment: environment)
+        #expect(run.stdout.count == 100_000)
+        let fromEnvironment = environment.merging(["SHQ_CAPTURE_CAP": "8K"]) { $1 }
+        try fixture.shq("run", "head", "-c", "100000", "/dev/zero", environment: fromEnvironment)
+        try fixture.shq("run", "--capture-cap", "200K", "head", "-c", "100000", "/dev/zero", environment: fromEnvironment)
+        let stored = try fixture.sqlite("SELECT bytes, truncated FROM outputs WHERE stream = 'stdout' ORDER BY invocation")
+        #expect(stored == ["4096|1", "8192|1", "100000|0"])
+    }
+}

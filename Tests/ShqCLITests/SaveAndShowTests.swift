@@ -15,3 +15,19 @@ import Testing
         #expect(rows.map { $0["status"] as? String } == ["failed", "completed"])
     }
 }
+
+@Suite struct RecordFromTheEnvironmentTests {
+    /// `shq save` records what `shq run` records about where the command ran: shell and terminal too.
+    @Test func saveAndRunRecordTheSameShellAndTerminal() throws {
+        let fixture = StoreFixture()
+        // `script` gives both a real terminal on stdin, stdout and stderr.
+        for line in ["save -c saved", "run true"] {
+            let result = try ShqProcess.run(
+                ["-qec", "\(ShqProcess.binary) \(line)", "/dev/null"], database: fixture.database,
+                environment: ["SHELL": "/usr/bin/zsh"], executable: "/usr/bin/script")
+            #expect(result.status == 0, "\(result.stderrText)")
+        }
+        let rows = try fixture.sqlite("SELECT source, shell, tty LIKE '/dev/pts/%' FROM invocations ORDER BY seq")
+        #expect(rows == ["save|zsh|1", "run|zsh|1"])
+    }
+}

@@ -1,5 +1,4 @@
 @testable import ShqPrivacy
-import ShqSystem
 import Testing
 
 @Suite struct RecordingPolicyTests {
@@ -35,20 +34,6 @@ import Testing
         let command: [UInt8] = [0x65, 0x63, 0x68, 0x6F, 0x20, 0xFF, 0x00, 0xC3] + Array(" TOKEN=x".utf8)
         #expect(RecordingPolicy.privacyDecision(command, forceCapture: false, exclusion: exclusion)
             == .record([0x65, 0x63, 0x68, 0x6F, 0x20, 0xFF, 0x00, 0xC3] + Array(" TOKEN=[REDACTED]".utf8)))
-    }
-
-    @Test func userPatternsAreColonSeparated() {
-        #expect(SecretExclusion.userPatterns(environment: "a *:b*", config: "c::d") == ["a *", "b*", "c", "d"])
-        #expect(SecretExclusion.userPatterns(environment: nil, config: nil) == [])
-    }
-
-    @Test func settingsFileSyntax() {
-        let settings = Settings(parsing: "# comment\n  redact_output = yes \nsecret_exclude=a*:b*\nbroken line\n = x\nrun_pty=off\r\n")
-        #expect(settings.bool("redact_output") == true)
-        #expect(settings["secret_exclude"] == "a*:b*")
-        #expect(settings.bool("run_pty") == false)
-        #expect(settings.values.count == 3)
-        #expect(Settings.load(path: "/nonexistent/shq/config") == Settings())
     }
 
     @Test(arguments: [

@@ -34,18 +34,4 @@ import Testing
     @Test func aFailedReadThrowsItsErrno() {
         #expect(throws: SystemError(EBADF)) { try readAll(fd: -1) }
     }
-
-    @Test func theConfigFileIsKeyEqualsValue() {
-        let settings = Settings(parsing: "# comment\n  capture_cap = 5M \nrun_pty=off\n=x\nnoequals\n")
-        #expect(settings.values == ["capture_cap": "5M", "run_pty": "off"])
-        #expect(settings.bool("run_pty") == false)
-    }
-
-    @Test func signalNamesRoundTrip() {
-        #expect(SignalName.number("term") == SIGTERM)
-        #expect(SignalName.number("SIGKILL") == SIGKILL)
-        #expect(SignalName.number("15") == 15)
-        #expect(SignalName.number("nope") == nil)
-        #expect(SignalName.name(of: SIGINT) == "SIGINT")
-    }
 }

@@ -19,9 +19,10 @@ struct RunCommand: ParsableCommand {
             exits with its status (or dies of its signal). Its stdout and stderr are shown live and stored \
             separately; `shq show --follow` tails them while it runs.
 
-            Each stream is stored up to --capture-cap (default 32M, or $SHQ_CAPTURE_CAP); beyond that the \
-            first and last halves are kept and the output is marked truncated. The screen always gets \
-            everything. If the store cannot be written, the command still runs and shq warns once.
+            Each stream is stored up to --capture-cap (default: $SHQ_CAPTURE_CAP, else capture_cap in the \
+            config file, else 32M); beyond that the first and last halves are kept and the output is marked \
+            truncated. The screen always gets everything. If the store cannot be written, the command \
+            still runs and shq warns once.
 
             With --pty the command runs on its own pseudo-terminal, so it sees a terminal exactly as \
             without shq (colours, vim, less, top; Ctrl-Z and fg still work); its stdout and stderr are \
@@ -80,7 +81,7 @@ struct RunCommand: ParsableCommand {
         if ["--help", "-h"].contains(command.first) { throw CleanExit.helpRequest(self) }
         if line == nil && words.isEmpty { throw ValidationError("give a command to run, or -c 'LINE'") }
         if line != nil && !words.isEmpty { throw ValidationError("give either -c 'LINE' or a command, not both") }
-        if let captureCap, CaptureCap.parse(captureCap) == nil {
+        if let captureCap, ResolvedSettings.parseSize(captureCap) == nil {
             throw ValidationError("--capture-cap '\(captureCap)': expected a size like 512K, 64M or 1G")
         }
     }
@@ -119,13 +120,10 @@ struct RunCommand: ParsableCommand {
             // that are not UTF-8 run and are stored exactly.
             request = .argv(Array(RawArguments.all.suffix(wordCount)), location: location)
         }
-        request.captureCap = captureCap.flatMap(CaptureCap.parse)
-            ?? ProcessEnvironment.nonEmpty("SHQ_CAPTURE_CAP").flatMap(CaptureCap.parse)
-            ?? CaptureCap.defaultBytes
+        request.settings = ResolvedSettings(
+            flags: .init(captureCap: captureCap, pty: pty, redactOutput: redactOutput, forceCapture: forceCapture))
         request.forceColor = color
         request.forceCapture = forceCapture
-        request.redactOutput = !forceCapture && (redactOutput ?? OutputPrivacyFilter.redactOutputByDefault)
-        request.pty = PtyChoice(flag: pty)
         RunEngine.run(request)
     }
 }

@@ -77,19 +77,12 @@ struct SaveCommand: ParsableCommand {
         let durationMicros = duration.map { Int64(($0 * 1000).rounded()) }
         let start = startedAt.flatMap(Timestamp.init(parsing:))
             ?? Timestamp(microseconds: Timestamp.now().microseconds - (durationMicros ?? 0))
-        var invocation = Invocation(
-            session: ProcessEnvironment.nonEmpty("SHQ_SESSION"),
-            cmd: command,
-            cwd: cwd.map { RawArguments.bytes(of: $0) } ?? ProcessEnvironment.currentDirectory,
-            host: ProcessEnvironment.hostName,
-            user: ProcessEnvironment.userName,
-            source: .save,
-            startedAt: start,
-            durationMicros: durationMicros,
-            exitCode: exitCode,
-            status: exitCode.map { $0 == 0 ? .completed : .failed } ?? .completed,
-            tag: tag
-        )
+        var invocation = Invocation.fromCurrentEnvironment(
+            cmd: command, cwd: cwd.map { RawArguments.bytes(of: $0) }, source: .save, startedAt: start,
+            status: exitCode.map { $0 == 0 ? .completed : .failed } ?? .completed)
+        invocation.durationMicros = durationMicros
+        invocation.exitCode = exitCode
+        invocation.tag = tag
         invocation.endedAt = durationMicros.map { Timestamp(microseconds: start.microseconds + $0) }
 
         var sources: [(OutputStream, Int32)] = []
@@ -101,7 +94,7 @@ struct SaveCommand: ParsableCommand {
         }
         if let stderr { sources.append((.stderr, try openForReading(stderr))) }
 
-        let redact = !forceCapture && (redactOutput ?? OutputPrivacyFilter.redactOutputByDefault)
+        let redact = ResolvedSettings(flags: .init(redactOutput: redactOutput, forceCapture: forceCapture)).redactOutput
         let saved = try store.open().ingestingHookSpool()
             .save(invocation, outputs: sources) { _ in OutputPrivacyFilter(redactOutput: redact) }
         if saved.outputDropped {

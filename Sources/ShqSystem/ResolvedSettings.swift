@@ -1,0 +1,93 @@
+/// Every user setting, each resolved here and nowhere else: the command-line flag, else the environment
+/// variable, else the config file key, else the default. A value that does not parse counts as unset and
+/// the next source decides. Commands build one from their flags and hand it on whole.
+public struct ResolvedSettings: Sendable, Equatable {
+    /// Bytes `shq run` stores per stream: `--capture-cap`, `SHQ_CAPTURE_CAP`, `capture_cap`, 32M.
+    public var captureCap: Int64
+    /// Whether `shq run` uses a PTY: `--pty`/`--no-pty`, `SHQ_RUN_PTY` (`1` on, else off), `run_pty`, off.
+    public var pty: PtyChoice
+    /// Redact stored output: `--redact-output`/`--no-redact-output`, `redact_output`, off. Never with
+    /// `-X` (`--force-capture` stores what the command printed).
+    public var redactOutput: Bool
+    /// The user's secret-exclusion patterns, added to the defaults: those of `SHQ_SECRET_EXCLUDE` and of
+    /// `secret_exclude` together (colon-separated globs).
+    public var secretExclude: [String]
+
+    /// 32 MiB: a stream beyond the cap keeps its last half in memory, so the cap bounds shq run's memory
+    /// (peak RSS relaying 1 GiB: 69 MiB with a 64 MiB cap) and the time to store the tail at the end.
+    public static let defaultCaptureCap: Int64 = 32 << 20
+
+    /// What the command line said; nil where it said nothing.
+    public struct Flags: Sendable {
+        public var captureCap: String?
+        public var pty: Bool?
+        public var redactOutput: Bool?
+        public var forceCapture: Bool
+
+        public init(captureCap: String? = nil, pty: Bool? = nil, redactOutput: Bool? = nil, forceCapture: Bool = false) {
+            self.captureCap = captureCap
+            self.pty = pty
+            self.redactOutput = redactOutput
+            self.forceCapture = forceCapture
+        }
+    }
+
+    /// `environment` and `config` are parameters so tests can resolve without touching the process.
+    public init(
+        flags: Flags = Flags(), environment: (String) -> String? = ProcessEnvironment.value,
+        config: Settings = .current
+    ) {
+        func fromEnvironment(_ name: String) -> String? {
+            environment(name).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        captureCap = flags.captureCap.flatMap(Self.parseSize)
+            ?? fromEnvironment("SHQ_CAPTURE_CAP").flatMap(Self.parseSize)
+            ?? config["capture_cap"].flatMap(Self.parseSize)
+            ?? Self.defaultCaptureCap
+        if let flag = flags.pty {
+            pty = flag ? .requested : .off
+        } else if let value = fromEnvironment("SHQ_RUN_PTY") {
+            pty = value == "1" ? .byDefault : .off
+        } else {
+            pty = config.bool("run_pty") == true ? .byDefault : .off
+        }
+        redactOutput = !flags.forceCapture && (flags.redactOutput ?? config.bool("redact_output") ?? false)
+        secretExclude = [fromEnvironment("SHQ_SECRET_EXCLUDE"), config["secret_exclude"]]
+            .compactMap { $0 }
+            .flatMap { $0.split(separator: ":").map(String.init) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// The settings of this process without flags: the environment and the config file.
+    public static let current = ResolvedSettings()
+
+    /// Parses a size: bytes, or with a K, M or G suffix (binary: 1K = 1024), optionally followed by
+    /// `B`/`iB`. Nil for anything else.
+    public static func parseSize(_ text: String) -> Int64? {
+        var digits = Substring(text.uppercased())
+        for suffix in ["IB", "B"] where digits.hasSuffix(suffix) && digits.count > suffix.count {
+            digits = digits.dropLast(suffix.count)
+            break
+        }
+        var shift: Int64 = 0
+        switch digits.last {
+        case "K": shift = 10
+        case "M": shift = 20
+        case "G": shift = 30
+        default: break
+        }
+        if shift > 0 { digits = digits.dropLast() }
+        guard let value = Int64(digits), value >= 0, value <= (Int64.max >> shift) else { return nil }
+        return value << shift
+    }
+}
+
+/// Whether `shq run` puts the command on a PTY.
+public enum PtyChoice: Sendable, Equatable {
+    case off
+    /// `--pty` on this command line: if impossible, say so once and use pipes.
+    case requested
+    /// `SHQ_RUN_PTY=1` / `run_pty = true`: use a PTY when there is a terminal, silently use pipes otherwise
+    /// (scripts and CI must not get a note on every command).
+    case byDefault
+}
