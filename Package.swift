@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "ShqSystem"),
         .target(name: "ShqStore", dependencies: ["ShqSystem", "CSQLite", "CZstd", "CShims"]),
         .target(name: "ShqPrivacy", dependencies: ["ShqSystem"]),
-        .target(name: "ShqQuery", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy"]),
+        .target(name: "ShqQuery", dependencies: ["ShqSystem", "ShqStore"]),
+        .target(name: "ShqImport", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy"]),
+        .target(name: "ShqRender", dependencies: ["ShqSystem", "ShqStore", "ShqQuery"]),
         .target(name: "ShqRun", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "CShims"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.
         .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),
@@ -39,13 +41,15 @@ let package = Package(
         .executableTarget(
             name: "shq",
             dependencies: [
-                "ShqSystem", "ShqStore", "ShqQuery", "ShqPrivacy", "ShqRun", "ShqHooks",
+                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqRender", "ShqPrivacy", "ShqRun", "ShqHooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ShqSystemTests", dependencies: ["ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqStoreTests", dependencies: ["ShqStore", "ShqTestSupport"]),
         .testTarget(name: "ShqQueryTests", dependencies: ["ShqQuery", "ShqTestSupport"]),
+        .testTarget(name: "ShqImportTests", dependencies: ["ShqImport", "ShqTestSupport"]),
+        .testTarget(name: "ShqRenderTests", dependencies: ["ShqRender", "ShqTestSupport"]),
         .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqSystem", "ShqTestSupport"]),

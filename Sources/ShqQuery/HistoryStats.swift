@@ -252,7 +252,7 @@ struct Tally {
     private static let missing: UInt64 = 0
 
     mutating func add(_ bytes: UnsafeRawBufferPointer, count: Int64 = 1) {
-        let key = ImportKey.hash(bytes)
+        let key = FNV1a.hash(bytes)
         if counts[key] != nil {
             counts[key]!.count += count
         } else {

@@ -1,3 +1,5 @@
+import ShqSystem
+
 /// A parsed SELECTOR: which invocations a command acts on. Produced only by `SelectorParser`; turned into
 /// SQL only by `SelectorQuery`. Every part is applied: filters narrow the whole history, then the range
 /// counts back from the newest match.

@@ -1,4 +1,3 @@
-import ShqQuery
 import ShqSystem
 
 /// `shq kill -TERM ID`, `shq kill -9 ID`: the shell's signal-as-flag style, which the argument parser

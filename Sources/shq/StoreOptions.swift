@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRender
 import ShqStore
 
 /// Options every command that reads or writes the history takes.

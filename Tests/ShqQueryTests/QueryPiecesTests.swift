@@ -38,14 +38,4 @@ import Testing
         #expect(SearchFilters.time("-3d", now: now) == nil)
         #expect(SearchFilters.time("99999999999999999d", now: now) == nil)
     }
-
-    /// Keys are stored: they must never change between versions, or re-importing would duplicate.
-    @Test func importKeysAreStable() {
-        #expect(ImportKey.hash("abc".utf8) == 0xe71f_a219_0541_574b)
-        #expect(ImportKey.hash([]) == ImportKey.seed)
-    }
-
-    @Test func csvQuoting() {
-        #expect(CSVText.row(["a", "b,c", "say \"hi\"", "two\nlines", nil, ""]) == "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",,\r\n")
-    }
 }

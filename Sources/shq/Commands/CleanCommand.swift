@@ -1,6 +1,5 @@
 import ArgumentParser
 import Glibc
-import ShqQuery
 import ShqRun
 import ShqStore
 import ShqSystem

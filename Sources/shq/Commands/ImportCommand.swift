@@ -1,5 +1,6 @@
 import ArgumentParser
-import ShqQuery
+import ShqImport
+import ShqRender
 import ShqRun
 import ShqStore
 import ShqSystem
@@ -32,16 +33,7 @@ struct ImportCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let commands: ImportSource
-        switch format {
-        case .bash, .zsh:
-            let (bytes, modified) = try ShellHistoryFile.read(file)
-            commands = ImportSource(format == .bash
-                ? ShellHistoryFile.parseBash(bytes, fallbackTime: modified)
-                : ShellHistoryFile.parseZsh(bytes, fallbackTime: modified))
-        case .zshHistdb: commands = try ForeignHistoryDatabase.readZshHistdb(file)
-        case .atuin: commands = try ForeignHistoryDatabase.readAtuin(file)
-        }
+        let commands = try format.importer.open(file)
         var bar = ProgressBar(label: "importing")
         let opened = try store.open().ingestingHookSpool()
         let summary = try opened.importHistory(commands, format: format) { bar.update($0, of: $1) }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import ShqQuery
+import ShqRender
 import ShqRun
 import ShqStore
 import ShqSystem

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import ShqQuery
+import ShqRender
 import ShqRun
 import ShqStore
 import ShqSystem

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShqQuery
+import ShqRender
 import ShqRun
 import ShqStore
 

@@ -1,4 +1,4 @@
-import ShqQuery
+import ShqRender
 import ShqStore
 import Testing
 

@@ -1,3 +1,4 @@
+import ShqQuery
 import ShqStore
 
 /// The text and JSON forms of `HistoryStats`.

@@ -32,19 +32,3 @@ public struct Table {
     /// On a terminal too narrow for the other columns, the last one still shows this much (and wraps).
     static let minimumLast = 10
 }
-
-extension String {
-    /// One line for a table cell: newlines and tabs shown as `⏎`/space, control bytes as `?`.
-    public var singleLine: String {
-        var out = ""
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\n": out += "⏎"
-            case "\t": out += " "
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f: out += "?"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-}

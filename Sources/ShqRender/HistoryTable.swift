@@ -1,3 +1,4 @@
+import ShqQuery
 import ShqStore
 import ShqSystem
 

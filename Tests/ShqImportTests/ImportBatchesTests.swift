@@ -1,4 +1,4 @@
-import ShqQuery
+import ShqImport
 import ShqStore
 import ShqTestSupport
 import Testing
@@ -66,7 +66,7 @@ import Testing
         }
         let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
         var totals: Set<Int> = []
-        let summary = try store.importHistory(try ForeignHistoryDatabase.readZshHistdb(histdb), format: .zshHistdb, batchSize: 5) { _, total in
+        let summary = try store.importHistory(try ZshHistdbImporter().open(histdb), format: .zshHistdb, batchSize: 5) { _, total in
             totals.insert(total)
         }
         #expect(totals == [25])
@@ -82,7 +82,15 @@ import Testing
         #expect(try store.db.scalarInt("SELECT count(*) FROM names") == 4)
         #expect(try store.db.scalarInt("SELECT count(*) FROM dirs") == 1)
         #expect(stored == (0..<25).map { "step \($0)" })
-        let again = try store.importHistory(try ForeignHistoryDatabase.readZshHistdb(histdb), format: .zshHistdb, batchSize: 5)
+        let again = try store.importHistory(try ZshHistdbImporter().open(histdb), format: .zshHistdb, batchSize: 5)
         #expect(again.read == 25 && again.added == 0 && again.alreadyPresent == 25)
+    }
+}
+
+@Suite struct ImportKeyTests {
+    /// Keys are stored: they must never change between versions, or re-importing would duplicate.
+    @Test func importKeysAreStable() {
+        #expect(ImportKey.hash("abc".utf8) == 0xe71f_a219_0541_574b)
+        #expect(ImportKey.hash([]) == ImportKey.seed)
     }
 }

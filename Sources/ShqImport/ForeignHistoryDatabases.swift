@@ -1,13 +1,17 @@
 import ShqStore
 
-/// Readers for other tools' SQLite histories, opened read-only.
-public enum ForeignHistoryDatabase {
+/// zsh-histdb's SQLite database, opened read-only and read as the import goes.
+public struct ZshHistdbImporter: HistoryImporter {
+    public init() {}
+
+    public var format: ImportFormat { .zshHistdb }
+
     /// zsh-histdb: `history(id, session, command_id, place_id, exit_status, start_time, duration)` with
     /// `commands(id, argv)` and `places(id, host, dir)`; times in seconds.
-    public static func readZshHistdb(_ path: String) throws -> ImportSource {
+    public func open(_ path: String) throws -> ImportSource {
         var sessions: [Int64: String] = [:]
-        return try rows(
-            of: try open(path),
+        return try ForeignHistoryDatabase.rows(
+            of: try ForeignHistoryDatabase.open(path),
             // Counting through the join as well took 26 ms of the 100k-row import; this is the index alone.
             count: "SELECT count(*) FROM history WHERE start_time IS NOT NULL",
             select: """
@@ -32,13 +36,20 @@ public enum ForeignHistoryDatabase {
                 identity: ImportKey.hash("\(row.int(0))\u{0}\(start)".utf8))
         }
     }
+}
+
+/// atuin's SQLite database, opened read-only and read as the import goes.
+public struct AtuinImporter: HistoryImporter {
+    public init() {}
+
+    public var format: ImportFormat { .atuin }
 
     /// atuin: `history(id, timestamp, duration, exit, command, cwd, session, hostname, deleted_at)`;
     /// times in nanoseconds, -1 for an unknown duration or exit, cwd "unknown" when not known,
     /// hostname as `host:user`. Deleted entries are not imported.
-    public static func readAtuin(_ path: String) throws -> ImportSource {
-        try rows(
-            of: try open(path),
+    public func open(_ path: String) throws -> ImportSource {
+        try ForeignHistoryDatabase.rows(
+            of: try ForeignHistoryDatabase.open(path),
             count: "SELECT count(*) FROM history WHERE deleted_at IS NULL",
             select: """
                 SELECT id, timestamp, duration, exit, command, cwd, session, hostname FROM history
@@ -60,9 +71,12 @@ public enum ForeignHistoryDatabase {
                 session: row.optionalString(6), identity: ImportKey.hash(row.bytes(0)))
         }
     }
+}
 
+/// What the database readers share: a read-only connection, rows read a batch at a time.
+enum ForeignHistoryDatabase {
     /// The rows of `select`, each made a command by `command`, read as the import asks for them.
-    private static func rows(
+    static func rows(
         of db: Database, count: String, select: String, _ command: @escaping (Statement) -> ImportedCommand
     ) throws -> ImportSource {
         let total = try db.scalarInt(count) ?? 0

@@ -1,5 +1,6 @@
+import Foundation
 import Glibc
-@testable import ShqQuery
+@testable import ShqRender
 import ShqStore
 import Testing
 

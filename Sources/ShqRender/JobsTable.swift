@@ -1,3 +1,4 @@
+import ShqQuery
 import ShqStore
 
 /// What `shq jobs` prints: one line (or JSON object) per job.

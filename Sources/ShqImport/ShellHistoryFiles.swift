@@ -2,16 +2,24 @@ import Glibc
 import ShqStore
 import ShqSystem
 
-/// Readers for shell history files: bash (`#epoch` lines, as written with HISTTIMEFORMAT set) and zsh
-/// (EXTENDED_HISTORY `: start:elapsed;command`).
-public enum ShellHistoryFile {
+/// bash's history file: `#epoch` comment lines (written when HISTTIMEFORMAT is set) give the times.
+public struct BashHistoryImporter: HistoryImporter {
+    public init() {}
+
+    public var format: ImportFormat { .bash }
+
+    public func open(_ path: String) throws -> ImportSource {
+        let (bytes, modified) = try ShellHistoryFile.read(path)
+        return ImportSource(Self.parse(bytes, fallbackTime: modified))
+    }
+
     /// Entries without a timestamp take the last timestamp seen before them (plus a microsecond per
     /// entry, to keep their order).
-    public static func parseBash(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand] {
+    public static func parse(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand] {
         var entries: [(time: Int64?, lines: [ArraySlice<UInt8>], line: Int)] = []
         var pendingTime: Int64?
         for (number, line) in data.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
-            if let epoch = epochComment(line) {
+            if let epoch = ShellHistoryFile.epochComment(line) {
                 pendingTime = epoch
                 entries.append((epoch, [], number))
                 continue
@@ -27,12 +35,24 @@ public enum ShellHistoryFile {
         for entry in entries where !entry.lines.isEmpty {
             raw.append((entry.time, Array(entry.lines.joined(separator: [10])), entry.line))
         }
-        return timed(raw, fallbackTime: fallbackTime)
+        return ShellHistoryFile.timed(raw, fallbackTime: fallbackTime)
+    }
+}
+
+/// zsh's history file: EXTENDED_HISTORY lines `: start:elapsed;command` give times and durations.
+public struct ZshHistoryImporter: HistoryImporter {
+    public init() {}
+
+    public var format: ImportFormat { .zsh }
+
+    public func open(_ path: String) throws -> ImportSource {
+        let (bytes, modified) = try ShellHistoryFile.read(path)
+        return ImportSource(Self.parse(bytes, fallbackTime: modified))
     }
 
     /// zsh writes embedded newlines as `\` + newline and "metafies" bytes 0x83–0xA2 as 0x83, byte ^ 0x20.
-    public static func parseZsh(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand] {
-        let bytes = unmetafy(data)
+    public static func parse(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand] {
+        let bytes = ShellHistoryFile.unmetafy(data)
         var raw: [(Int64?, [UInt8], Int)] = []
         var current: [UInt8]? = nil
         var currentTime: Int64?
@@ -52,7 +72,7 @@ public enum ShellHistoryFile {
                 startLine = number
                 currentTime = nil
                 currentDuration = nil
-                if let (start, elapsed, command) = extendedHeader(text) {
+                if let (start, elapsed, command) = ShellHistoryFile.extendedHeader(text) {
                     currentTime = start
                     currentDuration = elapsed
                     text = command
@@ -70,11 +90,14 @@ public enum ShellHistoryFile {
             flush()
         }
         flush()
-        var commands = timed(raw, fallbackTime: fallbackTime)
+        var commands = ShellHistoryFile.timed(raw, fallbackTime: fallbackTime)
         for (index, micros) in durations { commands[index].durationMicros = micros }
         return commands
     }
+}
 
+/// What the bash and zsh readers share: reading the file, timing untimed entries.
+enum ShellHistoryFile {
     /// `: 1700000000:12;command` → (start, elapsed µs, command).
     static func extendedHeader(_ line: [UInt8]) -> (Int64, Int64, [UInt8])? {
         guard line.count > 4, line[0] == UInt8(ascii: ":"), line[1] == UInt8(ascii: " "),
