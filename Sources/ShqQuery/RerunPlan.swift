@@ -46,11 +46,3 @@ public struct RerunPlan: Equatable, Sendable {
         throw ResolutionError("cannot run /proc/self/exe: \(errnoDescription(errno))")
     }
 }
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for char in self { if char == target { out += replacement } else { out.append(char) } }
-        return out
-    }
-}

@@ -24,10 +24,10 @@ public struct SearchFilters: Sendable {
             let written = Selector.Directory(written: directory)
             conditions.addDirectory(Conditions.resolve(written, currentDirectory: currentDirectory, home: home))
         }
-        if let exitCode { conditions.add("i.exit_code = ?", .int(Int64(exitCode))) }
-        if let since { conditions.add("i.started_at >= ?", .int(since.microseconds)) }
-        if let session { conditions.addName("session", session) }
-        if let host { conditions.addName("host", host) }
+        if let exitCode { conditions.addExitCode(.equal, Int64(exitCode)) }
+        if let since { conditions.addStarted(since: since) }
+        if let session { conditions.addName(.session, session) }
+        if let host { conditions.addName(.host, host) }
         return conditions
     }
 

@@ -1,3 +1,4 @@
+import ShqStore
 import ShqSystem
 
 /// A parsed SELECTOR: which invocations a command acts on. Produced only by `SelectorParser`; turned into
@@ -15,10 +16,8 @@ public struct Selector: Equatable, Sendable {
         case id(String)
     }
 
-    /// `=`, `!=` (also written `<>`), `<`, `>`, `<=`, `>=`.
-    public enum Comparison: String, Equatable, Sendable, CaseIterable {
-        case equal = "=", notEqual = "!=", less = "<", greater = ">", lessOrEqual = "<=", greaterOrEqual = ">="
-    }
+    /// `=`, `!=` (also written `<>`), `<`, `>`, `<=`, `>=`: the store's comparisons.
+    public typealias Comparison = ShqStore.Comparison
 
     /// A directory as written: resolved against the current directory or $HOME when the query runs.
     public enum Directory: Equatable, Sendable {

@@ -1,91 +1,26 @@
 import ShqStore
 import ShqSystem
 
-/// A value bound to a `?` in generated SQL.
-public enum SQLValue: Equatable, Sendable {
-    case int(Int64)
-    case text(String)
-    /// Bytes bound as TEXT (command lines, directories).
-    case bytes([UInt8])
-    /// Bytes bound as a BLOB (ids).
-    case blob([UInt8])
-
-    func bind(to statement: Statement, at index: Int32) {
-        switch self {
-        case .int(let value): statement.bind(index, value)
-        case .text(let value): statement.bind(index, value)
-        case .bytes(let value): statement.bindText(index, value)
-        case .blob(let value): value.withUnsafeBytes { statement.bindBlob(index, $0) }
-        }
-    }
-}
-
-/// SQL conditions over the stored rows as `i` (`Store.invocationsFrom`), with their bound values. The one place that turns selectors
-/// (and `shq search` options) into SQL.
-public struct Conditions: Sendable {
-    public private(set) var clauses: [String] = []
-    public private(set) var values: [SQLValue] = []
-    /// Set when a condition needs the REGEXP function on the connection.
-    public private(set) var usesRegexp = false
-
-    public init() {}
-
-    /// Adds `clause`, whose `?` placeholders take `values` in order.
-    public mutating func add(_ clause: String, _ values: SQLValue...) {
-        clauses.append(clause)
-        self.values += values
-        if clause.contains("REGEXP") { usesRegexp = true }
-    }
-
-    public var sql: String { clauses.isEmpty ? "1" : clauses.map { "(\($0))" }.joined(separator: " AND ") }
-
-    /// Binds every value, numbering from `first`; returns the next free index.
-    @discardableResult
-    public func bind(_ statement: Statement, from first: Int32 = 1) -> Int32 {
-        var index = first
-        for value in values {
-            value.bind(to: statement, at: index)
-            index += 1
-        }
-        return index
-    }
-
+/// The selector compiler: a selector's filters as the store's conditions. The one place that turns
+/// selectors into conditions; the SQL of each condition is the store's (`Conditions`).
+extension Conditions {
     /// The conditions a selector's filters impose; directories resolve against `currentDirectory`/`home`.
     public init(_ selector: Selector, currentDirectory: [UInt8], home: String) {
+        self.init()
         for filter in selector.filters {
             switch filter {
-            case .failed: add("i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL")
-            case .ok: add("i.exit_code = 0 AND i.signal IS NULL")
-            case .exit(let op, let value): add("i.exit_code \(op.rawValue) ?", .int(value))
-            case .duration(let op, let value): add("i.duration_us \(op.rawValue) ?", .int(value))
-            case .commandMatches(let pattern): add("i.cmd REGEXP ?", .text(pattern))
-            case .directoryMatches(let pattern):
-                // Matched once per distinct directory (`dirs`), not once per row.
-                add("i.dir IN (SELECT id FROM dirs WHERE path REGEXP ?)", .text(pattern))
-            case .tag(let tag): add("i.tag = ?", .text(tag))
+            case .failed: addFailed()
+            case .ok: addSucceeded()
+            case .exit(let op, let value): addExitCode(op, value)
+            case .duration(let op, let value): addDuration(op, value)
+            case .commandMatches(let pattern): addCommandMatches(pattern)
+            case .directoryMatches(let pattern): addDirectoryMatches(pattern)
+            case .tag(let tag): addTag(tag)
             case .directory(let directory):
                 addDirectory(Self.resolve(directory, currentDirectory: currentDirectory, home: home))
             }
         }
-        if case .id(let prefix) = selector.range {
-            // The store keeps ids as 16 bytes: every id with this prefix lies between the prefix padded
-            // with 0s and with Fs, a range of the unique index on `invocation_rows.id`.
-            if let range = InvocationID.range(prefix: prefix) {
-                add("i.id BETWEEN ? AND ?", .blob(range.low), .blob(range.high))
-            } else {
-                add("0")
-            }
-        }
-    }
-
-    /// Rows run in exactly `path`, compared as the directory number rows store.
-    public mutating func addDirectory(_ path: [UInt8]) {
-        add("i.dir = (SELECT id FROM dirs WHERE path = ?)", .bytes(path))
-    }
-
-    /// Rows whose `column` (session, host, user, shell or tty) is `name`, compared as the number rows store.
-    public mutating func addName(_ column: String, _ name: String) {
-        add("i.\(column) = (SELECT id FROM names WHERE name = ?)", .text(name))
+        if case .id(let prefix) = selector.range { addIDPrefix(prefix) }
     }
 
     /// An absolute, lexically normalised path (`.`/`..` folded, no trailing slash).

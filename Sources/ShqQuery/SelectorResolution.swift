@@ -6,42 +6,7 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// Which end of the history to stream from.
-public enum HistoryOrder: Sendable {
-    case newestFirst, oldestFirst
-}
-
 extension Store {
-    /// Streams the invocations matching `conditions`, skipping the `offset` newest and taking at most
-    /// `limit`, in `order`. `body` returns false to stop early. Rows are decoded one at a time.
-    public func forEachInvocation(
-        _ conditions: Conditions, offset: Int = 0, limit: Int? = nil, order: HistoryOrder = .newestFirst,
-        _ body: (Invocation) throws -> Bool
-    ) throws {
-        if conditions.usesRegexp { try db.installRegexp() }
-        let newest = "ORDER BY i.started_at DESC, i.seq DESC"
-        let window = limit.map { " LIMIT \($0) OFFSET \(offset)" } ?? (offset > 0 ? " LIMIT -1 OFFSET \(offset)" : "")
-        let sql: String
-        switch order {
-        case .newestFirst:
-            sql = "SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE \(conditions.sql) \(newest)\(window)"
-        case .oldestFirst where window.isEmpty:
-            sql = "SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE \(conditions.sql) ORDER BY i.started_at, i.seq"
-        case .oldestFirst:
-            // The window counts from the newest; read it, then turn it around.
-            sql = """
-                SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE i.seq IN (
-                    SELECT i.seq FROM \(Self.invocationsFrom) WHERE \(conditions.sql) \(newest)\(window))
-                ORDER BY i.started_at, i.seq
-                """
-        }
-        let statement = try db.prepare(sql)
-        conditions.bind(statement)
-        while try statement.step() {
-            if try !body(Self.decodeInvocation(statement)) { break }
-        }
-    }
-
     /// The invocations a selector names, newest first; `limit` caps how many (after the range).
     public func resolve(_ query: SelectorQuery, limit: Int? = nil) throws -> [Invocation] {
         let window = query.window

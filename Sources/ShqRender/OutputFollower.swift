@@ -26,8 +26,9 @@ public struct OutputFollower {
     /// The invocation to follow when none is named: the newest one still running or stopped, else the
     /// newest of all.
     public static func defaultTarget(in store: Store) throws -> Invocation? {
-        try store.invocations(where: "i.status IN ('running', 'stopped')", limit: 1).first
-            ?? store.invocations(limit: 1).first
+        var live = Conditions()
+        live.addLive()
+        return try store.invocations(live, limit: 1).first ?? store.invocations(limit: 1).first
     }
 
     /// Prints until the command ends (or its wrapper is gone). `route` gives the fd for a stream, nil to

@@ -101,7 +101,9 @@ public struct JobRegistry {
         try reconcile()
         var records = try liveRecords().filter { everything || isLocal($0) }
         if everything {
-            records += try store.invocations(where: "i.status = 'orphaned' AND i.pid IS NOT NULL").filter { record in
+            var orphaned = Conditions()
+            orphaned.addOrphanedWithPID()
+            records += try store.invocations(orphaned).filter { record in
                 isLocal(record) && ProcessIdentity(pid: record.pid, startTicks: record.pidStartTicks)?.isAlive == true
             }
         }
@@ -115,8 +117,9 @@ public struct JobRegistry {
     /// command that shows records reconciles first; that compile was 0.48 M of the ~12 M instructions of
     /// `shq history -n 20`).
     private func liveRecords() throws -> [Invocation] {
-        let live = "i.status IN ('running', 'stopped')"
-        guard try store.db.scalarInt("SELECT 1 FROM \(Store.invocationsFrom) WHERE \(live) LIMIT 1") != nil else { return [] }
-        return try store.invocations(where: live)
+        var live = Conditions()
+        live.addLive()
+        guard try store.hasInvocation(live) else { return [] }
+        return try store.invocations(live)
     }
 }

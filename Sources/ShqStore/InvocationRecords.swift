@@ -34,35 +34,43 @@ extension Store {
         (SELECT o.bytes FROM outputs o WHERE o.invocation = i.seq AND o.stream = 'stderr')
         """
 
-    /// Reads a row selected with `invocationColumns`, starting at column `offset`.
-    public static func decodeInvocation(_ row: Statement, offset: Int32 = 0) -> Invocation {
-        func int32(_ index: Int32) -> Int32? { row.optionalInt(offset + index).map { Int32(truncatingIfNeeded: $0) } }
+    /// The columns of `invocationColumns`, in their order: rows are decoded by name.
+    enum InvocationColumn: Int32 {
+        case seq, id, session, cmd, cwd, host, user, shell, tty, source, startedAt, endedAt, durationMicros
+        case exitCode, signal, status, pid, pidStart, tag, pipestatus, importKey, wrapperPID, wrapperStart
+        case stdoutBytes, stderrBytes
+    }
+
+    /// Reads a row selected with `invocationColumns`.
+    static func decodeInvocation(_ row: Statement) -> Invocation {
+        func at(_ column: InvocationColumn) -> Int32 { column.rawValue }
+        func int32(_ column: InvocationColumn) -> Int32? { row.optionalInt(at(column)).map { Int32(truncatingIfNeeded: $0) } }
         var invocation = Invocation(
-            id: InvocationID.text(row.bytes(offset + 1)),
-            session: row.optionalString(offset + 2),
-            cmd: row.bytes(offset + 3),
-            cwd: row.optionalBytes(offset + 4),
-            host: row.optionalString(offset + 5),
-            user: row.optionalString(offset + 6),
-            shell: row.optionalString(offset + 7),
-            tty: row.optionalString(offset + 8),
-            source: InvocationSource(rawValue: row.string(offset + 9)) ?? .save,
-            startedAt: Timestamp(microseconds: row.int(offset + 10)),
-            endedAt: row.optionalInt(offset + 11).map(Timestamp.init(microseconds:)),
-            durationMicros: row.optionalInt(offset + 12),
-            exitCode: int32(13),
-            signal: int32(14),
-            status: InvocationStatus(rawValue: row.string(offset + 15)) ?? .completed,
-            pid: int32(16),
-            pidStartTicks: row.optionalInt(offset + 17),
-            tag: row.optionalString(offset + 18),
-            pipestatus: row.optionalString(offset + 19)
+            id: InvocationID.text(row.bytes(at(.id))),
+            session: row.optionalString(at(.session)),
+            cmd: row.bytes(at(.cmd)),
+            cwd: row.optionalBytes(at(.cwd)),
+            host: row.optionalString(at(.host)),
+            user: row.optionalString(at(.user)),
+            shell: row.optionalString(at(.shell)),
+            tty: row.optionalString(at(.tty)),
+            source: InvocationSource(rawValue: row.string(at(.source))) ?? .save,
+            startedAt: Timestamp(microseconds: row.int(at(.startedAt))),
+            endedAt: row.optionalInt(at(.endedAt)).map(Timestamp.init(microseconds:)),
+            durationMicros: row.optionalInt(at(.durationMicros)),
+            exitCode: int32(.exitCode),
+            signal: int32(.signal),
+            status: InvocationStatus(rawValue: row.string(at(.status))) ?? .completed,
+            pid: int32(.pid),
+            pidStartTicks: row.optionalInt(at(.pidStart)),
+            tag: row.optionalString(at(.tag)),
+            pipestatus: row.optionalString(at(.pipestatus))
         )
-        invocation.seq = row.int(offset)
-        invocation.wrapperPID = int32(21)
-        invocation.wrapperStartTicks = row.optionalInt(offset + 22)
-        invocation.stdoutBytes = row.optionalInt(offset + 23)
-        invocation.stderrBytes = row.optionalInt(offset + 24)
+        invocation.seq = row.int(at(.seq))
+        invocation.wrapperPID = int32(.wrapperPID)
+        invocation.wrapperStartTicks = row.optionalInt(at(.wrapperStart))
+        invocation.stdoutBytes = row.optionalInt(at(.stdoutBytes))
+        invocation.stderrBytes = row.optionalInt(at(.stderrBytes))
         return invocation
     }
 
@@ -197,21 +205,6 @@ extension Store {
         let query = try db.prepare("SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE i.seq = ?")
         query.bind(1, seq)
         return try query.step() ? Self.decodeInvocation(query) : nil
-    }
-
-    /// Invocations matching `whereClause` (over `invocationsFrom`), newest first.
-    public func invocations(
-        where whereClause: String = "1", bind: (Statement) -> Void = { _ in }, limit: Int? = nil
-    ) throws -> [Invocation] {
-        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
-        let query = try db.prepare("""
-            SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE \(whereClause)
-            ORDER BY i.started_at DESC, i.seq DESC\(limitClause)
-            """)
-        bind(query)
-        var rows: [Invocation] = []
-        while try query.step() { rows.append(Self.decodeInvocation(query)) }
-        return rows
     }
 
     /// The lifecycle events of one invocation, oldest first.

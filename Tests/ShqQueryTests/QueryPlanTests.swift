@@ -33,7 +33,7 @@ import Testing
         let conditions = SelectorQuery(try SelectorParser.parse(prefix)).conditions
         let byID = try plan(store, "SELECT i.seq FROM \(Store.invocationsFrom) WHERE \(conditions.sql)", conditions)
         #expect(byID.contains("USING COVERING INDEX sqlite_autoindex_invocation_rows_1 (id>? AND id<?)"), "\(byID)")
-        let found = try store.invocations(where: conditions.sql, bind: { conditions.bind($0) })
+        let found = try store.invocations(conditions)
         #expect(found.map(\.id) == [ids[17]])
 
         let live = try plan(store, "SELECT i.seq FROM \(Store.invocationsFrom) WHERE i.status IN ('running', 'stopped')")

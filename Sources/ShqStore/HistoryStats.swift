@@ -1,5 +1,4 @@
 import Glibc
-import ShqStore
 import ShqSystem
 
 /// `shq stats`: totals, failure rate, top programs, slowest commands, busiest directories, commands per
@@ -64,7 +63,9 @@ extension Store {
 
         var stats = scan.figures(top: top, paths: try directoryPaths())
         if !scan.slowest.isEmpty {
-            let rows = try invocations(where: "i.seq IN (\(scan.slowest.map { String($0.seq) }.joined(separator: ",")))")
+            var slowest = Conditions()
+            slowest.add("i.seq IN (\(scan.slowest.map { String($0.seq) }.joined(separator: ",")))")
+            let rows = try invocations(slowest)
             stats.slowest = rows.sorted { ($0.durationMicros ?? 0, $1.seq ?? 0) > ($1.durationMicros ?? 0, $0.seq ?? 0) }
         }
         // Stopped time: from each `stopped` event to the next event of the same job (resumed, or the end).

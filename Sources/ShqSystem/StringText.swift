@@ -12,4 +12,11 @@ extension String {
         }
         return out
     }
+
+    /// Every `target` replaced by `replacement` (without Foundation).
+    public func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for char in self { if char == target { out += replacement } else { out.append(char) } }
+        return out
+    }
 }

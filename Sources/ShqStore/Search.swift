@@ -1,4 +1,5 @@
-import ShqStore
+import ShqSystem
+
 
 /// `shq search`: case-insensitive substring search over command lines, newest matches first.
 ///

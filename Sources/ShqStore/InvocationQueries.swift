@@ -1,0 +1,53 @@
+import ShqSystem
+
+/// Which end of the history to stream from.
+public enum HistoryOrder: Sendable {
+    case newestFirst, oldestFirst
+}
+
+extension Store {
+    /// Streams the invocations matching `conditions`, skipping the `offset` newest and taking at most
+    /// `limit`, in `order`. `body` returns false to stop early. Rows are decoded one at a time.
+    public func forEachInvocation(
+        _ conditions: Conditions, offset: Int = 0, limit: Int? = nil, order: HistoryOrder = .newestFirst,
+        _ body: (Invocation) throws -> Bool
+    ) throws {
+        if conditions.usesRegexp { try db.installRegexp() }
+        let newest = "ORDER BY i.started_at DESC, i.seq DESC"
+        let window = limit.map { " LIMIT \($0) OFFSET \(offset)" } ?? (offset > 0 ? " LIMIT -1 OFFSET \(offset)" : "")
+        let sql: String
+        switch order {
+        case .newestFirst:
+            sql = "SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE \(conditions.sql) \(newest)\(window)"
+        case .oldestFirst where window.isEmpty:
+            sql = "SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE \(conditions.sql) ORDER BY i.started_at, i.seq"
+        case .oldestFirst:
+            // The window counts from the newest; read it, then turn it around.
+            sql = """
+                SELECT \(Self.invocationColumns) FROM \(Self.invocationsFrom) WHERE i.seq IN (
+                    SELECT i.seq FROM \(Self.invocationsFrom) WHERE \(conditions.sql) \(newest)\(window))
+                ORDER BY i.started_at, i.seq
+                """
+        }
+        let statement = try db.prepare(sql)
+        conditions.bind(statement)
+        while try statement.step() {
+            if try !body(Self.decodeInvocation(statement)) { break }
+        }
+    }
+
+    /// The invocations matching `conditions`, newest first, at most `limit`.
+    public func invocations(_ conditions: Conditions = Conditions(), limit: Int? = nil) throws -> [Invocation] {
+        var rows: [Invocation] = []
+        try forEachInvocation(conditions, limit: limit) { rows.append($0); return true }
+        return rows
+    }
+
+    /// Whether any invocation matches: a look at the index, without compiling the full read.
+    public func hasInvocation(_ conditions: Conditions) throws -> Bool {
+        if conditions.usesRegexp { try db.installRegexp() }
+        let statement = try db.prepare("SELECT 1 FROM \(Self.invocationsFrom) WHERE \(conditions.sql) LIMIT 1")
+        conditions.bind(statement)
+        return try statement.step()
+    }
+}
