@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Modules, one per concern: the store (SQLite, blobs, spool), the run engine (spawn, signals, capture),
-// the query language, privacy (ignore rules, redaction), the C shims, and the thin `shq` executable.
+// Modules, one per concern (Docs/design/README.md): the system foundation, the store (SQLite, blobs, spool,
+// every SQL text over the schema), privacy (ignore rules, redaction), the query language, importers,
+// rendering, the run engine (spawn, signals, capture), the hooks, the C shims, and the thin executable.
+// Each imports only modules declared before it.
 let package = Package(
     name: "shq",
     products: [
@@ -31,8 +33,11 @@ let package = Package(
         .target(name: "ShqSystem"),
         .target(name: "ShqStore", dependencies: ["ShqSystem", "CSQLite", "CZstd", "CShims"]),
         .target(name: "ShqPrivacy", dependencies: ["ShqSystem"]),
+        // Selectors compiled to the store's conditions; no SQL over the schema of its own.
         .target(name: "ShqQuery", dependencies: ["ShqSystem", "ShqStore"]),
+        // Other tools' histories, one importer per source, written through the recording policy.
         .target(name: "ShqImport", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy"]),
+        // Tables, JSON, CSV, colour, pager, detail views, following output.
         .target(name: "ShqRender", dependencies: ["ShqSystem", "ShqStore", "ShqQuery"]),
         .target(name: "ShqRun", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "CShims"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.

@@ -1,4 +1,3 @@
-import ShqQuery
 import ShqStore
 import ShqTestSupport
 import Testing
