@@ -2,16 +2,25 @@ import Glibc
 import ShqStore
 import ShqSystem
 
-/// bash's history file: `#epoch` comment lines (written when HISTTIMEFORMAT is set) give the times.
-public struct BashHistoryImporter: HistoryImporter {
-    public init() {}
+/// A history kept in a text file: read and parsed whole before the import writes.
+public protocol HistoryFileImporter: HistoryImporter {
+    /// The commands in the file's bytes; `fallbackTime` (the file's modification time) dates entries
+    /// before any timestamp.
+    static func parse(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand]
+}
 
-    public var format: ImportFormat { .bash }
-
+extension HistoryFileImporter {
     public func open(_ path: String) throws -> ImportSource {
         let (bytes, modified) = try ShellHistoryFile.read(path)
         return ImportSource(Self.parse(bytes, fallbackTime: modified))
     }
+}
+
+/// bash's history file: `#epoch` comment lines (written when HISTTIMEFORMAT is set) give the times.
+public struct BashHistoryImporter: HistoryFileImporter {
+    public init() {}
+
+    public var format: ImportFormat { .bash }
 
     /// Entries without a timestamp take the last timestamp seen before them (plus a microsecond per
     /// entry, to keep their order).
@@ -40,15 +49,10 @@ public struct BashHistoryImporter: HistoryImporter {
 }
 
 /// zsh's history file: EXTENDED_HISTORY lines `: start:elapsed;command` give times and durations.
-public struct ZshHistoryImporter: HistoryImporter {
+public struct ZshHistoryImporter: HistoryFileImporter {
     public init() {}
 
     public var format: ImportFormat { .zsh }
-
-    public func open(_ path: String) throws -> ImportSource {
-        let (bytes, modified) = try ShellHistoryFile.read(path)
-        return ImportSource(Self.parse(bytes, fallbackTime: modified))
-    }
 
     /// zsh writes embedded newlines as `\` + newline and "metafies" bytes 0x83–0xA2 as 0x83, byte ^ 0x20.
     public static func parse(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand] {
