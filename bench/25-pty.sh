@@ -11,7 +11,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export SHQ_DB="$work/history.db"
 START_RUNS=${PTY_START_RUNS:-100}
 BULK_RUNS=${PTY_BULK_RUNS:-7}
-cc -O2 -Wall -Wextra -o "$work/pty-time" bench/pty/pty-time.c -lutil
+"${CC:-$(command -v cc || command -v clang)}" -O2 -Wall -Wextra -o "$work/pty-time" bench/pty/pty-time.c -lutil
 drain=$work/pty-time
 # The drain this benchmark used before (Python's pty.fork and os.read of 64 KiB), kept for the comparison.
 cat > "$work/pydrain.py" <<'PY'
@@ -41,7 +41,7 @@ bytes=$(stat -c %s "$lines")
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # 1. The reader against cat, on a pipe (hyperfine, through a shell), and inside a PTY against the Python drain.
-hyperfine -w 1 -r 10 --export-json "$work/readers.json" \
+hyperfine -w 3 -r 30 --export-json "$work/readers.json" \
   -n 'cat >/dev/null' "cat $lines | cat >/dev/null" \
   -n 'pty-time -r' "cat $lines | $drain -r" \
   -n 'Python os.read loop' "cat $lines | python3 -c 'import os
@@ -86,15 +86,15 @@ echo '```'
 echo
 echo "### The reader first"
 echo
-echo "On a pipe (\`hyperfine -w 1 -r 10 'cat lines.txt | READER'\`), the C reader against \`cat\` and against the"
-echo "Python loop this benchmark used before:"
+echo "On a pipe (\`hyperfine -w 3 -r 30 'cat lines.txt | READER'\`), the C reader against \`cat\` and against the"
+echo "Python loop this benchmark used before; CPU is user + system of the whole pipeline (hyperfine's mean):"
 echo
 python3 - "$work/readers.json" <<'PY'
 import json, sys, statistics
-print("| reader | median | mean ± σ |")
-print("|---|---|---|")
+print("| reader | median | mean ± σ | CPU |")
+print("|---|---|---|---|")
 for r in json.load(open(sys.argv[1]))["results"]:
-    print(f"| `{r['command']}` | {statistics.median(r['times'])*1000:.1f} ms | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms |")
+    print(f"| `{r['command']}` | {statistics.median(r['times'])*1000:.1f} ms | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms | {(r['user'] + r['system'])*1000:.1f} ms |")
 PY
 echo
 echo "Inside a PTY, \`cat lines.txt\` drained by each reader (3 runs each, alternating): wall time, reads, and"
