@@ -3,7 +3,7 @@
 # pseudo-terminal that a small C reader drains (bench/pty/pty-time.c, compiled here with cc): start-up cost
 # of a tiny command, and output throughput. The reader is first measured against `cat` (and against the
 # Python drain this script used before), so the table shows what the reader can keep up with.
-# Needs $SHQ_BIN, cc, hyperfine, python3. Prints a markdown section.
+# Needs $SHQ_BIN, cc (or clang), hyperfine, python3. Prints a markdown section.
 set -euo pipefail
 : "${SHQ_BIN:?set SHQ_BIN to the shq binary to measure}"
 cd "$(dirname "$0")/.."
@@ -52,7 +52,7 @@ for _ in 1 2 3; do
 done
 
 # 2. The variants, interleaved round by round so that load drifting over the run hits all of them alike.
-run_rounds() {  # KIND RUNS ARGV-LABEL... (labels index the arrays below)
+run_rounds() {  # KIND RUNS LABEL... (each label names a command line in `cmd` below)
   local kind=$1 runs=$2; shift 2
   local label
   for label in "$@"; do eval "\"\$drain\" ${cmd[$label]}" >/dev/null; done   # warm-up
