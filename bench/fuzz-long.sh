@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 iterations=${1:-5000000}
 suites='PropertyTests|FuzzTests'
-swift build -c release --build-tests >&2
+# -enable-testing: some suites use @testable imports, which `swift build` turns off in release builds.
+swift build -c release --build-tests -Xswiftc -enable-testing >&2
 start=$(date +%s)
 status=0
 SHQ_FUZZ_ITERATIONS=$iterations swift test -c release --skip-build --filter "$suites" >&2 || status=$?
