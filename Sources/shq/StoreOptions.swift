@@ -11,16 +11,30 @@ struct StoreOptions: ParsableArguments {
     var location: StoreLocation { StoreLocation.resolve(explicit: db) }
 
     /// Opens (creating on first use) the store, after moving pending hook records in from the spool.
+    /// For commands that record; the others use `openExisting`.
     func open() throws -> Store {
         let store = try Store(location: location)
         HookSpool.ingest(into: store, wait: true)
         return store
     }
 
+    /// Opens the store for a command that reads or deletes: it never creates one (a mistyped `--db`
+    /// would otherwise leave a new empty store, and folders, behind). None yet is an error saying how
+    /// to start recording.
+    func openExisting() throws -> Store {
+        let location = self.location
+        guard location.holdsHistory else {
+            throw CommandFailure("no history at \(location.databasePath): nothing recorded there yet; "
+                + "to record every command, add eval \"$(shq hook init)\" to ~/.bashrc or ~/.zshrc "
+                + "(shq run CMD also keeps its output)")
+        }
+        return try open()
+    }
+
     /// Opens the store for a command that shows records, after orphan recovery: a job whose `shq run`
     /// died is never shown as running. Recovery failing (a read-only store) does not stop the reading.
     func openForReading() throws -> Store {
-        let store = try open()
+        let store = try openExisting()
         _ = try? JobRegistry(store: store).reconcile()
         return store
     }

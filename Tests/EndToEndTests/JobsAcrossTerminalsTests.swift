@@ -12,7 +12,7 @@ import Testing
     /// immediate "database is locked" (SQLITE_BUSY while one switches the new file to WAL), a store issue
     /// this suite is not about.
     init() throws {
-        _ = try fixture.shq("jobs")
+        try fixture.createEmptyStore()
     }
 
     /// `shq jobs --format json` as another terminal sees it.

@@ -15,7 +15,7 @@ import Testing
         _ id: String, command: SpawnedProcess?, wrapper: SpawnedProcess?, status: String = "running", session: String = "s1",
         startedSecondsAgo: Int64 = 5
     ) throws -> String {
-        _ = try fixture.shq("jobs")  // creates the store
+        try fixture.createEmptyStore()
         func identity(_ process: SpawnedProcess?) -> (String, String) {
             guard let process else { return ("NULL", "NULL") }
             return (String(process.pid), ProcessProbe.startTicks(process.pid).map(String.init) ?? "NULL")

@@ -73,6 +73,7 @@ import Testing
         let result = try fixture.shq("save", "-c", "x", "--started-at", "yesterday")
         #expect(result.status != 0)
         #expect(result.stderrText.hasPrefix("shq: "))
+        try fixture.shq("save", "-c", "x")
         let missing = try fixture.shq("show", "~5")
         #expect(missing.status != 0)
         #expect(missing.stderrText == "shq: '~5': no matching command\n")

@@ -22,7 +22,7 @@ struct CleanCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let registry = JobRegistry(store: try store.open())
+        let registry = JobRegistry(store: try store.openExisting())
         var text = ""
         for record in try registry.reconcile() {
             text += "orphaned  \(record.id.prefix(13))  \(record.cmdText.singleLine)\n"

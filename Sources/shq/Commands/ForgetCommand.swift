@@ -29,7 +29,7 @@ struct ForgetCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try selectors.map { try SelectorParser.parse($0) }
-        let opened = try store.open()
+        let opened = try store.openExisting()
         var matches: [Invocation] = []
         for (selector, text) in zip(parsed, selectors) {
             let found = try opened.resolve(selector)

@@ -36,7 +36,7 @@ struct JobsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let jobs = try JobRegistry(store: store.open()).jobs(everything: all)
+        let jobs = try JobRegistry(store: store.openExisting()).jobs(everything: all)
         let rows = jobs.map { JobsTable.Row(invocation: $0.invocation, events: $0.events, verified: $0.isVerified) }
         let text: String
         switch format {

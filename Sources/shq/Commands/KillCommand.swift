@@ -35,7 +35,7 @@ struct KillCommand: ParsableCommand {
 
     func run() throws {
         let signal = SignalName.number(signal)!
-        let registry = JobRegistry(store: try store.open())
+        let registry = JobRegistry(store: try store.openExisting())
         try registry.reconcile()
         var failures = 0
         for text in selectors {

@@ -29,7 +29,7 @@ struct PruneCommand: ParsableCommand {
     func run() throws {
         let age = DurationText.parse(olderThan) ?? 0
         let cutoff = Timestamp(microseconds: Timestamp.now().microseconds - age)
-        let count = try store.open().prune(startedBefore: cutoff)
+        let count = try store.openExisting().prune(startedBefore: cutoff)
         _ = writeAll(1, Array("pruned \(count) command\(count == 1 ? "" : "s") older than \(olderThan)\n".utf8))
     }
 }

@@ -24,7 +24,7 @@ struct RerunCommand: ParsableCommand {
     var n = false
 
     func run() throws {
-        let invocation = try store.open().resolveOne(try SelectorParser.parse(selector), text: selector)
+        let invocation = try store.openExisting().resolveOne(try SelectorParser.parse(selector), text: selector)
         let plan = try RerunPlan(invocation, database: store.db)
         if n {
             _ = writeAll(1, Array(plan.shellText.utf8))

@@ -29,7 +29,7 @@ struct SQLCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        let result = try ReadOnlySQL.run(query, on: store.open())
+        let result = try ReadOnlySQL.run(query, on: store.openExisting())
         let text: String
         switch format {
         case .json, .jsonl:

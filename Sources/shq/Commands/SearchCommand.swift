@@ -57,7 +57,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let filters = SearchFilters(
             directory: cwd, exitCode: exitCode, since: since.flatMap { SearchFilters.time($0) }, session: session, host: host)
-        let rows = try store.open().search(text.joined(separator: " "), where: filters.conditions(), limit: n)
+        let rows = try store.openExisting().search(text.joined(separator: " "), where: filters.conditions(), limit: n)
         let output = TerminalOutput()
         output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
     }

@@ -57,7 +57,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try self.store.open()
+        let store = try self.store.openExisting()
         if follow && selector.isEmpty {
             guard let target = try OutputFollower.defaultTarget(in: store) else { throw ResolutionError("no command recorded yet") }
             return try followOutput(of: target, in: store)

@@ -36,7 +36,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let parsed = try SelectorParser.parse(selector)
         if parsed.range != nil { throw CommandFailure("stats counts by filters; ranges and ids (\(selector)) are not supported here") }
-        let stats = try store.open().stats(SelectorQuery(parsed).conditions, top: top)
+        let stats = try store.openExisting().stats(SelectorQuery(parsed).conditions, top: top)
         let output = TerminalOutput()
         output.write(format == .json ? stats.json : stats.text(width: table.width(output), colour: output.colour))
     }

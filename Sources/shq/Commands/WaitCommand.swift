@@ -30,7 +30,7 @@ struct WaitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registry = JobRegistry(store: try store.open())
+        let registry = JobRegistry(store: try store.openExisting())
         let deadline = timeout.map { Timestamp(microseconds: Timestamp.now().microseconds + Int64($0 * 1_000_000)) }
         var records: [Invocation] = []
         for text in selectors {

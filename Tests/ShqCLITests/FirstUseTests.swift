@@ -1,0 +1,43 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+/// What a new user meets first: no store yet, an empty one, a command recorded without its output.
+@Suite struct FirstUseTests {
+    @Test func readingCommandsNeverCreateAStore() throws {
+        let fixture = StoreFixture()
+        let missing = fixture.directory.file("no/such/dir/x.db")
+        let readers: [[String]] = [
+            ["history"], ["search", "x"], ["show"], ["info"], ["stats"], ["export"], ["sql", "SELECT 1"], ["jobs"],
+            ["rerun", "-n"], ["forget", "-y", "~1"], ["prune", "--older-than", "1d"], ["kill", "~1"], ["wait", "~1"], ["clean"],
+        ]
+        for arguments in readers {
+            let result = try ShqProcess.run(arguments + ["--db", missing])
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderrText.hasPrefix("shq: no history at \(missing): nothing recorded there yet; "), "\(arguments): \(result.stderrText)")
+            #expect(result.stderrText.contains(#"eval "$(shq hook init)""#))
+            #expect(result.stdoutText.isEmpty)
+        }
+        #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("no")))
+        // Recording creates it.
+        #expect(try ShqProcess.run(["save", "-c", "first", "--db", missing]).status == 0)
+        #expect(try ShqProcess.run(["history", "--db", missing]).stdoutText.contains("first"))
+    }
+
+    @Test func hookRecordsWaitingInTheSpoolAreAHistory() throws {
+        let fixture = StoreFixture()
+        try Self.spoolHookRecord("echo from the hook", in: fixture)
+        let result = try fixture.shq("history", "--format", "jsonl")
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.stdoutText.contains("echo from the hook"))
+    }
+
+    /// Writes a command into the store's hook spool as the shell hook does (the next shq command moves it in).
+    static func spoolHookRecord(_ command: String, exit: Int = 0, in fixture: StoreFixture) throws {
+        let spool = fixture.database + "-spool"
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let lines = "S\tsess\tbash\t123\t\thost\tuser\t1767268800000000\n"
+            + "C\tsess\t1\t1767268800000000\t1000000\t\(exit)\t\t/tmp\t\(command)\n"
+        #expect(FileManager.default.createFile(atPath: spool + "/sess.spool", contents: Data(lines.utf8), attributes: [.posixPermissions: 0o600]))
+    }
+}
