@@ -1,6 +1,6 @@
 import ShqStore
 
-/// The options of `shq search`, as SQL conditions.
+/// The filter options of `shq history` and `shq search`, as SQL conditions.
 public struct SearchFilters: Sendable {
     public var directory: String?
     public var exitCode: Int32?

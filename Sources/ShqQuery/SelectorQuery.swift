@@ -77,6 +77,13 @@ public struct Conditions: Sendable {
         }
     }
 
+    /// Adds every condition of `other` (ANDed).
+    public mutating func add(_ other: Conditions) {
+        clauses += other.clauses
+        values += other.values
+        usesRegexp = usesRegexp || other.usesRegexp
+    }
+
     /// Rows run in exactly `path`, compared as the directory number rows store.
     public mutating func addDirectory(_ path: [UInt8]) {
         add("i.dir = (SELECT id FROM dirs WHERE path = ?)", .bytes(path))

@@ -24,12 +24,13 @@ struct StoreOptions: ParsableArguments {
     func openExisting() throws -> Store {
         let location = self.location
         guard location.holdsHistory else {
-            throw CommandFailure("no history at \(location.databasePath): nothing recorded there yet; "
-                + "to record every command, add eval \"$(shq hook init)\" to ~/.bashrc or ~/.zshrc "
-                + "(shq run CMD also keeps its output)")
+            throw CommandFailure("no history at \(location.databasePath): nothing recorded there yet; \(Self.howToStart)")
         }
         return try open()
     }
+
+    static let howToStart = "to record every command, add eval \"$(shq hook init)\" to ~/.bashrc or ~/.zshrc "
+        + "(shq run CMD also keeps its output)"
 
     /// Opens the store for a command that shows records, after orphan recovery: a job whose `shq run`
     /// died is never shown as running. Recovery failing (a read-only store) does not stop the reading.

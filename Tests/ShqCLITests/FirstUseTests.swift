@@ -24,6 +24,23 @@ import Testing
         #expect(try ShqProcess.run(["history", "--db", missing]).stdoutText.contains("first"))
     }
 
+    @Test func anEmptyHistorySaysHowToStart() throws {
+        let fixture = StoreFixture()
+        try fixture.createEmptyStore()
+        for format in ["table", "json"] {
+            let result = try fixture.shq("history", "--format", format)
+            #expect(result.status == 0)
+            #expect(result.stdoutText == (format == "json" ? "[]\n" : ""))
+            #expect(result.stderrText.hasPrefix("shq: nothing recorded yet in \(fixture.database); "), "\(result.stderrText)")
+            #expect(result.stderrText.contains(#"add eval "$(shq hook init)" to ~/.bashrc or ~/.zshrc"#))
+        }
+        // Asked for something that is not there: no advice, just nothing.
+        try fixture.shq("save", "-c", "make")
+        let none = try fixture.shq("history", "%failed")
+        #expect(none.status == 0 && none.stdoutText.isEmpty && none.stderrText.isEmpty)
+        #expect(try fixture.shq("history").stderrText.isEmpty)
+    }
+
     @Test func hookRecordsWaitingInTheSpoolAreAHistory() throws {
         let fixture = StoreFixture()
         try Self.spoolHookRecord("echo from the hook", in: fixture)
