@@ -3,8 +3,8 @@ import ShqStore
 /// The text and JSON forms of `HistoryStats`.
 extension HistoryStats {
     /// Sections of aligned tables; the per-day table shows the last `days` days with commands. Commands and
-    /// directories are cut to `width` if given.
-    public func text(days: Int = 14, width: Int? = nil, colour: Bool = false) -> String {
+    /// directories are cut to `width` if given; ids after `idDigits`.
+    public func text(days: Int = 14, width: Int? = nil, colour: Bool = false, idDigits: Int = 32) -> String {
         func heading(_ title: String) -> String { colour ? ANSIColour.bold.wrap(title) : title }
         let percent = Double(Int((failureRate * 1000).rounded())) / 10
         var lines = [
@@ -26,7 +26,7 @@ extension HistoryStats {
         section("top programs", ["COUNT", "PROGRAM"], topPrograms.map { [String($0.count), $0.key.singleLine] })
         section("busiest directories", ["COUNT", "DIRECTORY"], topDirectories.map { [String($0.count), $0.key.singleLine] })
         section("slowest", ["DURATION", "ID", "COMMAND"], slowest.map {
-            [DurationText.format(micros: $0.durationMicros ?? 0), String($0.id.prefix(13)), $0.cmdText.singleLine]
+            [DurationText.format(micros: $0.durationMicros ?? 0), InvocationID.abbreviated($0.id, digits: idDigits), $0.cmdText.singleLine]
         })
         section("per day (last \(days) with commands)", ["DAY", "COUNT"], perDay.suffix(days).map { [$0.key, String($0.count)] })
         return text

@@ -52,6 +52,7 @@ struct HistoryCommand: ParsableCommand {
             _ = writeAll(2, Array("shq: nothing recorded yet in \(opened.path); \(StoreOptions.howToStart)\n".utf8))
         }
         let output = TerminalOutput()
-        output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
+        let idDigits = try opened.uniqueIDDigits(rows.map(\.id))
+        output.write(format.style.render(rows, width: table.width(output), colour: output.colour, idDigits: idDigits), fromEnd: format == .table)
     }
 }

@@ -40,8 +40,10 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let rows = try store.openExisting().search(text.joined(separator: " "), where: filters.conditions, limit: n)
+        let opened = try store.openExisting()
+        let rows = try opened.search(text.joined(separator: " "), where: filters.conditions, limit: n)
         let output = TerminalOutput()
-        output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
+        let idDigits = try opened.uniqueIDDigits(rows.map(\.id))
+        output.write(format.style.render(rows, width: table.width(output), colour: output.colour, idDigits: idDigits), fromEnd: format == .table)
     }
 }

@@ -36,8 +36,10 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let parsed = try SelectorParser.parse(selector)
         if parsed.range != nil { throw CommandFailure("stats counts by filters; ranges and ids (\(selector)) are not supported here") }
-        let stats = try store.openExisting().stats(SelectorQuery(parsed).conditions, top: top)
+        let opened = try store.openExisting()
+        let stats = try opened.stats(SelectorQuery(parsed).conditions, top: top)
         let output = TerminalOutput()
-        output.write(format == .json ? stats.json : stats.text(width: table.width(output), colour: output.colour))
+        let idDigits = try opened.uniqueIDDigits(stats.slowest.map(\.id))
+        output.write(format == .json ? stats.json : stats.text(width: table.width(output), colour: output.colour, idDigits: idDigits))
     }
 }
