@@ -25,7 +25,8 @@ public struct RerunPlan: Equatable, Sendable {
         "cd " + Self.quote(directory) + " && shq " + arguments.map(Self.quote).joined(separator: " ") + "\n"
     }
 
-    static func quote(_ bytes: [UInt8]) -> String {
+    /// `bytes` as one shell word: as it is when plain, else in single quotes.
+    public static func quote(_ bytes: [UInt8]) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
             ($0.properties.isAlphabetic && $0.isASCII) || "0123456789-_./=:@%+,".unicodeScalars.contains($0)

@@ -41,6 +41,21 @@ import Testing
         #expect(try fixture.shq("history").stderrText.isEmpty)
     }
 
+    @Test func showSaysWhenACommandWasRecordedWithoutItsOutput() throws {
+        let fixture = StoreFixture()
+        try Self.spoolHookRecord("make -j4 test", in: fixture)
+        let result = try fixture.shq("show")
+        #expect(result.status == 1)
+        #expect(result.stdoutText.isEmpty)
+        #expect(result.stderrText.hasPrefix("shq: show: "))
+        #expect(result.stderrText.hasSuffix(" (make -j4 test) was recorded by the shell hook, which records commands but not their output; "
+            + "to keep its output next time, run it through shq run: shq run -c 'make -j4 test'\n"), "\(result.stderrText)")
+        // A command run through shq run that printed nothing is not that case.
+        #expect(try fixture.shq("run", "true").status == 0)
+        let empty = try fixture.shq("show")
+        #expect(empty.status == 0 && empty.stdoutText.isEmpty && empty.stderrText.isEmpty)
+    }
+
     @Test func hookRecordsWaitingInTheSpoolAreAHistory() throws {
         let fixture = StoreFixture()
         try Self.spoolHookRecord("echo from the hook", in: fixture)
