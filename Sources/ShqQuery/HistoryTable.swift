@@ -23,14 +23,10 @@ public enum HistoryTable {
             if row < 0 { return .bold }
             switch column {
             case 0, 1: return .dim
-            case 3: return isFailure(shown[row]) ? .red : nil
+            case 3: return shown[row].isFailure ? .red : nil
             default: return nil
             }
         }
-    }
-
-    static func isFailure(_ row: Invocation) -> Bool {
-        row.signal != nil || (row.exitCode ?? 0) != 0 || row.status == .failed
     }
 
     /// `0`, `1`, `SIGINT`, `running`, … — how the command ended, in one cell.

@@ -53,7 +53,7 @@ public struct Conditions: Sendable {
     public init(_ selector: Selector, currentDirectory: [UInt8], home: String) {
         for filter in selector.filters {
             switch filter {
-            case .failed: add("i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL")
+            case .failed: add(Invocation.failureSQL)
             case .ok: add("i.exit_code = 0 AND i.signal IS NULL")
             case .exit(let op, let value): add("i.exit_code \(op.rawValue) ?", .int(value))
             case .duration(let op, let value): add("i.duration_us \(op.rawValue) ?", .int(value))

@@ -8,13 +8,15 @@ extension HistoryStats {
         func heading(_ title: String) -> String { colour ? ANSIColour.bold.wrap(title) : title }
         let percent = Double(Int((failureRate * 1000).rounded())) / 10
         var lines = [
-            heading("commands") + "   \(total)  (\(failed) failed, \(percent)%)  in \(sessions) sessions",
+            heading("commands") + "   \(total)  (\(failed) failed, \(percent)%)  in \(Self.count(sessions, "session"))",
         ]
         if let first, let last { lines.append(heading("period") + "     \(first.localDisplay) – \(last.localDisplay)") }
         lines.append(heading("time") + "       \(DurationText.format(micros: totalDurationMicros)) in recorded commands")
         if runJobs > 0 {
-            lines.append(heading("shq run") + "    \(runJobs) jobs: \(DurationText.format(micros: runWallMicros)) wall, "
-                + "\(DurationText.format(micros: runActiveMicros)) active, \(DurationText.format(micros: runStoppedMicros)) stopped")
+            let wall = DurationText.format(micros: runWallMicros)
+            lines.append(heading("shq run") + "    \(Self.count(runJobs, "job")): \(wall) wall, " + (runStoppedMicros == 0
+                ? "never stopped"
+                : "\(DurationText.format(micros: runActiveMicros)) active, \(DurationText.format(micros: runStoppedMicros)) stopped"))
         }
         var text = lines.joined(separator: "\n") + "\n"
         func section(_ title: String, _ headers: [String], _ rows: [[String]]) {
@@ -53,5 +55,10 @@ extension HistoryStats {
                 + "\"stopped_ms\":\(Invocation.millisecondsText(runStoppedMicros))}"),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}\n"
+    }
+
+    /// `1 session`, `2 sessions`.
+    static func count(_ number: some BinaryInteger, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }

@@ -64,12 +64,19 @@ import Testing
         #expect(result.stdoutText.contains("echo from the hook"))
     }
 
-    /// Writes a command into the store's hook spool as the shell hook does (the next shq command moves it in).
+    /// Writes commands into the store's hook spool as the shell hook does (the next shq command moves
+    /// them in), a second apart.
     static func spoolHookRecord(_ command: String, exit: Int = 0, in fixture: StoreFixture) throws {
+        try spoolHookRecords([(command, exit)], in: fixture)
+    }
+
+    static func spoolHookRecords(_ commands: [(String, Int)], in fixture: StoreFixture) throws {
         let spool = fixture.database + "-spool"
         try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let lines = "S\tsess\tbash\t123\t\thost\tuser\t1767268800000000\n"
-            + "C\tsess\t1\t1767268800000000\t1000000\t\(exit)\t\t/tmp\t\(command)\n"
+        var lines = "S\tsess\tbash\t123\t\thost\tuser\t1767268800000000\n"
+        for (index, (command, exit)) in commands.enumerated() {
+            lines += "C\tsess\t\(index + 1)\t\(1_767_268_800_000_000 + index * 1_000_000)\t1000\t\(exit)\t\t/tmp\t\(command)\n"
+        }
         #expect(FileManager.default.createFile(atPath: spool + "/sess.spool", contents: Data(lines.utf8), attributes: [.posixPermissions: 0o600]))
     }
 }

@@ -23,8 +23,9 @@ struct InfoCommand: ParsableCommand {
     }
 
     func run() throws {
+        let parsed = try SelectorParser.parse(selector)
         let store = try self.store.openForReading()
-        let invocation = try store.resolveOne(try SelectorParser.parse(selector), text: selector)
+        let invocation = try store.resolveOne(parsed, text: selector)
         let details = InvocationDetails(
             invocation: invocation, events: try store.events(for: invocation.seq!),
             outputs: try store.outputs(for: invocation.seq!))

@@ -59,12 +59,13 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
+        let parsed = try SelectorParser.parse(selector)
         let store = try self.store.openExisting()
         if follow && selector.isEmpty {
             guard let target = try OutputFollower.defaultTarget(in: store) else { throw ResolutionError("no command recorded yet") }
             return try followOutput(of: target, in: store)
         }
-        let invocation = try store.resolveOne(try SelectorParser.parse(selector), text: selector)
+        let invocation = try store.resolveOne(parsed, text: selector)
         if follow { return try followOutput(of: invocation, in: store) }
         let outputs = try store.outputs(for: invocation.seq!)
         if outputs.isEmpty { throw try Self.noOutput(invocation, in: store) }
