@@ -109,7 +109,7 @@ public enum ShellHistoryFile {
         var sinceLast: Int64 = 0
         let leadingUntimed = Int64(raw.prefix { $0.0 == nil }.count)
         // Untimed entries before any timestamp count back a second each from the first timestamp, or,
-        // in a file without any, from its modification time.
+        // in a file without any, from `fallbackTime` (the importer passes the store's oldest record).
         let anchor = raw.lazy.compactMap { $0.0 }.first.map { $0 * 1_000_000 } ?? fallbackTime.microseconds
         var commands: [ImportedCommand] = []
         commands.reserveCapacity(raw.count)
@@ -130,6 +130,28 @@ public enum ShellHistoryFile {
             commands.append(ImportedCommand(cmd: text, startedAt: Timestamp(microseconds: micros), identity: identity))
         }
         return commands
+    }
+
+    /// Why `data` cannot be a `format` history, or nil if it can be: the other shell's timestamp lines
+    /// and none of its own (plain lines fit both), or an SQLite database. Importing a file in the wrong
+    /// format would store timestamps as commands.
+    public static func mismatch(_ data: [UInt8], as format: ImportFormat) -> String? {
+        if data.starts(with: Array("SQLite format 3\u{0}".utf8)) {
+            return "it is an SQLite database, not a \(format.rawValue) history file: try zsh-histdb or atuin"
+        }
+        var bashTimes = 0, zshTimes = 0
+        for line in data.split(separator: 10) {
+            if epochComment(line) != nil { bashTimes += 1 }
+            if line.first == UInt8(ascii: ":"), extendedHeader(Array(line)) != nil { zshTimes += 1 }
+        }
+        switch format {
+        case .zsh where bashTimes > 0 && zshTimes == 0:
+            return "it looks like a bash history (#epoch timestamp lines), not zsh's: try shq import bash"
+        case .bash where zshTimes > 0 && bashTimes == 0:
+            return "it looks like a zsh history (': start:elapsed;command' lines), not bash's: try shq import zsh"
+        default:
+            return nil
+        }
     }
 
     /// The whole file, and its modification time.
