@@ -6,12 +6,13 @@ struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         _superCommandName: Shq.name,
-        abstract: "Find commands containing TEXT (case-insensitive substring), newest first.",
+        abstract: "Find commands containing TEXT (case-insensitive substring): the newest N matches.",
         usage: "shq search <text> ... [<options>]",
         discussion: """
             TEXT matches anywhere in the command line, ignoring ASCII case; several words are searched as one \
             phrase ("git commit"). The whole history is searched, through a trigram index. The filters \
-            are the same as `shq history`'s.
+            are the same as `shq history`'s, and so is the order: the table lists the newest last, json, \
+            jsonl and csv newest first.
 
               shq search docker --cwd . --exit 1
               shq search 'rsync -avz' --since 7d --format jsonl
