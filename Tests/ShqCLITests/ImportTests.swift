@@ -81,6 +81,8 @@ import Testing
         #expect(rows.map { $0["cmd"] as? String } == ["first", "second", "third", "timed", "recent"])
         #expect(rows[2]["started_at"] as? String == "2019-12-31T23:59:59.000000Z")
         #expect(rows[0]["started_at"] as? String == "2019-12-31T23:59:57.000000Z")
+        try "#1700000000\nonly\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try fixture.shq("import", "bash", file).stderrText == "imported 1 of 1 command\n")
     }
 
     @Test func zshExtendedHistoryWithContinuationsAndMetafiedBytes() throws {

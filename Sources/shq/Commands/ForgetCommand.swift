@@ -59,7 +59,7 @@ struct ForgetCommand: ParsableCommand {
         }
         if !yes && !doomed.isEmpty {
             guard isatty(0) == 1 else {
-                throw CommandFailure("forget: \(Self.commands(doomed.count)) match; not deleting without a terminal to confirm on: "
+                throw CommandFailure("forget: \(Self.commands(doomed.count)) \(doomed.count == 1 ? "matches" : "match"); not deleting without a terminal to confirm on: "
                     + "add -y to delete, or --dry-run to list them")
             }
             guard Self.confirm(list + "forget \(doomed.count == 1 ? "this command" : "these \(doomed.count) commands") and their output? [y/N] ") else {

@@ -57,7 +57,7 @@ struct ImportCommand: ParsableCommand {
         var bar = ProgressBar(label: "importing")
         let summary = try opened.importHistory(commands, format: format) { bar.update($0, of: $1) }
         bar.finish()
-        var text = "imported \(summary.added) of \(summary.read) commands"
+        var text = "imported \(summary.added) of \(summary.read) command\(summary.read == 1 ? "" : "s")"
         if summary.alreadyPresent > 0 { text += ", \(summary.alreadyPresent) already present" }
         if summary.skipped > 0 { text += ", \(summary.skipped) skipped by ignore rules" }
         _ = writeAll(2, Array((text + "\n").utf8))
