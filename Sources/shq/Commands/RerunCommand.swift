@@ -8,8 +8,8 @@ struct RerunCommand: ParsableCommand {
         _superCommandName: Shq.name,
         abstract: "Run a recorded command again, through `shq run`, in the directory it ran in.",
         discussion: """
-            The new run is recorded like any `shq run` (output captured), in the mode the first run had
-            (--pty or pipes) when it was a `shq run`. What is about to run is printed on stderr first, as
+            The new run is recorded like any `shq run` (output captured), in the mode the first run had \
+            (--pty or pipes) when it was a `shq run`. What is about to run is printed on stderr first, as \
             the shell line -n prints instead of running it.
 
               shq rerun %failed -n      show how the last failed command would be rerun

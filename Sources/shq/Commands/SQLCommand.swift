@@ -12,7 +12,7 @@ struct SQLCommand: ParsableCommand {
             Views: invocations (every command, readable columns), failed_invocations, invocations_today, \
             running_invocations. Tables: invocation_events, sessions, outputs, blobs, blob_chunks, and the \
             compact rows behind the views: invocation_rows, dirs, names, sources. \
-            Times are microseconds since the epoch: datetime(started_at / 1e6, 'unixepoch').
+            Times are microseconds since the epoch: datetime(started_at / 1e6, 'unixepoch'). \
             In json and jsonl, integers and reals are JSON numbers, NULL is null, text and blobs are strings.
 
               shq sql "SELECT cmd, count(*) FROM invocations GROUP BY cmd ORDER BY 2 DESC LIMIT 10"
