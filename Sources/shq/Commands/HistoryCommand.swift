@@ -52,7 +52,7 @@ struct HistoryCommand: ParsableCommand {
             _ = writeAll(2, Array("shq: nothing recorded yet in \(opened.path); \(StoreOptions.howToStart)\n".utf8))
         }
         let output = TerminalOutput()
-        let idDigits = try opened.uniqueIDDigits(rows.map(\.id))
+        let idDigits = format == .table ? try opened.uniqueIDDigits(rows.map(\.id)) : 32  // JSON keeps whole ids
         output.write(format.style.render(rows, width: table.width(output), colour: output.colour, idDigits: idDigits), fromEnd: format == .table)
     }
 }

@@ -44,7 +44,7 @@ struct SearchCommand: ParsableCommand {
         let opened = try store.openExisting()
         let rows = try opened.search(text.joined(separator: " "), where: filters.conditions, limit: n)
         let output = TerminalOutput()
-        let idDigits = try opened.uniqueIDDigits(rows.map(\.id))
+        let idDigits = format == .table ? try opened.uniqueIDDigits(rows.map(\.id)) : 32  // JSON keeps whole ids
         output.write(format.style.render(rows, width: table.width(output), colour: output.colour, idDigits: idDigits), fromEnd: format == .table)
     }
 }

@@ -39,7 +39,7 @@ struct StatsCommand: ParsableCommand {
         let opened = try store.openExisting()
         let stats = try opened.stats(SelectorQuery(parsed).conditions, top: top)
         let output = TerminalOutput()
-        let idDigits = try opened.uniqueIDDigits(stats.slowest.map(\.id))
+        let idDigits = format == .table ? try opened.uniqueIDDigits(stats.slowest.map(\.id)) : 32
         output.write(format == .json ? stats.json : stats.text(width: table.width(output), colour: output.colour, idDigits: idDigits))
     }
 }
