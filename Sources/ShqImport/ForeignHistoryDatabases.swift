@@ -8,7 +8,7 @@ public struct ZshHistdbImporter: HistoryImporter {
 
     /// zsh-histdb: `history(id, session, command_id, place_id, exit_status, start_time, duration)` with
     /// `commands(id, argv)` and `places(id, host, dir)`; times in seconds.
-    public func open(_ path: String) throws -> ImportSource {
+    public func open(_ path: String, oldestRecorded: () throws -> Timestamp?) throws -> ImportSource {
         var sessions: [Int64: String] = [:]
         return try ForeignHistoryDatabase.rows(
             of: try ForeignHistoryDatabase.open(path),
@@ -47,7 +47,7 @@ public struct AtuinImporter: HistoryImporter {
     /// atuin: `history(id, timestamp, duration, exit, command, cwd, session, hostname, deleted_at)`;
     /// times in nanoseconds, -1 for an unknown duration or exit, cwd "unknown" when not known,
     /// hostname as `host:user`. Deleted entries are not imported.
-    public func open(_ path: String) throws -> ImportSource {
+    public func open(_ path: String, oldestRecorded: () throws -> Timestamp?) throws -> ImportSource {
         try ForeignHistoryDatabase.rows(
             of: try ForeignHistoryDatabase.open(path),
             count: "SELECT count(*) FROM history WHERE deleted_at IS NULL",

@@ -23,8 +23,17 @@ public enum ImportFormat: String, CaseIterable, Sendable {
 /// import its commands; `Store.importHistory` stores them, the same way for every source.
 public protocol HistoryImporter: Sendable {
     var format: ImportFormat { get }
-    /// The commands at `path`, read as the import asks for them.
-    func open(_ path: String) throws -> ImportSource
+    /// The commands at `path`, read as the import asks for them. A history file is checked before
+    /// anything else happens (a mismatch throws); then `oldestRecorded` (which may open the store) gives the
+    /// time before which lines without any timestamp are placed.
+    func open(_ path: String, oldestRecorded: () throws -> Timestamp?) throws -> ImportSource
+}
+
+extension HistoryImporter {
+    /// The commands at `path`, untimed lines dated by the file itself.
+    public func open(_ path: String) throws -> ImportSource {
+        try open(path, oldestRecorded: { nil })
+    }
 }
 
 /// One command read from a foreign history, before it is stored.

@@ -4,15 +4,20 @@ import ShqSystem
 
 /// A history kept in a text file: read and parsed whole before the import writes.
 public protocol HistoryFileImporter: HistoryImporter {
-    /// The commands in the file's bytes; `fallbackTime` (the file's modification time) dates entries
-    /// before any timestamp.
+    /// The commands in the file's bytes; `fallbackTime` dates entries before any timestamp.
     static func parse(_ data: [UInt8], fallbackTime: Timestamp) -> [ImportedCommand]
 }
 
 extension HistoryFileImporter {
-    public func open(_ path: String) throws -> ImportSource {
+    /// Refuses a file in the other shell's format. Lines of a file without any timestamp go before every
+    /// recorded command (counting back a second each from the oldest), not at the file's time: they are
+    /// older than the commands recorded since. The file's time serves for an empty store.
+    public func open(_ path: String, oldestRecorded: () throws -> Timestamp?) throws -> ImportSource {
         let (bytes, modified) = try ShellHistoryFile.read(path)
-        return ImportSource(Self.parse(bytes, fallbackTime: modified))
+        if let mismatch = ShellHistoryFile.mismatch(bytes, as: format) {
+            throw StoreError("import \(format.rawValue): \(path)", mismatch)
+        }
+        return ImportSource(Self.parse(bytes, fallbackTime: try oldestRecorded() ?? modified))
     }
 }
 
@@ -137,7 +142,7 @@ enum ShellHistoryFile {
         var sinceLast: Int64 = 0
         let leadingUntimed = Int64(raw.prefix { $0.0 == nil }.count)
         // Untimed entries before any timestamp count back a second each from the first timestamp, or,
-        // in a file without any, from its modification time.
+        // in a file without any, from `fallbackTime` (the importer passes the store's oldest record).
         let anchor = raw.lazy.compactMap { $0.0 }.first.map { $0 * 1_000_000 } ?? fallbackTime.microseconds
         var commands: [ImportedCommand] = []
         commands.reserveCapacity(raw.count)
@@ -158,6 +163,28 @@ enum ShellHistoryFile {
             commands.append(ImportedCommand(cmd: text, startedAt: Timestamp(microseconds: micros), identity: identity))
         }
         return commands
+    }
+
+    /// Why `data` cannot be a `format` history, or nil if it can be: the other shell's timestamp lines
+    /// and none of its own (plain lines fit both), or an SQLite database. Importing a file in the wrong
+    /// format would store timestamps as commands.
+    public static func mismatch(_ data: [UInt8], as format: ImportFormat) -> String? {
+        if data.starts(with: Array("SQLite format 3\u{0}".utf8)) {
+            return "it is an SQLite database, not a \(format.rawValue) history file: try zsh-histdb or atuin"
+        }
+        var bashTimes = 0, zshTimes = 0
+        for line in data.split(separator: 10) {
+            if epochComment(line) != nil { bashTimes += 1 }
+            if line.first == UInt8(ascii: ":"), extendedHeader(Array(line)) != nil { zshTimes += 1 }
+        }
+        switch format {
+        case .zsh where bashTimes > 0 && zshTimes == 0:
+            return "it looks like a bash history (#epoch timestamp lines), not zsh's: try shq import bash"
+        case .bash where zshTimes > 0 && bashTimes == 0:
+            return "it looks like a zsh history (': start:elapsed;command' lines), not bash's: try shq import zsh"
+        default:
+            return nil
+        }
     }
 
     /// The whole file, and its modification time.

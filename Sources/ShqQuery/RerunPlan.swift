@@ -6,10 +6,12 @@ import ShqSystem
 /// all) in the directory it first ran in.
 public struct RerunPlan: Equatable, Sendable {
     public var directory: [UInt8]
-    /// Arguments after the program: `run [--db PATH] -c LINE`.
+    /// Arguments after the program: `run [--db PATH] [--pty|--no-pty] -c LINE`.
     public var arguments: [[UInt8]]
 
-    public init(_ invocation: Invocation, database: String?) throws {
+    /// `pty`: whether the first run had a terminal of its own (true), pipes (false), or is not known (nil:
+    /// not a `shq run`), so the rerun uses the same mode whatever the default is now.
+    public init(_ invocation: Invocation, database: String?, pty: Bool? = nil) throws {
         guard let cwd = invocation.cwd, !cwd.isEmpty else {
             throw ResolutionError("\(invocation.id) has no recorded directory to rerun it in")
         }
@@ -18,7 +20,7 @@ public struct RerunPlan: Equatable, Sendable {
         // The database path must survive the chdir.
         let absolute = database.map { $0.hasPrefix("/") ? Array($0.utf8) : ProcessEnvironment.currentDirectory + Array(("/" + $0).utf8) }
         arguments = [Array("run".utf8)] + (absolute.map { [Array("--db".utf8), $0] } ?? [])
-            + [Array("-c".utf8), invocation.cmd]
+            + (pty.map { [Array(($0 ? "--pty" : "--no-pty").utf8)] } ?? []) + [Array("-c".utf8), invocation.cmd]
     }
 
     /// What `-n` prints: a shell line that does the same.
@@ -26,7 +28,8 @@ public struct RerunPlan: Equatable, Sendable {
         "cd " + Self.quote(directory) + " && shq " + arguments.map(Self.quote).joined(separator: " ") + "\n"
     }
 
-    static func quote(_ bytes: [UInt8]) -> String {
+    /// `bytes` as one shell word: as it is when plain, else in single quotes.
+    public static func quote(_ bytes: [UInt8]) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
             ($0.properties.isAlphabetic && $0.isASCII) || "0123456789-_./=:@%+,".unicodeScalars.contains($0)

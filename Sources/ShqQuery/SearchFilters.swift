@@ -1,7 +1,7 @@
 import ShqStore
 import ShqSystem
 
-/// The options of `shq search`, as SQL conditions.
+/// The filter options of `shq history` and `shq search`, as SQL conditions.
 public struct SearchFilters: Sendable {
     public var directory: String?
     public var exitCode: Int32?

@@ -251,28 +251,17 @@ private struct Parser {
         return value
     }
 
-    /// A duration in microseconds: a number (decimals allowed) with an optional unit, ms by default.
+    /// A duration in microseconds (`DurationText.micros`), ms by default: the characters up to the next
+    /// that cannot be part of one.
     mutating func duration() throws -> Int64 {
         let start = index
-        guard Self.isDigit(current) else { throw fail(index, "expected a duration like 500, 500ms, 2s, 1.5m or 1h") }
-        while Self.isDigit(current) || (current == "." && Self.isDigit(peek(1))) { index += 1 }
-        guard let value = Double(String(chars[start..<index])) else { throw fail(start, "expected a number") }
-        let unitStart = index
-        while let char = current, char.isASCII, char.isLetter { index += 1 }
-        if current == "µ" && peek(1) == "s" { index += 2 }
-        let unit = String(chars[unitStart..<index])
-        let scale: Double
-        switch unit {
-        case "us", "µs": scale = 1
-        case "", "ms": scale = 1000
-        case "s": scale = 1_000_000
-        case "m", "min": scale = 60_000_000
-        case "h": scale = 3_600_000_000
-        default: throw fail(unitStart, "unknown duration unit '\(unit)': use us, ms, s, m or h")
+        while let char = current, (char.isASCII && (char.isLetter || char.isNumber)) || char == "µ"
+            || (char == "." && Self.isDigit(peek(1))) { index += 1 }
+        do {
+            return try DurationText.micros(String(chars[start..<index]), bareUnit: 1000)
+        } catch {
+            throw fail(start + error.offset, error.reason)
         }
-        let micros = value * scale
-        guard micros < 9e15 else { throw fail(start, "duration too large") }
-        return Int64(micros.rounded())
     }
 
     /// Checks the pattern compiles, so a bad regex is reported here, at its position.

@@ -34,4 +34,15 @@ extension Store {
         }
         return first
     }
+
+    /// One job, for `kill` and `wait`: an id prefix names a live job (running or stopped) first, so a
+    /// prefix it shares with ended commands still reaches it; anything else resolves as `resolveOne`.
+    public func resolveJob(_ selector: Selector, text: String) throws -> Invocation {
+        if case .id = selector.range {
+            var query = SelectorQuery(selector)
+            query.conditions.addLive()
+            if let job = try resolve(query).first { return job }
+        }
+        return try resolveOne(selector, text: text)
+    }
 }

@@ -6,14 +6,14 @@ import ShqSystem
 public enum HistoryTable {
     /// Oldest at the top, newest last (next to the prompt). With `colour`: failures red, ids dim. No rows,
     /// no output (not even the header), so `[ -z "$(shq history …)" ]` works. `width`: the terminal's,
-    /// commands are cut to it (`Table.render`).
-    public static func render(_ rows: [Invocation], width: Int? = nil, colour: Bool = false) -> String {
+    /// commands are cut to it (`Table.render`). Ids are cut after `idDigits` hex digits (`Store.uniqueIDDigits`).
+    public static func render(_ rows: [Invocation], width: Int? = nil, colour: Bool = false, idDigits: Int = 32) -> String {
         if rows.isEmpty { return "" }
         var table = Table(headers: ["ID", "STARTED", "DURATION", "EXIT", "COMMAND"])
         let shown = Array(rows.reversed())
         for row in shown {
             table.add([
-                String(row.id.prefix(13)),
+                InvocationID.abbreviated(row.id, digits: idDigits),
                 row.startedAt.localDisplay,
                 row.durationMicros.map { DurationText.format(micros: $0) } ?? "-",
                 exitText(row),
@@ -25,14 +25,10 @@ public enum HistoryTable {
             if row < 0 { return .bold }
             switch column {
             case 0, 1: return .dim
-            case 3: return isFailure(shown[row]) ? .red : nil
+            case 3: return shown[row].isFailure ? .red : nil
             default: return nil
             }
         }
-    }
-
-    static func isFailure(_ row: Invocation) -> Bool {
-        row.signal != nil || (row.exitCode ?? 0) != 0 || row.status == .failed
     }
 
     /// `0`, `1`, `SIGINT`, `running`, … — how the command ended, in one cell.

@@ -17,7 +17,8 @@ public enum JobsTable {
     }
 
     /// `long` adds the command's and the wrapper's pids, and the host; commands are cut to `width` if given.
-    public static func render(_ rows: [Row], long: Bool, width: Int? = nil, now: Timestamp = .now()) -> String {
+    /// Ids are cut after `idDigits`.
+    public static func render(_ rows: [Row], long: Bool, width: Int? = nil, idDigits: Int = 32, now: Timestamp = .now()) -> String {
         var headers = ["ID", "STATUS", "ELAPSED", "STOPPED", "TTY", "SESSION"]
         if long { headers += ["PID", "WRAPPER", "HOST"] }
         var table = Table(headers: headers + ["COMMAND"])
@@ -26,7 +27,7 @@ public enum JobsTable {
             let timeline = JobTimeline(i, events: row.events)
             let stopped = timeline.stoppedMicros(now: now)
             var cells = [
-                String(i.id.prefix(13)),
+                InvocationID.abbreviated(i.id, digits: idDigits),
                 i.status.rawValue + (row.verified ? "" : "?"),
                 DurationText.format(micros: timeline.wallMicros(now: now)),
                 stopped > 0 || timeline.stoppedSince != nil ? DurationText.format(micros: stopped) : "-",

@@ -5,10 +5,11 @@ import ShqStore
 public enum RecordStyle: String, CaseIterable, Sendable {
     case table, json, jsonl, csv
 
-    /// All rows at once, in the order given (the table shows them oldest first, cut to `width` if given).
-    public func render(_ rows: [Invocation], width: Int? = nil, colour: Bool = false) -> String {
+    /// All rows at once, in the order given (the table shows them oldest first, cut to `width` if given,
+    /// ids cut after `idDigits`).
+    public func render(_ rows: [Invocation], width: Int? = nil, colour: Bool = false, idDigits: Int = 32) -> String {
         switch self {
-        case .table: return HistoryTable.render(rows, width: width, colour: colour)
+        case .table: return HistoryTable.render(rows, width: width, colour: colour, idDigits: idDigits)
         case .json: return "[" + rows.map(\.jsonObject).joined(separator: ",\n") + "]\n"
         case .jsonl: return rows.map { $0.jsonObject + "\n" }.joined()
         case .csv: return Invocation.csvHeader + rows.map(\.csvRow).joined()

@@ -4,18 +4,20 @@ import ShqStore
 /// The text and JSON forms of `HistoryStats`.
 extension HistoryStats {
     /// Sections of aligned tables; the per-day table shows the last `days` days with commands. Commands and
-    /// directories are cut to `width` if given.
-    public func text(days: Int = 14, width: Int? = nil, colour: Bool = false) -> String {
+    /// directories are cut to `width` if given; ids after `idDigits`.
+    public func text(days: Int = 14, width: Int? = nil, colour: Bool = false, idDigits: Int = 32) -> String {
         func heading(_ title: String) -> String { colour ? ANSIColour.bold.wrap(title) : title }
         let percent = Double(Int((failureRate * 1000).rounded())) / 10
         var lines = [
-            heading("commands") + "   \(total)  (\(failed) failed, \(percent)%)  in \(sessions) sessions",
+            heading("commands") + "   \(total)  (\(failed) failed, \(percent)%)  in \(Self.count(sessions, "session"))",
         ]
         if let first, let last { lines.append(heading("period") + "     \(first.localDisplay) – \(last.localDisplay)") }
         lines.append(heading("time") + "       \(DurationText.format(micros: totalDurationMicros)) in recorded commands")
         if runJobs > 0 {
-            lines.append(heading("shq run") + "    \(runJobs) jobs: \(DurationText.format(micros: runWallMicros)) wall, "
-                + "\(DurationText.format(micros: runActiveMicros)) active, \(DurationText.format(micros: runStoppedMicros)) stopped")
+            let wall = DurationText.format(micros: runWallMicros)
+            lines.append(heading("shq run") + "    \(Self.count(runJobs, "job")): \(wall) wall, " + (runStoppedMicros == 0
+                ? "never stopped"
+                : "\(DurationText.format(micros: runActiveMicros)) active, \(DurationText.format(micros: runStoppedMicros)) stopped"))
         }
         var text = lines.joined(separator: "\n") + "\n"
         func section(_ title: String, _ headers: [String], _ rows: [[String]]) {
@@ -27,7 +29,7 @@ extension HistoryStats {
         section("top programs", ["COUNT", "PROGRAM"], topPrograms.map { [String($0.count), $0.key.singleLine] })
         section("busiest directories", ["COUNT", "DIRECTORY"], topDirectories.map { [String($0.count), $0.key.singleLine] })
         section("slowest", ["DURATION", "ID", "COMMAND"], slowest.map {
-            [DurationText.format(micros: $0.durationMicros ?? 0), String($0.id.prefix(13)), $0.cmdText.singleLine]
+            [DurationText.format(micros: $0.durationMicros ?? 0), InvocationID.abbreviated($0.id, digits: idDigits), $0.cmdText.singleLine]
         })
         section("per day (last \(days) with commands)", ["DAY", "COUNT"], perDay.suffix(days).map { [$0.key, String($0.count)] })
         return text
@@ -54,5 +56,10 @@ extension HistoryStats {
                 + "\"stopped_ms\":\(Invocation.millisecondsText(runStoppedMicros))}"),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}\n"
+    }
+
+    /// `1 session`, `2 sessions`.
+    static func count(_ number: some BinaryInteger, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }

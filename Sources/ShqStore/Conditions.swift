@@ -51,6 +51,13 @@ public struct Conditions: Sendable {
         return index
     }
 
+    /// Adds every condition of `other` (ANDed).
+    public mutating func add(_ other: Conditions) {
+        clauses += other.clauses
+        values += other.values
+        usesRegexp = usesRegexp || other.usesRegexp
+    }
+
     /// Rows run in exactly `path`, compared as the directory number rows store.
     public mutating func addDirectory(_ path: [UInt8]) {
         add("i.dir = (SELECT id FROM dirs WHERE path = ?)", .bytes(path))
@@ -63,8 +70,8 @@ public struct Conditions: Sendable {
 
     // The conditions other modules compose, each spelled once, over the stored rows as `i`.
 
-    /// Failed: a failed status, a non-zero exit or a signal.
-    public mutating func addFailed() { add("i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL") }
+    /// Failed: `Invocation.isFailure` (a job stopped at a hooked prompt is not a failure).
+    public mutating func addFailed() { add(Invocation.failureSQL) }
 
     /// Succeeded: exit 0 and no signal.
     public mutating func addSucceeded() { add("i.exit_code = 0 AND i.signal IS NULL") }

@@ -141,7 +141,7 @@ struct StatsScan: Sendable {
     init(_ db: Database, _ conditions: Conditions, _ range: ClosedRange<Int64>, top: Int, utcOffset: Int64) throws {
         let scan = try db.prepare("""
             SELECT i.cmd, i.dir, i.started_at, i.duration_us,
-                i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL, i.session, i.seq,
+                \(Invocation.failureSQL), i.session, i.seq,
                 i.source = (SELECT code FROM sources WHERE name = 'run')
             FROM \(Store.invocationsFrom) WHERE (\(conditions.sql)) AND i.seq BETWEEN ? AND ?
             """)

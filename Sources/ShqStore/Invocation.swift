@@ -133,3 +133,22 @@ public enum OutputStream: String, Sendable, CaseIterable {
     /// `shq run --pty`: stdout and stderr merged by the terminal.
     case pty
 }
+
+/// What counts as a failure, for `%failed`, `stats` and the table's red: a non-zero exit, a signal, or
+/// status failed — except exit 148 recorded by the hook. 148 = 128 + SIGTSTP is the shell's `$?` when
+/// Ctrl-Z stops the foreground job (bash and zsh alike): the command was stopped, not failed, and may
+/// still go on (`fg`).
+extension Invocation {
+    public static let stoppedAtPromptExit: Int32 = 128 + 20
+
+    public var isFailure: Bool {
+        if source == .hook && exitCode == Self.stoppedAtPromptExit { return false }
+        return signal != nil || (exitCode ?? 0) != 0 || status == .failed
+    }
+
+    /// `isFailure` as SQL over a row of `invocation_rows` named `i`.
+    public static let failureSQL = """
+        (i.status = 'failed' OR i.exit_code <> 0 OR i.signal IS NOT NULL) AND NOT (i.exit_code IS \(stoppedAtPromptExit) \
+        AND i.source = (SELECT code FROM sources WHERE name = 'hook'))
+        """
+}

@@ -207,6 +207,13 @@ extension Store {
         return try query.step() ? Self.decodeInvocation(query) : nil
     }
 
+    /// When the oldest recorded command started (nil: none yet); one step down the `started_at` index.
+    public func oldestStart() throws -> Timestamp? {
+        let query = try db.prepare("SELECT min(started_at) FROM invocation_rows")
+        guard try query.step(), let micros = query.optionalInt(0) else { return nil }
+        return Timestamp(microseconds: micros)
+    }
+
     /// The lifecycle events of one invocation, oldest first.
     public func events(for seq: Int64) throws -> [LifecycleEvent] {
         let query = try db.prepare("SELECT kind, at, signal, exit_code FROM invocation_events WHERE invocation = ? ORDER BY at, rowid")

@@ -169,6 +169,12 @@ extension StoreLocation {
     /// `-shm`), so two databases in one folder never share a spool.
     public var spoolDirectory: String { databasePath + "-spool" }
 
+    /// Whether anything was recorded here yet: the database file exists, or hook records wait in the
+    /// spool (the first command that opens the store moves them in).
+    public var holdsHistory: Bool {
+        access(databasePath, F_OK) == 0 || !Store.pendingSpoolFiles(in: spoolDirectory).isEmpty
+    }
+
     /// Creates the spool folder owner-only when absent.
     public func createSpoolDirectory() throws {
         try createDirectory()

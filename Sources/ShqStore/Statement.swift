@@ -89,7 +89,18 @@ public final class Statement {
     public var columnCount: Int32 { sqlite3_column_count(handle) }
     public func columnName(_ index: Int32) -> String { String(cString: sqlite3_column_name(handle, index)) }
     public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
-    public func columnType(_ index: Int32) -> Int32 { sqlite3_column_type(handle, index) }
+    /// SQLite's storage classes: the type of one value (SQLite types values, not columns).
+    public enum ValueType: Sendable { case null, integer, real, text, blob }
+
+    public func valueType(_ index: Int32) -> ValueType {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer
+        case SQLITE_FLOAT: return .real
+        case SQLITE_BLOB: return .blob
+        default: return .text
+        }
+    }
     public func int(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
     public func optionalInt(_ index: Int32) -> Int64? { isNull(index) ? nil : int(index) }
     public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }

@@ -62,6 +62,7 @@ struct Shq: ParsableCommand {
         }
         let arguments = KillArguments.normalized(Array(CommandLine.arguments.dropFirst()))
         RunCommand.runIfPlain(arguments)
+        if let unknown = UnknownCommand.message(for: arguments) { fail(unknown, code: 64) }
         do {
             var command = try parseSubcommandAlone(arguments) ?? parseAsRoot(arguments)
             try command.run()

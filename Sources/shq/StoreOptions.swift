@@ -10,11 +10,26 @@ struct StoreOptions: ParsableArguments {
 
     var location: StoreLocation { StoreLocation.resolve(explicit: db) }
 
-    /// Opens the store, creating it on first use. What else a command does first (ingest the hook spool,
-    /// reconcile orphaned jobs) it names at its call site: see `Store.ingestingHookSpool()`.
+    /// Opens the store, creating it on first use: for commands that record. What else a command does
+    /// first (ingest the hook spool, reconcile orphaned jobs) it names at its call site: see
+    /// `Store.ingestingHookSpool()`.
     func open() throws -> Store {
         try Store(location: location)
     }
+
+    /// Opens the store for a command that reads or deletes: it never creates one (a mistyped `--db`
+    /// would otherwise leave a new empty store, and folders, behind). None yet is an error saying how
+    /// to start recording.
+    func openExisting() throws -> Store {
+        let location = self.location
+        guard location.holdsHistory else {
+            throw CommandFailure("no history at \(location.databasePath): nothing recorded there yet; \(Self.howToStart)")
+        }
+        return try open()
+    }
+
+    static let howToStart = "to record every command, add eval \"$(shq hook init)\" to ~/.bashrc or ~/.zshrc "
+        + "(shq run CMD also keeps its output)"
 }
 
 /// `--format` for commands that print records: an aligned table, a JSON array, JSON Lines, or CSV.

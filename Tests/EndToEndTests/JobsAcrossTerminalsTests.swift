@@ -12,7 +12,7 @@ import Testing
     /// immediate "database is locked" (SQLITE_BUSY while one switches the new file to WAL), a store issue
     /// this suite is not about.
     init() throws {
-        _ = try fixture.shq("jobs")
+        try fixture.createEmptyStore()
     }
 
     /// `shq jobs --format json` as another terminal sees it.
@@ -57,7 +57,7 @@ import Testing
         job = try waitForJob("sleep 300") { $0["status"] as? String == "stopped" }
         #expect(job["stopped_since"] is String)
         try second.run("shq jobs")
-        try second.waitFor("^\(id.prefix(13))\\s+stopped\\s+\\S+\\s+\\S+\\s+\(try ttyOf(first).dropFirst(5))\\s.*sleep 300$")
+        try second.waitFor("^\(id.prefix(8))[-0-9a-f]*\\s+stopped\\s+\\S+\\s+\\S+\\s+\(try ttyOf(first).dropFirst(5))\\s.*sleep 300$")
 
         // bg there → running here.
         try first.run("bg")

@@ -10,7 +10,7 @@ import Testing
         let fixture = StoreFixture()
         let logs = TemporaryDirectory("shq-stress")
         let environment = ["SHQ_DB": fixture.database, "SHQ": ShqProcess.binary]
-        _ = try fixture.shq("jobs")  // create the store once, so no run races the first migration
+        try fixture.createEmptyStore()  // once, so no run races the first migration
 
         var savers: [SpawnedProcess] = []
         for writer in 0..<8 {

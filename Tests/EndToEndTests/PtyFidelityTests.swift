@@ -33,6 +33,23 @@ import Testing
         #expect(try s.latestEvents() == ["started", "stopped:20", "resumed", "exited:0"])
     }
 
+    /// `shq rerun` of a `--pty` run gives the command a terminal again (it used to rerun through pipes),
+    /// and says first what it runs.
+    @Test func rerunOfAPtyRunHasATerminalAgain() throws {
+        let s = try RunScenario(ScenarioShell(shell: .bash, hooked: false))
+        let probe = #"for fd in 0 1 2; do if [ -t $fd ]; then printf T; else printf P; fi; done; echo"#
+        try s.terminal.run("shq run --pty -c '\(probe)'")
+        try s.terminal.waitFor("^TTT$")
+        try s.waitForPrompt()
+        try s.terminal.clear()
+        try s.terminal.run("shq rerun")
+        let screen = try s.terminal.waitFor("^TTT$")
+        #expect(screen.contains("rerun: cd "))
+        #expect(screen.contains("shq run --pty -c"))
+        try s.waitForPrompt()
+        #expect(try s.terminal.lastStatus() == 0)
+    }
+
     @Test("T19: the program sees the terminal's new size after a resize", arguments: ScenarioShell.all)
     func resize(setup: ScenarioShell) throws {
         let s = try RunScenario(setup)

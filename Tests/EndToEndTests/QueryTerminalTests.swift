@@ -95,4 +95,25 @@ import Testing
         try terminal.key("q")
         try terminal.waitFor("^\\$ $", timeout: 10)
     }
+
+    /// On a terminal, `shq forget` lists what would go and asks; only y deletes.
+    @Test func forgetAsksOnATerminal() throws {
+        let fixture = StoreFixture()
+        for name in ["keep", "secret one", "secret two"] { try fixture.shq("save", "-c", name) }
+        let terminal = try TmuxTerminal(.bash, database: fixture.database)
+        try terminal.run("shq forget '%/secret/'; echo answered-$?")
+        var screen = try terminal.waitFor("forget these 2 commands and their output\\? \\[y/N\\] $")
+        #expect(screen.contains("secret one") && screen.contains("secret two") && !screen.contains(" keep"))
+        try terminal.run("n")
+        screen = try terminal.waitFor("answered-1")
+        #expect(screen.contains("shq: forget: not confirmed; nothing deleted"))
+        #expect(try fixture.sqlite("SELECT count(*) FROM invocations") == ["3"])
+        try terminal.clear()
+        try terminal.run("shq forget '%/secret/'; echo again-$?")
+        try terminal.waitFor("\\[y/N\\] $")
+        try terminal.run("y")
+        screen = try terminal.waitFor("again-0")
+        #expect(screen.contains("forgot 2 commands"))
+        #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["keep"])
+    }
 }

@@ -6,7 +6,7 @@ import Testing
     /// 8 processes × 500 `shq save` at once: every row arrives, nobody sees "database is locked".
     @Test(.timeLimit(.minutes(5))) func eightProcessesSavingAtOnceLoseNothing() throws {
         let fixture = StoreFixture()
-        try fixture.shq("history")  // create the store first, as any earlier use would have
+        try fixture.createEmptyStore()  // as any earlier use would have
         let script = """
             for i in $(seq 1 500); do "$SHQ" save -c "writer $1 #$i" --exit $((i % 3)) || echo "FAILED $1 $i" >&2; done
             """
@@ -31,12 +31,14 @@ import Testing
         #expect(try fixture.sqlite("SELECT count(*), count(DISTINCT cmd), count(DISTINCT id) FROM invocations") == ["4000|4000|4000"])
     }
 
-    /// Many processes creating the store at the same moment: each one's record arrives, none fails.
+    /// Many processes creating the store at the same moment: each one's record arrives, none fails. A
+    /// reader that comes before the first record says there is no history yet (it never creates one).
     @Test func processesCreatingANewStoreAtOnceAllSucceed() throws {
         for round in 0..<5 {
             let fixture = StoreFixture()
             let script = """
-                for i in 1 2 3 4 5 6 7 8; do ("$SHQ" save -c "p$i" </dev/null || echo "FAILED $i") & ("$SHQ" history </dev/null >/dev/null || echo "FAILED h$i") & done; wait
+                read() { out=$("$SHQ" history 2>&1 </dev/null >/dev/null) || case $out in "shq: no history at"*) ;; *) echo "FAILED h$1: $out" ;; esac; }
+                for i in 1 2 3 4 5 6 7 8; do ("$SHQ" save -c "p$i" </dev/null || echo "FAILED $i") & read $i & done; wait
                 """
             let result = try ShqProcess.run(["-c", script], database: fixture.database, environment: ["SHQ": ShqProcess.binary], executable: "/bin/bash")
             #expect(result.stdoutText.isEmpty && result.stderrText.isEmpty, "round \(round): \(result.stdoutText)\(result.stderrText)")

@@ -11,9 +11,10 @@ import Testing
     /// Every subcommand path, from the root help's list (and hook's own).
     static func subcommands() throws -> [[String]] {
         let root = try ShqProcess.run(["help"], environment: ["COLUMNS": "80"]).stdoutText
-        // Each subcommand's line starts with two spaces and its name ("  history, i, list   List …").
+        // Each subcommand's line starts with two spaces and its name ("  history, i, list   List …"); the
+        // last line ("  See 'shq help <subcommand>' …") names none.
         let list = root.components(separatedBy: "SUBCOMMANDS:\n").last!.split(separator: "\n")
-        let names = list.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.compactMap { line in
+        let names = list.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") && !$0.hasPrefix("  See ") }.compactMap { line in
             line.split(separator: " ").first.map { String($0.trimmingCharacters(in: [","])) }
         }
         return [[]] + names.map { [$0] } + ["init", "off", "on", "ingest"].map { ["hook", $0] }

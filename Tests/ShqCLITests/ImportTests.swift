@@ -47,6 +47,44 @@ import Testing
         #expect(grown.stderrText.contains("imported 1 of 6 commands, 5 already present"), "\(grown.stderrText)")
     }
 
+    /// A history in the other shell's format is refused before anything is stored.
+    @Test func aFileInTheOtherShellsFormatIsRefused() throws {
+        let fixture = StoreFixture()
+        let bash = fixture.directory.file("bash_history")
+        try "#1700000000\nls -la\n#1700000005\nmake\n".write(toFile: bash, atomically: true, encoding: .utf8)
+        let zsh = fixture.directory.file("zsh_history")
+        try ": 1700000000:0;ls -la\n: 1700000005:2;make\n".write(toFile: zsh, atomically: true, encoding: .utf8)
+        let asZsh = try fixture.shq("import", "zsh", bash)
+        #expect(asZsh.status == 1)
+        #expect(asZsh.stderrText == "shq: import zsh: \(bash): it looks like a bash history (#epoch timestamp lines), not zsh's: try shq import bash\n")
+        let asBash = try fixture.shq("import", "bash", zsh)
+        #expect(asBash.status == 1)
+        #expect(asBash.stderrText.hasPrefix("shq: import bash: \(zsh): it looks like a zsh history"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.database))
+        // Each in its own format is fine.
+        try importTwice(fixture, "bash", bash, expect: 2)
+        #expect(try fixture.shq("import", "zsh", zsh).status == 0)
+        let database = try fixture.shq("import", "bash", fixture.database)
+        #expect(database.stderrText.contains("it is an SQLite database"), "\(database.stderrText)")
+    }
+
+    /// Lines without any timestamp go before every record already there, in the file's order, not at
+    /// the time of the import (the file's mtime).
+    @Test func untimedLinesGoBeforeEveryTimedRecord() throws {
+        let fixture = StoreFixture()
+        try fixture.shq("save", "-c", "timed", "--started-at", "2020-01-01T00:00:00Z")
+        try fixture.shq("save", "-c", "recent")
+        let file = fixture.directory.file("plain_history")
+        try "first\nsecond\nthird\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try fixture.shq("import", "bash", file).status == 0)
+        let rows = try records(fixture)
+        #expect(rows.map { $0["cmd"] as? String } == ["first", "second", "third", "timed", "recent"])
+        #expect(rows[2]["started_at"] as? String == "2019-12-31T23:59:59.000000Z")
+        #expect(rows[0]["started_at"] as? String == "2019-12-31T23:59:57.000000Z")
+        try "#1700000000\nonly\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try fixture.shq("import", "bash", file).stderrText == "imported 1 of 1 command\n")
+    }
+
     @Test func zshExtendedHistoryWithContinuationsAndMetafiedBytes() throws {
         let fixture = StoreFixture()
         let file = fixture.directory.file("zsh_history")

@@ -15,7 +15,7 @@ import Testing
         _ id: String, command: SpawnedProcess?, wrapper: SpawnedProcess?, status: String = "running", session: String = "s1",
         startedSecondsAgo: Int64 = 5
     ) throws -> String {
-        _ = try fixture.shq("jobs")  // creates the store
+        try fixture.createEmptyStore()
         func identity(_ process: SpawnedProcess?) -> (String, String) {
             guard let process else { return ("NULL", "NULL") }
             return (String(process.pid), ProcessProbe.startTicks(process.pid).map(String.init) ?? "NULL")
@@ -62,6 +62,27 @@ import Testing
         #expect(table.contains(" \(a.pid) "))
         #expect(table.contains("pts/7"))
         #expect(!table.contains("01dead"))
+    }
+
+    /// A prefix a live job shares with an ended command (here 14 digits, same millisecond) names the job.
+    @Test func anIDPrefixNamesTheLiveJobFirst() throws {
+        let job = try sleeper()
+        defer { job.stop() }
+        try insertJob("01e0e0e0e0e0aa01", command: job, wrapper: job, startedSecondsAgo: 9)
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        _ = try fixture.sqlite(StoreFixture.insertInvocationSQL([
+            "id": "01e0e0e0e0e0aa02", "cmd": "'make'", "source": "'hook'", "started_at": "\(now)", "exit_code": "0", "status": "'completed'",
+        ]))
+        let waited = try fixture.shq("wait", "--timeout", "0.1", "01e0e0e0-e0e0-aa")
+        #expect(waited.status == 124, "\(waited.stderrText)")
+        #expect(waited.stderrText == "shq: wait: 01e0e0e0-e0e0-aa01: still running after 0.1s\n")
+        let killed = try fixture.shq("kill", "01e0e0e0-e0e0-aa")
+        job.wait()
+        #expect(killed.status == 0, "\(killed.stderrText)")
+        #expect(job.terminationSignal == SIGTERM)
+        #expect(killed.stdoutText.hasPrefix("01e0e0e0-e0e0-aa01  SIGTERM → pid \(job.pid)"))
+        // Elsewhere the prefix is as ambiguous as it is.
+        #expect(try fixture.shq("info", "01e0e0e0-e0e0-aa").stderrText.contains("ambiguous"))
     }
 
     @Test func killSendsTermByDefaultAndReportsTheEnd() throws {

@@ -87,6 +87,7 @@ import Testing
 
     @Test func emptyResultsAreEmptyDocuments() throws {
         let fixture = StoreFixture()
+        try fixture.createEmptyStore()
         #expect(try fixture.shq("history", "--format", "json").stdoutText == "[]\n")
         #expect(try fixture.shq("history", "--format", "jsonl").stdoutText == "")
         #expect(try fixture.shq("search", "x", "--format", "csv").stdoutText.split(separator: "\r\n").count == 1)

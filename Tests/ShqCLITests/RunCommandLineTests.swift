@@ -52,6 +52,27 @@ import Testing
         #expect(direct.status == 0 && direct.stdoutText.contains("USAGE: shq history"))
         #expect(direct.stdoutText == viaHelp.stdoutText)
     }
+
+    /// A mistyped command gets a suggestion, as git gives; `help` with an unknown name is an error, not the
+    /// top help.
+    @Test func typosAreNamedWithTheNearestCommand() throws {
+        let fixture = StoreFixture()
+        let typo = try fixture.shq("histroy")
+        #expect(typo.status == 64)
+        #expect(typo.stderrText == "shq: 'histroy' is not a shq command; did you mean history?\n")
+        #expect(typo.stdoutText.isEmpty)
+        let help = try fixture.shq("help", "histroy")
+        #expect(help.status == 64)
+        #expect(help.stderrText == "shq: help: no command or topic 'histroy'; did you mean history?\n")
+        #expect(help.stdoutText.isEmpty)
+        #expect(try fixture.shq("serch", "x").stderrText.hasSuffix("did you mean search?\n"))
+        #expect(try fixture.shq("frobnicate").stderrText == "shq: 'frobnicate' is not a shq command; see shq --help for the commands\n")
+        // Names, aliases and topics still work.
+        #expect(try fixture.shq("help", "selectors").stdoutText.contains("SELECTOR"))
+        #expect(try fixture.shq("help", "i").status == 0)
+        #expect(try fixture.shq("help").stdoutText.contains("SUBCOMMANDS"))
+        #expect(try fixture.shq("help", "hook", "init").status == 0)
+    }
 }
 
 @Suite struct CaptureCapSettingTests {

@@ -46,6 +46,28 @@ import Testing
         #expect(try history.ids(["search", "make", "--host", "pi", "-n", "100000"]).count == Int(onPi[0]))
     }
 
+    /// `history` takes the same filter options as `search`, and ANDs them with its selector.
+    @Test func historyTakesTheSameFilters() throws {
+        let history = try Self.history.get()
+        let since = history.rows[history.rows.count / 2]["started_at"] as! String
+        let expected = history.rows.filter {
+            $0["cwd"] as? String == history.project + "/sub" && $0["exit_code"] as? Int == 1 && ($0["started_at"] as! String) >= since
+        }.map { $0["id"] as! String }
+        #expect(!expected.isEmpty)
+        #expect(try history.ids(["history", "--cwd", "sub", "--exit", "1", "--since", since, "-n", "100000"], cwd: history.project) == expected)
+        let session = history.rows[0]["session"] as! String
+        let onPi = try history.fixture.sqlite("SELECT count(*) FROM invocations WHERE host = 'pi' AND session = '\(session)'")
+        #expect(Int(onPi[0])! > 0)
+        #expect(try history.ids(["history", "--session", session, "--host", "pi", "-n", "100000"]).count == Int(onPi[0]))
+        let gitFailures = expected.filter { id in (history.rows.first { $0["id"] as? String == id }!["cmd"] as! String).hasPrefix("git ") }
+        #expect(try history.ids(["history", "%/^git /", "--cwd", "sub", "--exit", "1", "--since", since, "-n", "100000"], cwd: history.project) == gitFailures)
+        for command in ["history", "search"] {
+            let bad = try history.fixture.shq(command, "x", "--since", "yesterdayish")
+            #expect(bad.status != 0)
+            #expect(bad.stderrText.contains("--since 'yesterdayish'"), "\(command)")
+        }
+    }
+
     @Test func badSinceIsRefused() throws {
         let history = try Self.history.get()
         let result = try history.fixture.shq("search", "x", "--since", "yesterdayish")

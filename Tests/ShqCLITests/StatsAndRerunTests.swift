@@ -52,6 +52,24 @@ import Testing
         #expect((try JSONSerialization.jsonObject(with: failed.stdout) as? [String: Any])?["total"] as? Int == 2)
     }
 
+    /// Ctrl-Z in a hooked shell records exit 148 (128 + SIGTSTP): stopped, not failed.
+    @Test func aJobStoppedAtThePromptIsNotAFailure() throws {
+        let fixture = StoreFixture()
+        try FirstUseTests.spoolHookRecords([("vim notes", 148), ("false", 1), ("ls", 0)], in: fixture)
+        try fixture.shq("save", "-c", "exit 148", "--exit", "148")  // not the hook: a real exit status
+        let failed = try fixture.shq("history", "%failed", "--format", "jsonl").stdoutText
+        #expect(failed.contains("\"cmd\":\"false\"") && failed.contains("\"cmd\":\"exit 148\"") && !failed.contains("vim notes"), "\(failed)")
+        let stats = try #require(JSONSerialization.jsonObject(with: try fixture.shq("stats", "--format", "json").stdout) as? [String: Any])
+        #expect(stats["total"] as? Int == 4)
+        #expect(stats["failed"] as? Int == 2)
+        // Plurals and wording: one session, one job that never stopped.
+        #expect(try fixture.shq("run", "true").status == 0)
+        let text = try fixture.shq("stats", "%/^(true|vim notes)$/").stdoutText
+        #expect(text.contains("commands   2  (0 failed, 0.0%)  in 1 session\n"), "\(text)")
+        #expect(text.contains("shq run    1 job: "), "\(text)")
+        #expect(text.contains(" wall, never stopped\n"), "\(text)")
+    }
+
     @Test func rerunDryRunPrintsTheDirectoryAndCommand() throws {
         let fixture = StoreFixture()
         try fixture.shq("save", "-c", "echo 'it''s' > out.txt", "--cwd", "/srv/my app")
@@ -74,9 +92,25 @@ import Testing
         try fixture.shq("save", "-c", "echo again > made.txt; exit 3", "--cwd", workdir, "--exit", "3")
         let rerun = try fixture.shq("rerun")
         #expect(rerun.status == 3)
+        #expect(rerun.stderrText == "rerun: cd '\(workdir)' && shq run -c 'echo again > made.txt; exit 3'\n")
         #expect(try String(contentsOfFile: workdir + "/made.txt", encoding: .utf8) == "again\n")
         #expect(try fixture.sqlite("SELECT source || ' ' || exit_code || ' ' || cwd FROM invocations ORDER BY seq") ==
                 ["save 3 \(workdir)", "run 3 \(workdir.replacingOccurrences(of: "//", with: "/"))"])  // getcwd normalises
+    }
+
+    /// A `shq run` is rerun in its mode: --pty if it had a terminal of its own, --no-pty if pipes
+    /// (whatever the default is now); other records in the default mode.
+    @Test func rerunKeepsTheRunMode() throws {
+        let fixture = StoreFixture()
+        try fixture.createEmptyStore()
+        for (id, stream) in [("0a01", "pty"), ("0a02", "stdout")] {
+            _ = try fixture.sqlite(StoreFixture.insertInvocationSQL([
+                "id": id, "cmd": "'vim notes'", "cwd": "'/tmp'", "source": "'run'", "started_at": "1767268800000000",
+                "exit_code": "0", "status": "'completed'",
+            ]) + "INSERT INTO outputs(invocation, stream, bytes) SELECT seq, '\(stream)', 0 FROM invocation_rows WHERE hex(id) LIKE '\(id)%';")
+        }
+        #expect(try fixture.shq("rerun", "0a01", "-n").stdoutText == "cd /tmp && shq run --pty -c 'vim notes'\n")
+        #expect(try fixture.shq("rerun", "0a02", "-n").stdoutText == "cd /tmp && shq run --no-pty -c 'vim notes'\n")
     }
 
     @Test func helpSelectorsDocumentsTheLanguage() throws {

@@ -125,7 +125,7 @@ private func chownToNobody(_ path: String) throws {
         #expect(before.range(of: Data("\(marker)-CMD".utf8)) != nil)
         #expect(before.range(of: Data("\(marker)-OUT".utf8)) != nil)
 
-        let result = try fixture.shq("forget", "~2")
+        let result = try fixture.shq("forget", "-y", "~2")
         #expect(result.status == 0, "\(result.stderrText)")
         #expect(result.stdoutText == "forgot 1 command\n")
         let after = fileBytes(fixture)
@@ -151,7 +151,7 @@ private func chownToNobody(_ path: String) throws {
         try saveMarked(fixture, marker)
         #expect(try fixture.sqlite("SELECT count(*) FROM test_fts WHERE test_fts MATCH '\(marker)'") == ["1"])
         #expect(fileBytes(fixture).range(of: Data(marker.utf8)) != nil)
-        try fixture.shq("forget", "~1")
+        try fixture.shq("forget", "-y", "~1")
         #expect(fileBytes(fixture).range(of: Data(marker.utf8)) == nil)
         #expect(try fixture.sqlite("SELECT count(*) FROM test_fts WHERE test_fts MATCH '\(marker)'") == ["0"])
     }
@@ -173,23 +173,41 @@ private func chownToNobody(_ path: String) throws {
         let output = Data("same output\n".utf8)
         try fixture.shq("save", "-c", "first", input: output)
         try fixture.shq("save", "-c", "second", input: output)
-        try fixture.shq("forget", "~1")
+        try fixture.shq("forget", "-y", "~1")
         #expect(try fixture.shq("show", "~1", "-O").stdoutText == "same output\n")
     }
 
     @Test func severalSelectorsAddUp() throws {
         let fixture = StoreFixture()
         for name in ["a", "b", "c"] { try fixture.shq("save", "-c", name) }
-        #expect(try fixture.shq("forget", "~1", "~3").stdoutText == "forgot 2 commands\n")
+        #expect(try fixture.shq("forget", "-y", "~1", "~3").stdoutText == "forgot 2 commands\n")
         #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["b"])
         #expect(try fixture.shq("forget").status != 0)
+    }
+
+    /// Without a terminal to ask on, forget deletes only with -y; --dry-run lists and deletes nothing.
+    @Test func forgetAsksOrNeedsYes() throws {
+        let fixture = StoreFixture()
+        for name in ["keep", "secret one", "secret two"] { try fixture.shq("save", "-c", name) }
+        let refused = try fixture.shq("forget", "%/secret/")
+        #expect(refused.status == 1)
+        #expect(refused.stderrText == "shq: forget: 2 commands match; not deleting without a terminal to confirm on: add -y to delete, or --dry-run to list them\n")
+        let dry = try fixture.shq("forget", "--dry-run", "%/secret/")
+        #expect(dry.status == 0)
+        let lines = dry.stdoutText.split(separator: "\n")
+        #expect(lines.count == 4, "\(dry.stdoutText)")
+        #expect(lines[0].hasPrefix("ID") && lines[1].hasSuffix("secret one") && lines[2].hasSuffix("secret two"))
+        #expect(lines[3] == "would forget 2 commands")
+        #expect(try fixture.sqlite("SELECT count(*) FROM invocations") == ["3"])
+        #expect(try fixture.shq("forget", "-y", "%/secret/").stdoutText == "forgot 2 commands\n")
+        #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["keep"])
     }
 
     @Test func badArgumentsAreRefused() throws {
         let fixture = StoreFixture()
         try fixture.shq("save", "-c", "x")
         #expect(try fixture.shq("prune", "--older-than", "soon").status != 0)
-        #expect(try fixture.shq("forget", "~9").status != 0)
+        #expect(try fixture.shq("forget", "-y", "~9").status != 0)
         #expect(try fixture.sqlite("SELECT count(*) FROM invocations") == ["1"])
     }
 }

@@ -17,6 +17,15 @@ public final class StoreFixture: @unchecked Sendable {
         try ShqProcess.run(arguments, database: database, input: input, environment: environment)
     }
 
+    /// Creates the store with nothing in it, as the first recording would (reading commands never
+    /// create one): an import of an empty file.
+    public func createEmptyStore() throws {
+        let empty = directory.file("empty-history")
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
+        let result = try shq("import", "bash", empty)
+        precondition(result.status == 0, result.stderrText)
+    }
+
     /// Runs a read-only query through `sqlite3` and returns its rows as text lines.
     public func sqlite(_ query: String) throws -> [String] {
         let result = try ShqProcess.run([database, query], executable: "/usr/bin/sqlite3")

@@ -22,15 +22,16 @@ struct CleanCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let registry = JobRegistry(store: try store.open().ingestingHookSpool())
+        let registry = JobRegistry(store: try store.openExisting().ingestingHookSpool())
         var text = ""
         for record in try registry.reconcile() {
-            text += "orphaned  \(record.id.prefix(13))  \(record.cmdText.singleLine)\n"
+            let id = try registry.store.shortID(record.id)
+            text += "orphaned  \(id)  \(record.cmdText.singleLine)\n"
             guard let command = ProcessIdentity(pid: record.pid, startTicks: record.pidStartTicks) else { continue }
             // Recovery sent it SIGHUP; give it a moment to act on it before saying what became of it.
             if command.isAlive { usleep(100_000) }
             text += command.isAlive
-                ? "          its command (pid \(command.pid)) ignores SIGHUP and still runs: shq kill -KILL \(record.id.prefix(13))\n"
+                ? "          its command (pid \(command.pid)) ignores SIGHUP and still runs: shq kill -KILL \(id)\n"
                 : "          its command (pid \(command.pid)) outlived it and was hung up (SIGHUP)\n"
         }
         if text.isEmpty { text = "nothing to clean\n" }

@@ -36,8 +36,7 @@ struct ExportCommand: ParsableCommand {
         var writer = RecordStreamWriter(style: format.style) { writeAll(1, Array($0.utf8)) == 0 }
         guard writer.begin() else { return }
         var open = true
-        let opened = try store.open().ingestingHookSpool()
-        try opened.forEachInvocation(query.conditions, offset: window.offset, limit: window.count, order: .oldestFirst) {
+        try store.openExisting().ingestingHookSpool().forEachInvocation(query.conditions, offset: window.offset, limit: window.count, order: .oldestFirst) {
             open = writer.add($0)
             return open
         }

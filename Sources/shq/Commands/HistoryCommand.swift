@@ -3,6 +3,7 @@ import ShqQuery
 import ShqRender
 import ShqRun
 import ShqStore
+import ShqSystem
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,19 +13,23 @@ struct HistoryCommand: ParsableCommand {
         usage: "shq history [<selector>] [<options>]",
         discussion: """
             The table lists the newest commands with the most recent last; json, jsonl and csv list them \
-            newest first. SELECTOR narrows and picks (see `shq help selectors`):
+            newest first. SELECTOR narrows and picks (see `shq help selectors`); the filter options are \
+            the same as `shq search`'s and apply with it:
 
               shq history .%failed       failures in this directory
               shq history @50: -n 10     10 of the last 50 (the newest 10)
               shq history '%/^git /'     git commands
+              shq history --since 2h --exit 1
             """,
         aliases: ["i", "list"]
     )
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Which commands (default: all, newest first).")
+    @Argument(help: "Which commands (default: all; the newest 20 are shown).")
     var selector: String = ""
+
+    @OptionGroup var filters: FilterOptions
 
     @Option(name: .short, help: ArgumentHelp("How many to show at most (default 20 without a range in SELECTOR).", valueName: "N"))
     var n: Int?
@@ -39,10 +44,18 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let query = SelectorQuery(try SelectorParser.parse(selector))
+        var query = SelectorQuery(try SelectorParser.parse(selector))
+        query.conditions.add(filters.conditions)
         let limit = n ?? (query.range == nil ? 20 : nil)
-        let rows = try store.open().ingestingHookSpool().reconcilingOrphanedJobs().resolve(query, limit: limit)
+        let opened = try store.openExisting().ingestingHookSpool().reconcilingOrphanedJobs()
+        let rows = try opened.resolve(query, limit: limit)
+        if rows.isEmpty && selector.isEmpty && filters.isEmpty {
+            // Nothing asked for and nothing found: the store holds no command at all. Said on stderr, so
+            // the output stays empty for scripts.
+            _ = writeAll(2, Array("shq: nothing recorded yet in \(opened.path); \(StoreOptions.howToStart)\n".utf8))
+        }
         let output = TerminalOutput()
-        output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
+        let idDigits = format == .table ? try opened.uniqueIDDigits(rows.map(\.id)) : 32  // JSON keeps whole ids
+        output.write(format.style.render(rows, width: table.width(output), colour: output.colour, idDigits: idDigits), fromEnd: format == .table)
     }
 }

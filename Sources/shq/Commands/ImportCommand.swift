@@ -15,7 +15,9 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Importing is idempotent: each command is keyed by what identifies it in its source, so \
             importing the same file again adds nothing, and a file that grew adds only its new commands. \
-            Commands go through the same ignore rules as everything shq records.
+            Commands go through the same ignore rules as everything shq records. A bash or zsh file in \
+            the other shell's format is refused. Lines without a timestamp are placed before the oldest \
+            command already recorded, a second apart, in the file's order.
 
               shq import bash ~/.bash_history        (#epoch lines, from HISTTIMEFORMAT, give times)
               shq import zsh ~/.zsh_history          (EXTENDED_HISTORY: start and duration)
@@ -33,12 +35,16 @@ struct ImportCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let commands = try format.importer.open(file)
+        var opened: Store?
+        let commands = try format.importer.open(file) {
+            opened = try store.open().ingestingHookSpool()
+            return try opened?.oldestStart()
+        }
+        let target = try opened ?? store.open().ingestingHookSpool()
         var bar = ProgressBar(label: "importing")
-        let opened = try store.open().ingestingHookSpool()
-        let summary = try opened.importHistory(commands, format: format) { bar.update($0, of: $1) }
+        let summary = try target.importHistory(commands, format: format) { bar.update($0, of: $1) }
         bar.finish()
-        var text = "imported \(summary.added) of \(summary.read) commands"
+        var text = "imported \(summary.added) of \(summary.read) command\(summary.read == 1 ? "" : "s")"
         if summary.alreadyPresent > 0 { text += ", \(summary.alreadyPresent) already present" }
         if summary.skipped > 0 { text += ", \(summary.skipped) skipped by ignore rules" }
         _ = writeAll(2, Array((text + "\n").utf8))

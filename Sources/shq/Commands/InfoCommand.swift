@@ -26,8 +26,9 @@ struct InfoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try self.store.open().ingestingHookSpool().reconcilingOrphanedJobs()
-        let invocation = try store.resolveOne(try SelectorParser.parse(selector), text: selector)
+        let parsed = try SelectorParser.parse(selector)
+        let store = try self.store.openExisting().ingestingHookSpool().reconcilingOrphanedJobs()
+        let invocation = try store.resolveOne(parsed, text: selector)
         let details = InvocationDetails(
             invocation: invocation, events: try store.events(for: invocation.seq!),
             outputs: try store.outputs(for: invocation.seq!))

@@ -37,12 +37,15 @@ struct JobsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let jobs = try JobRegistry(store: store.open().ingestingHookSpool()).jobs(everything: all)
+        let opened = try store.openExisting().ingestingHookSpool()
+        let jobs = try JobRegistry(store: opened).jobs(everything: all)
         let rows = jobs.map { JobsTable.Row(invocation: $0.invocation, events: $0.events, verified: $0.isVerified) }
         let text: String
         switch format {
         case .json, .jsonl, .csv: text = JobsTable.json(rows)
-        case .table: text = rows.isEmpty ? "" : JobsTable.render(rows, long: long, width: table.width(TerminalOutput()))
+        case .table:
+            text = rows.isEmpty ? "" : JobsTable.render(
+                rows, long: long, width: table.width(TerminalOutput()), idDigits: try opened.uniqueIDDigits(rows.map(\.invocation.id)))
         }
         _ = writeAll(1, Array(text.utf8))
     }

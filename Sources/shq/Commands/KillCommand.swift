@@ -16,9 +16,10 @@ struct KillCommand: ParsableCommand {
             `shq run` then ends, stops or resumes exactly as it would after a signal from its own terminal, so \
             the shell that started it shows the same as after a plain `kill`. A stopped job is continued \
             after TERM, HUP, KILL and CONT, as bash's `kill %N` does for TERM and HUP; other signals wait for \
-            the job to be resumed. Jobs of other users and of other machines are refused.
+            the job to be resumed. Jobs of other users and of other machines are refused. An id prefix names \
+            a running or stopped job first, even when ended commands share it.
 
-              shq kill 01jd4k2            shq kill -INT 01jd4k2 01jd4m9            shq kill -s STOP @1
+              shq kill 0193a2b4          shq kill -INT 0193a2b4 0193a2c7          shq kill -s STOP @1
             """
     )
 
@@ -37,14 +38,14 @@ struct KillCommand: ParsableCommand {
 
     func run() throws {
         let signal = SignalName.number(signal)!
-        let registry = JobRegistry(store: try store.open().ingestingHookSpool())
+        let registry = JobRegistry(store: try store.openExisting().ingestingHookSpool())
         try registry.reconcile()
         var failures = 0
         for text in selectors {
             do {
-                let record = try registry.store.resolveOne(try SelectorParser.parse(text), text: text)
+                let record = try registry.store.resolveJob(try SelectorParser.parse(text), text: text)
                 let report = try JobKill.send(signal, to: record, registry: registry)
-                _ = writeAll(1, Array(Self.describe(report).utf8))
+                _ = writeAll(1, Array(Self.describe(report, id: try registry.store.shortID(report.before.id)).utf8))
             } catch let refusal as JobKill.Refusal {
                 failures += 1
                 _ = writeAll(2, Array("shq: kill: \(text): \(Self.describe(refusal))\n".utf8))
@@ -57,9 +58,9 @@ struct KillCommand: ParsableCommand {
     }
 
     /// `01jd4k2…  SIGTERM → pid 4242 (sleep 100): failed, killed by SIGTERM`
-    static func describe(_ report: JobKill.Report) -> String {
+    static func describe(_ report: JobKill.Report, id: String) -> String {
         let before = report.before
-        var text = "\(before.id.prefix(13))  \(SignalName.name(of: report.signal)) → pid \(report.target.pid) (\(before.cmdText.singleLine))"
+        var text = "\(id)  \(SignalName.name(of: report.signal)) → pid \(report.target.pid) (\(before.cmdText.singleLine))"
         if report.continued && report.signal != SIGCONT { text += " + SIGCONT (it was stopped)" }
         let after = report.after
         if after.status != before.status || !after.status.isLive {

@@ -31,7 +31,7 @@ struct PruneCommand: ParsableCommand {
     func run() throws {
         let age = DurationText.parse(olderThan) ?? 0
         let cutoff = Timestamp(microseconds: Timestamp.now().microseconds - age)
-        let count = try store.open().ingestingHookSpool().prune(startedBefore: cutoff)
+        let count = try store.openExisting().ingestingHookSpool().prune(startedBefore: cutoff)
         _ = writeAll(1, Array("pruned \(count) command\(count == 1 ? "" : "s") older than \(olderThan)\n".utf8))
     }
 }

@@ -15,7 +15,8 @@ struct SQLCommand: ParsableCommand {
             Views: invocations (every command, readable columns), failed_invocations, invocations_today, \
             running_invocations. Tables: invocation_events, sessions, outputs, blobs, blob_chunks, and the \
             compact rows behind the views: invocation_rows, dirs, names, sources. \
-            Times are microseconds since the epoch: datetime(started_at / 1e6, 'unixepoch').
+            Times are microseconds since the epoch: datetime(started_at / 1e6, 'unixepoch'). \
+            In json and jsonl, integers and reals are JSON numbers, NULL is null, text and blobs are strings.
 
               shq sql "SELECT cmd, count(*) FROM invocations GROUP BY cmd ORDER BY 2 DESC LIMIT 10"
             """,
@@ -31,19 +32,17 @@ struct SQLCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        let result = try ReadOnlySQL.run(query, on: store.open().ingestingHookSpool())
+        let result = try ReadOnlySQL.run(query, on: store.openExisting().ingestingHookSpool())
         let text: String
         switch format {
         case .json, .jsonl:
-            let objects = result.rows.map { row in
-                "{" + zip(result.columns, row).map { JSONText.quote($0) + ":" + JSONText.value($1) }.joined(separator: ",") + "}"
-            }
+            let objects = result.jsonObjects
             text = format == .json ? "[" + objects.joined(separator: ",\n") + "]\n" : objects.map { $0 + "\n" }.joined()
         case .csv:
-            text = CSVText.row(result.columns) + result.rows.map(CSVText.row).joined()
+            text = CSVText.row(result.columns) + result.rows.map { CSVText.row($0.map(\.text)) }.joined()
         case .table:
             var table = Table(headers: result.columns)
-            for row in result.rows { table.add(row.map { ($0 ?? "NULL").singleLine }) }
+            for row in result.rows { table.add(row.map { ($0.text ?? "NULL").singleLine }) }
             text = table.render()
         }
         _ = writeAll(1, Array(text.utf8))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import ShqPrivacy
 import ShqRun
+import ShqQuery
 import ShqStore
 import ShqSystem
 
@@ -33,8 +34,8 @@ struct SaveCommand: ParsableCommand {
     @Option(name: .customLong("exit"), help: ArgumentHelp("Its exit status.", valueName: "code"))
     var exitCode: Int32?
 
-    @Option(help: ArgumentHelp("How long it ran, in milliseconds.", valueName: "ms"))
-    var duration: Double?
+    @Option(help: ArgumentHelp("How long it ran: milliseconds, or with a unit like 1.5s, 90m, 2h (as %duration takes it).", valueName: "duration"))
+    var duration: DurationArgument?
 
     @Option(name: .customLong("started-at"), help: ArgumentHelp("When it started: ISO 8601 (no zone = local time) or @epoch-seconds. Default: now minus --duration.", valueName: "time"))
     var startedAt: String?
@@ -58,7 +59,6 @@ struct SaveCommand: ParsableCommand {
     var redactOutput: Bool?
 
     func validate() throws {
-        if let duration, duration < 0 || !duration.isFinite { throw ValidationError("--duration must be a non-negative number of milliseconds") }
         if let startedAt, Timestamp(parsing: startedAt) == nil {
             throw ValidationError("--started-at '\(startedAt)': expected ISO 8601 like 2026-11-23T14:05:00Z, or @epoch-seconds")
         }
@@ -74,7 +74,7 @@ struct SaveCommand: ParsableCommand {
             _ = writeAll(2, Array("shq: not saved: \(reason)\n".utf8))
             return
         }
-        let durationMicros = duration.map { Int64(($0 * 1000).rounded()) }
+        let durationMicros = duration?.micros
         let start = startedAt.flatMap(Timestamp.init(parsing:))
             ?? Timestamp(microseconds: Timestamp.now().microseconds - (durationMicros ?? 0))
         var invocation = Invocation.fromCurrentEnvironment(
@@ -119,5 +119,15 @@ struct SaveCommand: ParsableCommand {
         guard fstat(0, &info) == 0 else { return false }
         let type = info.st_mode & S_IFMT
         return type == S_IFIFO || type == S_IFSOCK || type == S_IFREG
+    }
+}
+
+/// A duration option: milliseconds, or with units, read by `DurationText.micros` (the reader `%duration` uses).
+struct DurationArgument: ExpressibleByArgument {
+    let micros: Int64
+
+    init?(argument: String) {
+        guard let micros = try? DurationText.micros(argument, bareUnit: 1000) else { return nil }
+        self.micros = micros
     }
 }

@@ -8,11 +8,13 @@ struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         _superCommandName: Shq.name,
-        abstract: "Find commands containing TEXT (case-insensitive substring), newest first.",
+        abstract: "Find commands containing TEXT (case-insensitive substring): the newest N matches.",
         usage: "shq search <text> ... [<options>]",
         discussion: """
             TEXT matches anywhere in the command line, ignoring ASCII case; several words are searched as one \
-            phrase ("git commit"). The whole history is searched, through a trigram index.
+            phrase ("git commit"). The whole history is searched, through a trigram index. The filters \
+            are the same as `shq history`'s, and so is the order: the table lists the newest last, json, \
+            jsonl and csv newest first.
 
               shq search docker --cwd . --exit 1
               shq search 'rsync -avz' --since 7d --format jsonl
@@ -25,20 +27,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "The text to find.")
     var text: [String]
 
-    @Option(help: ArgumentHelp("Only commands run in this directory.", valueName: "dir"))
-    var cwd: String?
-
-    @Option(name: .customLong("exit"), help: ArgumentHelp("Only commands that exited with this status.", valueName: "code"))
-    var exitCode: Int32?
-
-    @Option(help: ArgumentHelp("Only commands started since: ISO 8601, @epoch, today, or an age like 2h, 7d.", valueName: "when"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("Only commands from this shell session.", valueName: "id"))
-    var session: String?
-
-    @Option(help: ArgumentHelp("Only commands recorded on this host.", valueName: "name"))
-    var host: String?
+    @OptionGroup var filters: FilterOptions
 
     @Option(name: .short, help: ArgumentHelp("How many to show at most.", valueName: "N"))
     var n: Int = 20
@@ -51,17 +40,13 @@ struct SearchCommand: ParsableCommand {
     func validate() throws {
         if n < 1 { throw ValidationError("-n must be at least 1") }
         if text.joined().isEmpty { throw ValidationError("give some text to search for") }
-        if let since, SearchFilters.time(since) == nil {
-            throw ValidationError("--since '\(since)': expected ISO 8601, @epoch, today, or an age like 30m, 2h, 7d")
-        }
     }
 
     func run() throws {
-        let filters = SearchFilters(
-            directory: cwd, exitCode: exitCode, since: since.flatMap { SearchFilters.time($0) }, session: session, host: host)
-        let rows = try store.open().ingestingHookSpool()
-            .search(text.joined(separator: " "), where: filters.conditions(), limit: n)
+        let opened = try store.openExisting().ingestingHookSpool()
+        let rows = try opened.search(text.joined(separator: " "), where: filters.conditions, limit: n)
         let output = TerminalOutput()
-        output.write(format.style.render(rows, width: table.width(output), colour: output.colour), fromEnd: format == .table)
+        let idDigits = format == .table ? try opened.uniqueIDDigits(rows.map(\.id)) : 32  // JSON keeps whole ids
+        output.write(format.style.render(rows, width: table.width(output), colour: output.colour, idDigits: idDigits), fromEnd: format == .table)
     }
 }

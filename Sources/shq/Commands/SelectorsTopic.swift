@@ -21,7 +21,8 @@ struct SelectorsTopic: ParsableCommand {
               '~N' (quoted) means the same as @N; unquoted, bash and zsh may
               turn ~N into a directory of their directory stack.
             Filters (all must hold)
-              %failed       non-zero exit, killed by a signal, or failed
+              %failed       non-zero exit, killed by a signal, or failed (not exit 148 from
+                            the hook: a job stopped with Ctrl-Z)
               %ok           exited 0
               %exit<>0      compare the exit status: = != <> < > <= >=
               %duration>500 compare the duration: ms, or 250us 2s 1.5m 1h

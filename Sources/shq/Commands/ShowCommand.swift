@@ -15,7 +15,9 @@ struct ShowCommand: ParsableCommand {
             `shq show > out.txt` splits them as the command did. -O prints only stdout, -E only stderr \
             (to stdout, for piping), -A both to stdout, stdout first.
 
-            SELECTOR defaults to @1, the most recent command (see `shq help selectors`).
+            SELECTOR defaults to @1, the most recent command (see `shq help selectors`). Only commands run \
+            through `shq run` (or saved with output) have output; for others, show says so on stderr and \
+            exits 1.
 
             --follow (-f) prints a running command's output as it arrives and returns when the command \
             ends; without SELECTOR it follows the newest command still running.
@@ -59,18 +61,33 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try self.store.open().ingestingHookSpool()
+        let parsed = try SelectorParser.parse(selector)
+        let store = try self.store.openExisting().ingestingHookSpool()
         if follow && selector.isEmpty {
             guard let target = try OutputFollower.defaultTarget(in: store) else { throw ResolutionError("no command recorded yet") }
             return try followOutput(of: target, in: store)
         }
-        let invocation = try store.resolveOne(try SelectorParser.parse(selector), text: selector)
+        let invocation = try store.resolveOne(parsed, text: selector)
         if follow { return try followOutput(of: invocation, in: store) }
+        let outputs = try store.outputs(for: invocation.seq!)
+        if outputs.isEmpty { throw try Self.noOutput(invocation, in: store) }
         let printer = OutputPrinter(headLines: head, tailLines: tail, stripEscapes: strip)
-        for output in try store.outputs(for: invocation.seq!) {
+        for output in outputs {
             guard let fd = destination(of: output.stream) else { continue }
             if try !printer.print(output, from: store, to: fd) { return }
         }
+    }
+
+    /// A record without any stored stream (`shq run` stores each, even empty): say why, and how to get
+    /// the output next time.
+    static func noOutput(_ invocation: Invocation, in store: Store) throws -> CommandFailure {
+        let how = switch invocation.source {
+        case .hook: "by the shell hook, which records commands but not their output"
+        case .import: "by an import from another history, which has no output"
+        case .save, .run: "without its output"
+        }
+        return CommandFailure("show: \(try store.shortID(invocation.id)) (\(invocation.cmdText.singleLine)) was recorded \(how); "
+            + "to keep its output next time, run it through shq run: shq run -c \(RerunPlan.quote(invocation.cmd).singleLine)")
     }
 
     private func followOutput(of invocation: Invocation, in store: Store) throws {

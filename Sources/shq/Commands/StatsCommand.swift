@@ -38,8 +38,10 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let parsed = try SelectorParser.parse(selector)
         if parsed.range != nil { throw CommandFailure("stats counts by filters; ranges and ids (\(selector)) are not supported here") }
-        let stats = try store.open().ingestingHookSpool().stats(SelectorQuery(parsed).conditions, top: top)
+        let opened = try store.openExisting().ingestingHookSpool()
+        let stats = try opened.stats(SelectorQuery(parsed).conditions, top: top)
         let output = TerminalOutput()
-        output.write(format == .json ? stats.json : stats.text(width: table.width(output), colour: output.colour))
+        let idDigits = format == .table ? try opened.uniqueIDDigits(stats.slowest.map(\.id)) : 32
+        output.write(format == .json ? stats.json : stats.text(width: table.width(output), colour: output.colour, idDigits: idDigits))
     }
 }

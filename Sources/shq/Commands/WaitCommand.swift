@@ -13,7 +13,8 @@ struct WaitCommand: ParsableCommand {
         discussion: """
             Works for jobs started in any terminal. The exit status is the last job's, as a shell shows it: \
             its exit code, or 128+N when a signal N ended it. An orphaned job (its shq process died) has no \
-            known status: 1. With --timeout, gives up after SECONDS with status 124 (as timeout(1) does).
+            known status: 1. With --timeout, gives up after SECONDS with status 124 (as timeout(1) does). \
+            An id prefix names a running or stopped job first, even when ended commands share it.
             """
     )
 
@@ -31,22 +32,22 @@ struct WaitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registry = JobRegistry(store: try store.open().ingestingHookSpool())
+        let registry = JobRegistry(store: try store.openExisting().ingestingHookSpool())
         let deadline = timeout.map { Timestamp(microseconds: Timestamp.now().microseconds + Int64($0 * 1_000_000)) }
         var records: [Invocation] = []
         for text in selectors {
-            records.append(try registry.store.resolveOne(try SelectorParser.parse(text), text: text))
+            records.append(try registry.store.resolveJob(try SelectorParser.parse(text), text: text))
         }
         var status: Int32 = 0
         for record in records {
             guard let ended = try JobWait.untilEnded(record.seq!, registry: registry, deadline: deadline) else {
-                throw CommandFailure("wait: \(record.id.prefix(13)): still \(record.status.rawValue) after \(timeout ?? 0)s", exitCode: 124)
+                throw CommandFailure("wait: \(try registry.store.shortID(record.id)): still \(record.status.rawValue) after \(timeout ?? 0)s", exitCode: 124)
             }
             if let termination = ended.termination {
                 status = termination.shellStatus
             } else {
                 status = 1
-                _ = writeAll(2, Array("shq: wait: \(ended.id.prefix(13)): \(ended.status.rawValue): exit status unknown\n".utf8))
+                _ = writeAll(2, Array("shq: wait: \(try registry.store.shortID(ended.id)): \(ended.status.rawValue): exit status unknown\n".utf8))
             }
         }
         Glibc.exit(status)
