@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Modules, one per concern: the store (SQLite, blobs, spool), the run engine (spawn, signals, capture),
-// the query language, privacy (ignore rules, redaction), the C shims, and the thin `shq` executable.
+// the session proxy, the query language, privacy (ignore rules, redaction), the C shims, and the thin
+// `shq` executable.
 let package = Package(
     name: "shq",
     products: [
@@ -30,13 +31,15 @@ let package = Package(
         .target(name: "ShqPrivacy", dependencies: ["ShqStore"]),
         .target(name: "ShqQuery", dependencies: ["ShqStore", "ShqPrivacy"]),
         .target(name: "ShqRun", dependencies: ["ShqStore", "ShqPrivacy", "CShims"]),
+        // `shq session`: the shell on a PTY, each interactive command's output stored with its hook record.
+        .target(name: "ShqSession", dependencies: ["ShqStore", "ShqPrivacy", "ShqRun", "CShims"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.
         .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),
         .plugin(name: "EmbedShellHooks", capability: .buildTool()),
         .executableTarget(
             name: "shq",
             dependencies: [
-                "ShqStore", "ShqQuery", "ShqPrivacy", "ShqRun", "ShqHooks",
+                "ShqStore", "ShqQuery", "ShqPrivacy", "ShqRun", "ShqSession", "ShqHooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +47,7 @@ let package = Package(
         .testTarget(name: "ShqQueryTests", dependencies: ["ShqQuery", "ShqTestSupport"]),
         .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqTestSupport"]),
         .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqTestSupport"]),
+        .testTarget(name: "ShqSessionTests", dependencies: ["ShqSession", "ShqTestSupport"]),
         .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShqTestSupport"]),
         // Shared by the test targets: temporary stores, running the built `shq`, driving tmux.

@@ -25,6 +25,7 @@ struct Shq: ParsableCommand {
         version: ShqVersion.current,
         subcommands: [
             RunCommand.self,
+            SessionCommand.self,
             SaveCommand.self,
             HistoryCommand.self,
             ShowCommand.self,
@@ -56,7 +57,9 @@ struct Shq: ParsableCommand {
         }
         // `shq run` must own its job-control signals before anything can start a thread (see JobSignals).
         // (Its alias too: `shq r` without this left SIGCHLD to whichever thread took it, and hung.)
-        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1], RunCommand.isNamed(String(cString: first)) {
+        // `shq session` reads its signals the same way.
+        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1],
+           RunCommand.isNamed(String(cString: first)) || String(cString: first) == SessionCommand.name {
             JobSignals.blockAtStartup()
         }
         let arguments = KillArguments.normalized(Array(CommandLine.arguments.dropFirst()))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShqPrivacy
 import ShqQuery
 import ShqRun
 import ShqStore
