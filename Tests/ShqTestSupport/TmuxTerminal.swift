@@ -74,6 +74,12 @@ public final class TmuxTerminal: @unchecked Sendable {
     /// Closes the terminal window: the tmux server goes away and the shell's terminal hangs up.
     public func closeWindow() throws { try tmux(["kill-server"]) }
 
+    /// From now on, appends every byte the terminal receives from the shell's side to `path`
+    /// (`tmux pipe-pane -O`): what the terminal got, before it drew anything.
+    public func recordOutput(to path: String) throws {
+        try tmux(["pipe-pane", "-O", "cat >> " + Self.shellQuote(path)])
+    }
+
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-x", String(width), "-y", String(height)])
     }

@@ -1,0 +1,181 @@
+import Foundation
+import ShqTestSupport
+import Testing
+
+/// `shq session` in real terminals: each command's stored output is exactly what the terminal received
+/// between its C and D marks (read back from tmux's own record of the bytes), marks removed.
+@Suite(.serialized) struct SessionCaptureTests {
+    /// Every record's stored output against the terminal's segment of the same command.
+    private func expectStoredMatchesTerminal(_ session: CaptureSession, records: [CaptureSession.Record]) throws {
+        let segments = try session.terminalSegments(atLeast: records.count)
+        #expect(segments.count == records.count, "segments: \(segments.count), records: \(records.map(\.cmd))")
+        for (record, segment) in zip(records, segments) {
+            let stored = try session.output(of: record)
+            #expect(stored.bytes == segment, "\(record.cmd): stored \(stored.bytes.count) bytes, terminal got \(segment.count)")
+            #expect(!stored.truncated)
+        }
+    }
+
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func plainFailingPipelineAndNoTrailingNewline(_ shell: TmuxTerminal.Shell) throws {
+        let session = try CaptureSession(shell)
+        try session.command("echo hello; printf '\\033[31mred\\033[0m\\n'")
+        try session.command("ls /nonexistent-shq")                       // fails, on stderr
+        try session.command("printf 'b\\na\\nc\\n' | sort | tr a-z A-Z")   // a pipeline
+        try session.command("printf 'no newline'")
+        try session.waitForStoredOutputs(4)
+        let records = try session.records()
+        #expect(records.map(\.cmd) == ["echo hello; printf '\\033[31mred\\033[0m\\n'", "ls /nonexistent-shq",
+                                       "printf 'b\\na\\nc\\n' | sort | tr a-z A-Z", "printf 'no newline'"])
+        #expect(records.map(\.exit) == [0, 2, 0, 0])
+        try expectStoredMatchesTerminal(session, records: records)
+        #expect(try session.output(of: records[0]).bytes == Data("hello\r\n\u{1B}[31mred\u{1B}[0m\r\n".utf8))
+        let sorted = String(decoding: try session.output(of: records[2]).bytes, as: UTF8.self)
+        #expect(sorted == "A\r\nB\r\nC\r\n", "\(sorted.debugDescription)")
+        #expect(try session.output(of: records[3]).bytes == Data("no newline".utf8))
+        #expect(try session.proxyCount() == 1)
+    }
+
+    /// 50 MB through the session: the terminal gets all of it, the store its first and last MiB, marked
+    /// truncated; then binary output (every byte value but ESC) is stored exactly.
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func largeAndBinaryOutput(_ shell: TmuxTerminal.Shell) throws {
+        let session = try CaptureSession(shell)
+        try session.command("seq 1 6600000", timeout: 120)  // 50.6 MB
+        try session.command("head -c 300000 /dev/urandom | tr -d '\\033' > \"$HOME/blob\"; cat \"$HOME/blob\"")
+        try session.waitForStoredOutputs(2)
+        let records = try session.records()
+        #expect(records.count == 2)
+        guard records.count == 2 else { return }
+        let segments = try session.terminalSegments(atLeast: 2, timeout: 60)
+        guard segments.count == 2 else { Issue.record("terminal segments: \(segments.count)"); return }
+        #expect(segments[0].count > 50_000_000)
+        let large = try session.output(of: records[0])
+        #expect(large.truncated)
+        #expect(large.bytes.count == 2 << 20)
+        #expect(large.bytes.prefix(1 << 20) == segments[0].prefix(1 << 20))
+        #expect(large.bytes.suffix(1 << 20) == segments[0].suffix(1 << 20))
+        let binary = try session.output(of: records[1])
+        #expect(binary.bytes == segments[1] && !binary.truncated)
+        let blob = try Data(contentsOf: URL(fileURLWithPath: session.terminal.home.file("blob")))
+        #expect(binary.bytes.count >= blob.count)  // LF became CR LF on the way to the terminal
+    }
+
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func interruptedAndResizedWhilePrinting(_ shell: TmuxTerminal.Shell) throws {
+        let session = try CaptureSession(shell)
+        try session.run("i=0; while :; do i=$((i+1)); echo \"line $i\"; done")
+        try session.terminal.waitFor("line [0-9]{4}")
+        try session.terminal.key("C-c")
+        try session.sync()
+        try session.run("for i in 1 2 3 4 5 6; do stty size; sleep 0.2; done")
+        try session.terminal.resize(width: 90, height: 30)
+        try session.terminal.waitFor("^30 90$")
+        try session.sync()
+        try session.waitForStoredOutputs(2)
+        let records = try session.records()
+        #expect(records.map(\.exit) == [130, 0])
+        try expectStoredMatchesTerminal(session, records: records)
+        let sizes = String(decoding: try session.output(of: records[1]).bytes, as: UTF8.self)
+        #expect(sizes.hasPrefix("40 120\r\n") && sizes.hasSuffix("30 90\r\n"), "\(sizes)")
+    }
+
+    /// The nested shell on the same terminal starts no second proxy; its commands' output belongs to
+    /// the outer command (`bash`/`zsh`). `exit 3` ends the session with status 3.
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func nestedShellAndExitStatus(_ shell: TmuxTerminal.Shell) throws {
+        let session = try CaptureSession(shell)
+        #expect(try session.proxyCount() == 1)
+        try session.run(shell == .bash ? "bash --noprofile --rcfile \"$HOME/bashrc\" -i" : "zsh -i")
+        try session.run("echo inner")  // the nested shell writes no marks: wait on the screen
+        try session.sync()
+        #expect(try session.proxyCount() == 1)
+        try session.command("exit")
+        try session.command("echo outer")
+        try session.waitForStoredOutputs(2)
+        let records = try session.records()
+        let outer = try #require(records.last { $0.cmd == "echo outer" })
+        #expect(try session.output(of: outer).bytes == Data("outer\r\n".utf8))
+
+        // `shq session` itself, started from a plain shell: it leaves with the inner shell's status.
+        let plain = try TmuxTerminal(shell, database: session.fixture.database)
+        let rc = shell == .bash ? "--noprofile --rcfile \"$HOME/bashrc\" -i" : "-i"
+        try plain.run("shq session -- \(shell.rawValue) \(rc)")
+        try plain.run("echo \"$SHQ_SESSION_TTY\" > \"$HOME/served\"")
+        let served = plain.home.file("served")
+        try waitUntil("the inner shell ran") { (try? String(contentsOfFile: served, encoding: .utf8))?.hasSuffix("\n") == true }
+        // Keys typed before the proxy has ended would go to the inner shell, which is gone: wait.
+        try plain.run("exit 3")
+        try waitUntil("the session ended") { try plain.shellOwnsTerminal() }
+        #expect(try plain.lastStatus() == 3)
+        let servedTerminal = try String(contentsOfFile: served, encoding: .utf8)
+        #expect(servedTerminal.hasPrefix("/dev/pts/"))
+    }
+
+    /// Nothing of what the ignore rules, the secret list or `shq hook off` keep out is stored, and a
+    /// password typed with echo off never reaches the store.
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func privacy(_ shell: TmuxTerminal.Shell) throws {
+        let session = try CaptureSession(shell)
+        try session.command(" echo hidden-by-space")
+        try session.command("SHQ_EXCLUDE='*excluded*'")  // (itself excluded)
+        try session.command("echo excluded-output")
+        try session.command("pass show bank 2>/dev/null; echo secret-prone-output")
+        try session.command("shq hook off")
+        try session.command("echo while-off")
+        try session.command("shq hook on")
+        try session.run("read -s pw; echo \"length ${#pw}\"")
+        try session.terminal.waitFor("read -s pw")
+        try session.terminal.type("hunter2-Sup3rSecret")
+        try session.terminal.key("Enter")
+        try session.terminal.waitFor("^length 19")
+        try session.sync()
+        try session.command("echo last")
+        try session.waitForStoredOutputs(2)
+        let records = try session.records()
+        #expect(records.map(\.cmd) == ["read -s pw; echo \"length ${#pw}\"", "echo last"])
+        if let read = records.first {
+            let stored = String(decoding: try session.output(of: read).bytes, as: UTF8.self)
+            #expect(stored.hasSuffix("length 19\r\n") && stored.count <= "\r\nlength 19\r\n".count, "\(stored.debugDescription)")
+        }
+        // No trace of what was kept out, anywhere in the store's files.
+        let directory = (session.fixture.database as NSString).deletingLastPathComponent
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))) ?? Data()
+            for secret in ["hunter2-Sup3rSecret", "hidden-by-space", "excluded-output", "secret-prone-output", "while-off"] {
+                #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in \(name)")
+            }
+        }
+    }
+
+    /// A full-screen program is noted, not stored; `capture_alt_screen = true` keeps it. `shq run` keeps
+    /// its own streams and the session stores nothing a second time.
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func fullScreenAndShqRun(_ shell: TmuxTerminal.Shell) throws {
+        let session = try CaptureSession(shell)
+        try session.run("less /etc/passwd")
+        try session.terminal.waitFor("root")
+        try session.terminal.key("q")
+        try session.sync()
+        try session.command("shq run echo from-run")
+        try session.command("echo after")
+        try session.waitForStoredOutputs(1)
+        let records = try session.records()
+        let less = try #require(records.first { $0.cmd == "less /etc/passwd" })
+        #expect(less.tag == "fullscreen")
+        #expect(try !session.hasOutput(less))
+        let run = try #require(records.first { $0.cmd == "echo from-run" })
+        #expect(try session.fixture.sqlite("SELECT stream FROM outputs WHERE invocation = \(run.seq) ORDER BY stream") == ["stderr", "stdout"])
+        #expect(try session.fixture.sqlite("SELECT count(*) FROM outputs WHERE stream = 'pty'") == ["1"])
+
+        let keeping = try CaptureSession(shell, config: "capture_alt_screen = true\n")
+        try keeping.run("less /etc/passwd")
+        try keeping.terminal.waitFor("root")
+        try keeping.terminal.key("q")
+        try keeping.sync()
+        try keeping.waitForStoredOutputs(1)
+        let kept = try #require(try keeping.records().first)
+        #expect(kept.tag == nil)
+        #expect(try keeping.output(of: kept).bytes.range(of: Data("root".utf8)) != nil)
+    }
+}
