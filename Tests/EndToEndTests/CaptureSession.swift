@@ -124,21 +124,38 @@ final class CaptureSession: @unchecked Sendable {
 
     /// How many `shq session` proxies run in this terminal: the pane's process and its descendants.
     func proxyCount() throws -> Int {
+        var pending = [try terminal.shellPID()], count = 0
+        let children = Self.childrenByParent()
+        while let pid = pending.popLast() {
+            let argv = ((try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()).split(separator: 0)
+            if argv.count > 1, String(decoding: argv[0], as: UTF8.self).hasSuffix("shq"),
+               String(decoding: argv[1], as: UTF8.self) == "session" { count += 1 }
+            pending += children[pid] ?? []
+        }
+        return count
+    }
+
+    /// The shell the proxy started (the proxy is the pane's process).
+    func innerShellPID() throws -> Int32? {
+        Self.childrenByParent()[try terminal.shellPID()]?.first
+    }
+
+    static func childrenByParent() -> [Int32: [Int32]] {
         var children: [Int32: [Int32]] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: "/proc") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                   let close = stat.range(of: ")", options: .backwards) else { continue }
             let fields = stat[close.upperBound...].split(separator: " ")
             if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(pid) }
         }
-        var pending = [try terminal.shellPID()], count = 0
-        while let pid = pending.popLast() {
-            let argv = ((try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()).split(separator: 0)
-            if argv.count > 1, argv[0].last.map({ _ in String(decoding: argv[0], as: UTF8.self).hasSuffix("shq") }) == true,
-               String(decoding: argv[1], as: UTF8.self) == "session" { count += 1 }
-            pending += children[pid] ?? []
-        }
-        return count
+        return children
+    }
+
+    /// True while the process exists and is not a zombie.
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.range(of: ")", options: .backwards) else { return false }
+        return stat[close.upperBound...].split(separator: " ").first != "Z"
     }
 }
 

@@ -178,4 +178,36 @@ import Testing
         #expect(kept.tag == nil)
         #expect(try keeping.output(of: kept).bytes.range(of: Data("root".utf8)) != nil)
     }
+
+    /// Closing the window hangs up the shell under the proxy, as without one; so does killing the proxy.
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func hangUpReachesTheShell(_ shell: TmuxTerminal.Shell) throws {
+        let closed = try CaptureSession(shell)
+        let first = try #require(try closed.innerShellPID())
+        try closed.terminal.closeWindow()
+        try waitUntil("the shell got the hang-up") { !CaptureSession.isAlive(first) }
+
+        let killed = try CaptureSession(shell)
+        let second = try #require(try killed.innerShellPID())
+        kill(try killed.terminal.shellPID(), SIGKILL)
+        try waitUntil("the shell got the hang-up") { !CaptureSession.isAlive(second) }
+    }
+
+    /// tmux started inside a session: its pane is a new terminal, so the pane's shell gets a proxy of its
+    /// own although it inherits SHQ_SESSION_TTY (naming the outer terminal) from the tmux server.
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func tmuxPaneGetsItsOwnProxy(_ shell: TmuxTerminal.Shell) throws {
+        let session = try CaptureSession(shell)
+        let start = shell == .bash ? "bash --noprofile --rcfile \"$HOME/bashrc\" -i" : "zsh -i"
+        let socket = "shq-inner-\(getpid())-\(shell.rawValue)"
+        try session.command("tmux -L \(socket) -f /dev/null new-session -d '\(start)'; tmux -L \(socket) display -p '#{pane_pid}' > \"$HOME/pane\"")
+        defer { try? session.command("tmux -L \(socket) kill-server") }
+        let pane = try #require(Int32(try String(contentsOfFile: session.terminal.home.file("pane"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        try waitUntil("the pane's shell runs under its own proxy") {
+            let argv = ((try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pane)/cmdline"))) ?? Data()).split(separator: 0)
+            return argv.count > 1 && String(decoding: argv[1], as: UTF8.self) == "session"
+        }
+        #expect(try session.proxyCount() == 1)  // the outer terminal still has exactly one
+    }
 }
