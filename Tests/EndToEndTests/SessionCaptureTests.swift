@@ -210,4 +210,31 @@ import Testing
         }
         #expect(try session.proxyCount() == 1)  // the outer terminal still has exactly one
     }
+
+    /// A store locked by another process never holds up the terminal: commands run and print at full
+    /// speed while the lock is held; once it is released, output is stored again.
+    @Test func aLockedStoreNeverStallsTheTerminal() throws {
+        let session = try CaptureSession(.bash)
+        try session.command("echo before")
+        try session.waitForStoredOutputs(1)
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        let ready = session.terminal.home.file("locked")
+        locker.arguments = ["-c", """
+            import sqlite3, time, sys
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute('BEGIN EXCLUSIVE')
+            open(sys.argv[2], 'w').close()
+            time.sleep(20)
+            """, session.fixture.database, ready]
+        try locker.run()
+        defer { if locker.isRunning { locker.terminate() } }
+        try waitUntil("the store is locked") { FileManager.default.fileExists(atPath: ready) }
+        for round in 1...3 { try session.command("seq 1 300000; echo round \(round)") }
+        #expect(locker.isRunning, "the commands ended only after the lock was released")
+        locker.terminate()
+        locker.waitUntilExit()
+        try session.command("echo after")
+        try waitUntil("output is stored again") { try session.records().last.map { try session.hasOutput($0) } == true }
+    }
 }
