@@ -11,22 +11,30 @@ public struct Settings: Sendable, Equatable {
         public let name: String
         public let isBool: Bool
         public let meaning: String
+        /// How a value that is not true/false is written, in the help.
+        public var placeholder = "GLOB:GLOB..."
     }
 
     /// Every key read from the config file; the list `shq --help`, the man page and `shq doctor` show.
     public static let keys: [Key] = [
+        Key(name: "capture", isBool: true,
+            meaning: "true: the hook keeps each command's output too (SHQ_CAPTURE)"),
+        Key(name: "capture_alt_screen", isBool: true,
+            meaning: "true: shq session also keeps what full-screen programs draw"),
         Key(name: "redact_output", isBool: true,
             meaning: "true: stored output has its secrets redacted (--redact-output)"),
         Key(name: "run_pty", isBool: true,
             meaning: "true: shq run gives commands a terminal of their own (--pty)"),
         Key(name: "secret_exclude", isBool: false,
             meaning: "more globs of command lines never to store (SHQ_SECRET_EXCLUDE)"),
+        Key(name: "session_capture_cap", isBool: false,
+            meaning: "bytes shq session keeps per command, head and tail (SHQ_SESSION_CAP)", placeholder: "SIZE"),
     ]
 
     /// The keys as help text: `name = true|false` over an indented meaning, short enough for 80 columns
     /// in `--help` and in the man page (which indents it further).
     public static var keysHelp: String {
-        keys.map { "  \($0.name) = \($0.isBool ? "true|false" : "GLOB:GLOB...")\n      \($0.meaning)" }.joined(separator: "\n")
+        keys.map { "  \($0.name) = \($0.isBool ? "true|false" : $0.placeholder)\n      \($0.meaning)" }.joined(separator: "\n")
     }
 
     /// What is wrong with the settings: keys shq does not read, true/false keys with another value.

@@ -11,7 +11,8 @@ struct Shq: ParsableCommand {
         abstract: "Remembers every command you run: what, where, when, how long, how it ended, and its output.",
         discussion: """
             Record interactive commands with the shell hook (eval "$(shq hook init)" in ~/.bashrc or ~/.zshrc), \
-            run a command through `shq run` to also capture its output, then ask the history. \
+            run a command through `shq run` to also capture its output (or keep every command's output: \
+            eval "$(shq hook init --capture)", see `shq session --help`), then ask the history. \
             `shq doctor` checks the set-up.
 
             The store is one SQLite file: --db, else $SHQ_DB, else ${XDG_DATA_HOME:-~/.local/share}/shq/history.db.
