@@ -42,7 +42,7 @@ final class CaptureSession: @unchecked Sendable {
     }
 
     /// How many D marks the terminal has received.
-    private func endMarks() -> Int {
+    func endMarks() -> Int {
         let bytes = (try? Data(contentsOf: URL(fileURLWithPath: received))) ?? Data()
         let mark = Data("\u{1B}]133;D;".utf8)
         var count = 0, cursor = bytes.startIndex

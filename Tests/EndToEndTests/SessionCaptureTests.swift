@@ -64,14 +64,17 @@ import Testing
     @Test(arguments: TmuxTerminal.Shell.allCases)
     func interruptedAndResizedWhilePrinting(_ shell: TmuxTerminal.Shell) throws {
         let session = try CaptureSession(shell)
-        try session.run("i=0; while :; do i=$((i+1)); echo \"line $i\"; done")
-        try session.terminal.waitFor("line [0-9]{4}")
+        var ended = session.endMarks()
+        try session.run("seq 1 999999999")
+        try session.terminal.waitFor("^[0-9]{5}$")
         try session.terminal.key("C-c")
-        try session.sync()
+        try waitUntil("the loop ended") { session.endMarks() > ended }
+        ended = session.endMarks()
         try session.run("for i in 1 2 3 4 5 6; do stty size; sleep 0.2; done")
+        try session.terminal.waitFor("^40 120$")
         try session.terminal.resize(width: 90, height: 30)
         try session.terminal.waitFor("^30 90$")
-        try session.sync()
+        try waitUntil("the loop ended") { session.endMarks() > ended }
         try session.waitForStoredOutputs(2)
         let records = try session.records()
         #expect(records.map(\.exit) == [130, 0])
