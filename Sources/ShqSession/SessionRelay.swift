@@ -46,13 +46,13 @@ final class SessionRelay {
     /// Relays until the shell has ended and its output is drained; gives the terminal its settings back
     /// and returns how the shell ended.
     func run() -> Termination {
+        // One set of poll entries for the whole session: nothing is allocated per keystroke.
+        var fds = [pollfd](repeating: pollfd(), count: 3)
         while ended == nil {
             let readKeys = !hungUp && terminal.isRaw && pendingInput.count < 1 << 16
-            var fds = [
-                pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: master, events: Int16(POLLIN | (pendingInput.isEmpty ? 0 : POLLOUT)), revents: 0),
-                pollfd(fd: readKeys ? 0 : -1, events: Int16(POLLIN), revents: 0),
-            ]
+            fds[0] = pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0)
+            fds[1] = pollfd(fd: master, events: Int16(POLLIN | (pendingInput.isEmpty ? 0 : POLLOUT)), revents: 0)
+            fds[2] = pollfd(fd: readKeys ? 0 : -1, events: Int16(POLLIN), revents: 0)
             let ready = poll(&fds, nfds_t(fds.count), scanner.isHolding ? Self.holdMillis : -1)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -120,8 +120,13 @@ final class SessionRelay {
     private func readInput() {
         let count = read(0, buffer.baseAddress, min(buffer.count, (1 << 16) - pendingInput.count))
         if count > 0 {
-            pendingInput += UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-            writeInput()
+            var keys = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            if pendingInput.isEmpty {
+                // The usual case: straight to the PTY; only what it cannot take now waits.
+                let written = write(master, keys.baseAddress, keys.count)
+                if written > 0 { keys = UnsafeRawBufferPointer(rebasing: keys[written...]) }
+            }
+            pendingInput += keys
         } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
             hangUp(terminalGone: true)
         }
