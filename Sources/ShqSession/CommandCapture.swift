@@ -1,3 +1,4 @@
+import Glibc
 import ShqPrivacy
 import ShqRun
 import ShqStore
@@ -24,7 +25,9 @@ final class CommandCapture: @unchecked Sendable {
     /// Tag of a record whose output was not kept because a full-screen program drew it.
     static let fullScreenTag = "fullscreen"
 
-    private let store: Store
+    private var store: Store
+    /// The database file the connection was opened on (device, inode).
+    private var storeFile: (dev_t, ino_t)?
     private let settings: SessionSettings
     private let condition = Condition()
     private var queue: [Item] = []
@@ -38,6 +41,25 @@ final class CommandCapture: @unchecked Sendable {
     init(store: Store, settings: SessionSettings) {
         self.store = store
         self.settings = settings
+        storeFile = Self.identity(of: store.path)
+    }
+
+    private static func identity(of path: String) -> (dev_t, ino_t)? {
+        var info = stat()
+        return stat(path, &info) == 0 ? (info.st_dev, info.st_ino) : nil
+    }
+
+    /// A session lives for days: if the database file was removed or replaced meanwhile (the data folder
+    /// deleted), the open connection would write into a file nobody can see any more. Reopen instead,
+    /// as any new shq process would.
+    private func liveStore() -> Store {
+        let current = Self.identity(of: store.path)
+        if let current, let storeFile, current == storeFile { return store }
+        if let reopened = try? Store(location: store.location) {
+            store = reopened
+            storeFile = Self.identity(of: reopened.path)
+        }
+        return store
     }
 
     func start() {
@@ -121,6 +143,7 @@ final class CommandCapture: @unchecked Sendable {
     /// dropped by the recording policy (secret-prone commands), already has output, or carried the
     /// no-save marker; a full-screen program's output only tags the record, unless asked to keep it.
     private func persist(_ output: PendingOutput, key: String) {
+        let store = liveStore()
         HookSpool.ingest(into: store, wait: true, quiet: true)
         do {
             guard let seq = try store.seq(forImportKey: "hook:" + key) else { return }

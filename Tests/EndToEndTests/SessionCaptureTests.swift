@@ -240,4 +240,18 @@ import Testing
         try session.command("echo after")
         try waitUntil("output is stored again") { try session.records().last.map { try session.hasOutput($0) } == true }
     }
+
+    /// The data folder removed while the session runs: the proxy does not go on writing into the deleted
+    /// file, it reopens the store (recreating it) as a new shq process would.
+    @Test func aRemovedStoreIsReopened() throws {
+        let session = try CaptureSession(.bash)
+        try session.command("echo before")
+        try session.waitForStoredOutputs(1)
+        try session.command("rm -rf \"$(dirname \"$SHQ_DB\")\"")
+        try session.command("echo after")
+        try waitUntil("the new store has the output") {
+            FileManager.default.fileExists(atPath: session.fixture.database)
+                && (try? session.records().last { $0.cmd == "echo after" }.map { try session.output(of: $0).bytes }) == Data("after\r\n".utf8)
+        }
+    }
 }
