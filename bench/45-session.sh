@@ -34,6 +34,8 @@ plain_start=$(median "$work/startup-plain") plain_echo=$(field plain echo_median
 
 echo "## shq session"
 echo
+echo "Commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u '+%Y-%m-%d %H:%M UTC'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
 echo "The same interactive bash (hook loaded) on a fresh PTY driven by a small C terminal"
 echo "(\`bench/session/termdrive.c\`: forkpty, drain every read at once): bare, under util-linux \`script\`,"
 echo "and under \`shq session\` (capture on: the hook writes its marks, each command's output is stored;"
@@ -44,7 +46,7 @@ echo "of $rounds. Wake-ups: the process's context switches over 10 s idle at the
 echo "those of the process the terminal started (bash itself, \`script\`, the proxy)."
 echo
 echo '```'
-echo "SHQ_BIN=$SHQ_BIN bash bench/45-session.sh"
+echo "make bench   # or: SHQ_BIN=<release shq> bash bench/run.sh session"
 echo "termdrive startup -- VARIANT ; termdrive full lines.txt $keys $rounds -- VARIANT"
 echo '```'
 echo
