@@ -12,7 +12,7 @@ struct SessionCommand: ParsableCommand {
             Starts SHELL (default $SHELL; a leading `-`, as in `-zsh`, makes it a login shell) on a new \
             pseudo-terminal and relays every byte between it and your terminal unchanged. With the hook \
             loaded in that shell, the output of each command you type is stored with its record: \
-            `shq show ~1` shows what the last command printed, whatever started it.
+            `shq show @1` shows what the last command printed, whatever started it.
 
             Usually started by the hook: eval "$(shq hook init --capture)" at the top of ~/.bashrc or \
             ~/.zshrc (or capture = true in the config file). Per command the first and last MiB are kept \
