@@ -89,7 +89,7 @@ import Testing
     func nestedShellAndExitStatus(_ shell: TmuxTerminal.Shell) throws {
         let session = try CaptureSession(shell)
         #expect(try session.proxyCount() == 1)
-        try session.run(shell == .bash ? "bash --noprofile --rcfile \"$HOME/bashrc\" -i" : "zsh -i")
+        try session.run(shell == .bash ? "bash --noprofile -i" : "zsh -i")
         try session.run("echo inner")  // the nested shell writes no marks: wait on the screen
         try session.sync()
         #expect(try session.proxyCount() == 1)
@@ -102,7 +102,7 @@ import Testing
 
         // `shq session` itself, started from a plain shell: it leaves with the inner shell's status.
         let plain = try TmuxTerminal(shell, database: session.fixture.database)
-        let rc = shell == .bash ? "--noprofile --rcfile \"$HOME/bashrc\" -i" : "-i"
+        let rc = shell == .bash ? "--noprofile -i" : "-i"
         try plain.run("shq session -- \(shell.rawValue) \(rc)")
         try plain.run("echo \"$SHQ_SESSION_TTY\" > \"$HOME/served\"")
         let served = plain.home.file("served")
@@ -201,7 +201,7 @@ import Testing
     @Test(arguments: TmuxTerminal.Shell.allCases)
     func tmuxPaneGetsItsOwnProxy(_ shell: TmuxTerminal.Shell) throws {
         let session = try CaptureSession(shell)
-        let start = shell == .bash ? "bash --noprofile --rcfile \"$HOME/bashrc\" -i" : "zsh -i"
+        let start = shell == .bash ? "bash --noprofile -i" : "zsh -i"
         let socket = "shq-inner-\(getpid())-\(shell.rawValue)"
         try session.command("tmux -L \(socket) -f /dev/null new-session -d '\(start)'; tmux -L \(socket) display -p '#{pane_pid}' > \"$HOME/pane\"")
         defer { try? session.command("tmux -L \(socket) kill-server") }
