@@ -254,4 +254,20 @@ import Testing
                 && (try? session.records().last { $0.cmd == "echo after" }.map { try session.output(of: $0).bytes }) == Data("after\r\n".utf8)
         }
     }
+
+    /// A store that cannot be opened: the shell starts as usual, with one note, and does not try again.
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func withoutAStoreTheShellStartsAsUsual(_ shell: TmuxTerminal.Shell) throws {
+        let fixture = StoreFixture()
+        let blocker = fixture.directory.file("file")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
+        let terminal = try TmuxTerminal(shell, database: blocker + "/shq/history.db", rc: "eval \"$(shq hook init --capture)\"")
+        try terminal.run("echo \"served=$SHQ_SESSION_TTY\"; tty")
+        let screen = try terminal.waitFor("^/dev/pts/")
+        let notes = screen.components(separatedBy: "\n").filter { $0.hasPrefix("shq: session: cannot open the store") }
+        #expect(notes.count == 1, "\(screen)")
+        let lines = screen.components(separatedBy: "\n")
+        let served = try #require(lines.first { $0.hasPrefix("served=") })
+        #expect(lines.contains(String(served.dropFirst("served=".count))))  // the real terminal: no second try
+    }
 }
