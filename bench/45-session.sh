@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export SHQ_DB="$work/history.db" XDG_CONFIG_HOME="$work/config" HOME="$work"
-cc -O2 -o "$work/termdrive" bench/session/termdrive.c -lutil
+"${CC:-$(command -v cc || command -v clang)}" -O2 -o "$work/termdrive" bench/session/termdrive.c -lutil
 seq 1 6000000 > "$work/lines.txt"   # ~47 MB of short lines
 bytes=$(stat -c %s "$work/lines.txt")
 # Every variant loads the hook (so the shell does the same work); only under shq session does it write marks.

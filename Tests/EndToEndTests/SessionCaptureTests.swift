@@ -270,4 +270,15 @@ import Testing
         let served = try #require(lines.first { $0.hasPrefix("served=") })
         #expect(lines.contains(String(served.dropFirst("served=".count))))  // the real terminal: no second try
     }
+
+    /// `SHQ_CAPTURE=0` turns capture off for one terminal: no proxy, the hook records as usual.
+    @Test func captureOffForOneTerminal() throws {
+        let session = try CaptureSession(.bash, environment: ["SHQ_CAPTURE": "0"])
+        #expect(try session.proxyCount() == 0)
+        try session.run("echo plain")
+        try session.sync()
+        let records = try session.records()
+        #expect(records.map(\.cmd) == ["echo plain"])
+        if let record = records.first { #expect(try !session.hasOutput(record)) }
+    }
 }
