@@ -281,4 +281,12 @@ import Testing
         #expect(records.map(\.cmd) == ["echo plain"])
         if let record = records.first { #expect(try !session.hasOutput(record)) }
     }
+
+    /// A terminal query and its answer cross the proxy both ways untouched: device attributes asked by
+    /// a program inside get tmux's reply.
+    @Test func terminalQueriesAreAnswered() throws {
+        let session = try CaptureSession(.bash)
+        try session.command("printf '\\033[c'; IFS= read -rs -d c -t 5 reply; printf 'reply=%q\\n' \"$reply\"")
+        try session.terminal.waitFor(#"^reply=\$'\\E\[\?[0-9;]+'$"#)
+    }
 }
