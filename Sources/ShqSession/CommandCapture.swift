@@ -77,8 +77,10 @@ final class CommandCapture: @unchecked Sendable {
                 return
             }
             queuedBytes += bytes.count
+            let wasEmpty = queue.isEmpty
             queue.append(.bytes(Array(bytes)))
-            condition.broadcast()
+            // The capture thread takes the whole queue at each wake-up: only an empty queue needs one.
+            if wasEmpty { condition.broadcast() }
         }
     }
 
@@ -116,16 +118,25 @@ final class CommandCapture: @unchecked Sendable {
                 queue.removeAll(keepingCapacity: true)
                 return taken
             }
+            // Bytes taken out of the queue, given back to the relay's budget before anything slow.
+            var consumed = 0
+            func release() {
+                let count = consumed
+                consumed = 0
+                if count > 0 { condition.locked { queuedBytes -= count } }
+            }
+            defer { release() }
             for item in batch {
                 switch item {
                 case .begin:
                     current = PendingOutput(cap: CaptureCap(bytes: settings.captureCap))
                 case .bytes(let bytes):
                     current?.append(bytes)
-                    condition.locked { queuedBytes -= bytes.count }
+                    consumed += bytes.count
                 case .gap:
                     current?.gap = true
                 case .end(let key):
+                    release()
                     if let output = current, let key { persist(output, key: key) }
                     current = nil
                 case .close:
