@@ -4,8 +4,9 @@ import ShqStore
 
 /// What a session keeps, each setting resolved here and nowhere else.
 public struct SessionSettings: Sendable {
-    /// Per command: 2 MiB, the first and last MiB of a longer output (Docs/design/session.md: storing it
-    /// at the command's end takes ~15 ms; 32 MiB, `shq run`'s cap, took ~0.25 s and as much memory).
+    /// Per command: 2 MiB, the first and last MiB of a longer output (Docs/design/session.md: storing costs
+    /// 3–8 ms of CPU per MB, so 6–16 ms at the command's end; 32 MiB, `shq run`'s cap, would cost up to
+    /// 0.25 s and as much memory).
     public static let defaultCaptureCap: Int64 = 2 << 20
 
     /// `SHQ_SESSION_CAP`, else `session_capture_cap` in the config file, else `defaultCaptureCap`.
