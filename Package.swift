@@ -3,7 +3,7 @@ import PackageDescription
 
 // Modules, one per concern (Docs/design/README.md): the system foundation, the store (SQLite, blobs, spool,
 // every SQL text over the schema), privacy (ignore rules, redaction), the query language, importers,
-// rendering, the run engine (spawn, signals, capture), the hooks, the C shims, and the thin executable.
+// rendering, the run engine (spawn, signals, capture), the session proxy, the hooks, the C shims, and the thin executable.
 // Each imports only modules declared before it.
 let package = Package(
     name: "shq",
@@ -40,13 +40,15 @@ let package = Package(
         // Tables, JSON, CSV, colour, pager, detail views, following output.
         .target(name: "ShqRender", dependencies: ["ShqSystem", "ShqStore", "ShqQuery"]),
         .target(name: "ShqRun", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "CShims"]),
+        // `shq session`: the shell on a PTY, each interactive command's output stored with its hook record.
+        .target(name: "ShqSession", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "ShqRun", "CShims"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.
         .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),
         .plugin(name: "EmbedShellHooks", capability: .buildTool()),
         .executableTarget(
             name: "shq",
             dependencies: [
-                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqRender", "ShqPrivacy", "ShqRun", "ShqHooks",
+                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqRender", "ShqPrivacy", "ShqRun", "ShqSession", "ShqHooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "ShqRenderTests", dependencies: ["ShqRender", "ShqTestSupport"]),
         .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqSystem", "ShqTestSupport"]),
+        .testTarget(name: "ShqSessionTests", dependencies: ["ShqSession", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShqTestSupport"]),
         // Shared by the test targets: temporary stores, running the built `shq`, driving tmux.

@@ -196,7 +196,7 @@ __shq_hook_switch() {
 
 __shq_precmd() {
     local __shq_status=$? __shq_pipe="${PIPESTATUS[*]}"
-    local __shq_key=${!__shq_ps0[*]}
+    local __shq_key=${!__shq_ps0[*]} __shq_recorded=
     __shq_ps0=()
     local __shq_db=${SHQ_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/shq/history.db}
     local __shq_scratch=$__shq_db-spool/.$__shq_session.line
@@ -227,7 +227,7 @@ __shq_precmd() {
                 __shq_escape "$__shq_line"
                 (( ++__shq_n ))
                 __shq_append "C	$__shq_session	$__shq_n	$__shq_start	$(( __shq_end - __shq_start ))	$__shq_status	$__shq_pipe	$__shq_c	$__shq_e
-"
+" && __shq_recorded=$__shq_session:$__shq_n
             fi
         fi
     fi
@@ -236,7 +236,23 @@ __shq_precmd() {
     [[ -z ${SHQ_EXCLUDE+x} ]] || export SHQ_EXCLUDE
     # Put our PS0 part back if something replaced PS0.
     [[ ${PS0-} == *__shq_ps0* ]] || PS0=$__shq_ps0_part${PS0-}
+    [[ -z ${__shq_mark_nonce-} ]] || __shq_mark_end "$__shq_status" "$__shq_recorded"
     return $__shq_status
+}
+
+# --- Marks for `shq session` (set only in a shell the proxy started: __shq_mark_nonce) ----------------
+# The real terminal gets the OSC 133 marks, bare: A prompt start, B prompt end (in PS1), C output start
+# (in PS0), D;status command end. The proxy gets its own, carrying its nonce and the record's key
+# (session:n, empty when this command was not recorded); it takes them out of the stream. printf is a
+# builtin: no process on the prompt path.
+__shq_mark_end() {
+    printf '\e]shq;mark;%s;D;%s\a\e]133;D;%s\a\e]133;A\a' "$__shq_mark_nonce" "$2" "$1"
+    [[ ${PS1-} == *'133;B'* ]] || PS1=${PS1-}'\[\e]133;B\a\]'
+}
+
+# The PS0 part that marks the start of a command's output.
+__shq_mark_start_part() {
+    [[ -z ${__shq_mark_nonce-} ]] || __shq_ps0_part+='\e]133;C\a\e]shq;mark;'$__shq_mark_nonce';C\a'
 }
 
 # shqr CMD…: run through `shq run` (output captured), arguments passed as they are. An alias, not a
@@ -263,6 +279,7 @@ if [[ -z ${__shq_loaded-} && -n ${EPOCHREALTIME-} ]]; then
     [[ -n ${__shq_tty+x} ]] || __shq_tty=$(command tty 2>/dev/null) || __shq_tty=
     declare -gA __shq_ps0=()
     __shq_ps0_part='${__shq_ps0[\! $EPOCHREALTIME $PWD]=}'
+    __shq_mark_start_part
     # Ours first, so it sees the command's $? and PIPESTATUS; the user's PROMPT_COMMAND (string or array)
     # runs after it, unchanged.
     if [[ ${PROMPT_COMMAND@a} == *a* ]]; then

@@ -159,6 +159,7 @@ __shq_precmd() {
     local end=$(( epochtime[1] * 1000000 + epochtime[2] / 1000 ))
     local switch=${SHQ_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/shq/history.db}-spool/.$__shq_session.hook
     [[ ! -s $switch ]] || __shq_hook_switch $switch
+    local recorded=
     if [[ -n $__shq_pending ]]; then
         __shq_pending=
         if ! __shq_skip_reason "$__shq_line"; then
@@ -167,14 +168,29 @@ __shq_precmd() {
             __shq_escape "$__shq_line"
             (( ++__shq_n ))
             __shq_append "C	$__shq_session	$__shq_n	$__shq_start	$(( end - __shq_start ))	$__shq_status	$__shq_pipe	$c	$__shq_e
-"
+" && recorded=$__shq_session:$__shq_n
         fi
     elif (( ! __shq_written )); then
         __shq_append ""   # first prompt: open the spool with the session line
     fi
     (( ! ${+SHQ_IGNORE} )) || export SHQ_IGNORE
     (( ! ${+SHQ_EXCLUDE} )) || export SHQ_EXCLUDE
+    [[ -z ${__shq_mark_nonce-} ]] || __shq_mark_end $__shq_status "$recorded"
     return $__shq_status
+}
+
+# --- Marks for `shq session` (set only in a shell the proxy started: __shq_mark_nonce) ----------------
+# The real terminal gets the OSC 133 marks, bare: A prompt start, B prompt end (in PS1), C output start
+# (preexec), D;status command end. The proxy gets its own, carrying its nonce and the record's key
+# (session:n, empty when this command was not recorded); it takes them out of the stream. print is a
+# builtin: no process on the prompt path.
+__shq_mark_start() {
+    print -rn -- $'\e]133;C\a\e]shq;mark;'"$__shq_mark_nonce"$';C\a'
+}
+
+__shq_mark_end() {
+    print -rn -- $'\e]shq;mark;'"$__shq_mark_nonce"$';D;'"$2"$'\a\e]133;D;'"$1"$'\a\e]133;A\a'
+    [[ $PS1 == *'133;B'* ]] || PS1+=$'%{\e]133;B\a%}'
 }
 
 # shqr CMD…: run through `shq run` (output captured), arguments passed as they are. An alias, not a
@@ -198,6 +214,7 @@ if [[ -z ${__shq_loaded-} ]]; then
     typeset -g __shq_user=${USERNAME-} __shq_host=${HOST-} __shq_tty=${TTY-}
     autoload -Uz add-zsh-hook
     add-zsh-hook preexec __shq_preexec
+    [[ -z ${__shq_mark_nonce-} ]] || add-zsh-hook preexec __shq_mark_start
     # Ours first, so it sees the command's $? and pipestatus.
     precmd_functions=(__shq_precmd ${precmd_functions:#__shq_precmd})
 fi

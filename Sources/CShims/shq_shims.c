@@ -253,3 +253,23 @@ int shq_pty_spawn_command(pid_t *pid, const char *file, char *const argv[], char
     posix_spawnattr_destroy(&attr);
     return rc;
 }
+
+// --- shq session ---------------------------------------------------------------------------------------
+
+int shq_session_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[], const char *tty_path) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    // glibc runs setsid before the file actions: the open (without O_NOCTTY) by a session leader with
+    // no controlling terminal makes the PTY its controlling terminal, as login and script(1) do.
+    posix_spawn_file_actions_addopen(&actions, 0, tty_path, O_RDWR, 0);
+    posix_spawn_file_actions_adddup2(&actions, 0, 1);
+    posix_spawn_file_actions_adddup2(&actions, 0, 2);
+    posix_spawnattr_setsigmask(&attr, &shq_saved_mask);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
+    int rc = posix_spawnp(pid, file, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+}

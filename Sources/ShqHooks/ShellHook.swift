@@ -15,14 +15,50 @@ public enum ShellHook: String, CaseIterable, Sendable {
     /// The script to `eval`, told where this binary is (for the occasional background ingest), which
     /// terminal the shell is on (so bash need not fork `tty` at start-up), shq's version (which the
     /// hook exports in SHQ_HOOK for `shq doctor`) and the binary's default ignore list (so the scripts
-    /// carry no copy of it that could drift).
-    public func initScript(binary: String?, terminal: String?, version: String, defaultIgnore: String) -> String {
+    /// carry no copy of it that could drift). With `markNonce` (the shell runs directly under
+    /// `shq session`), the hook writes the session's marks. With `session` (the words after
+    /// `shq session --`), an interactive shell on a terminal first replaces itself with the proxy.
+    public func initScript(
+        binary: String?, terminal: String?, version: String, defaultIgnore: String, markNonce: String? = nil, session: [String]? = nil
+    ) -> String {
+        func quoted(_ value: String) -> String {
+            "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        }
         func assignment(_ name: String, _ value: String?) -> String {
             guard let value else { return "" }
-            return name + "='" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'\n"
+            return name + "=" + quoted(value) + "\n"
         }
-        return assignment("__shq_bin", binary) + assignment("__shq_tty", terminal ?? "") + assignment("__shq_version", version)
+        var prefix = ""
+        if let session, let binary {
+            // Before anything else of the hook: the rest of the rc file then runs once, in the shell
+            // under the proxy. If the proxy cannot start it execs the shell itself, without capture.
+            let words = ([binary, "session", "--"] + session).map(quoted).joined(separator: " ")
+            prefix = "if [[ $- == *i* && -t 0 && -t 1 && -x \(quoted(binary)) ]]; then exec \(words); fi\n"
+        }
+        if let markNonce {
+            prefix += assignment("__shq_mark_nonce", markNonce) + "unset SHQ_SESSION_NONCE\n"
+        }
+        return prefix + assignment("__shq_bin", binary) + assignment("__shq_tty", terminal ?? "") + assignment("__shq_version", version)
             + assignment("__shq_default_ignore", defaultIgnore) + script
+    }
+
+    /// The words that start the parent shell again as it was started: its executable (prefixed with `-`
+    /// when it is a login shell, as its argv[0] says) and its arguments, from /proc/PPID.
+    public static func parentCommandLine() -> [String]? {
+        let parent = "/proc/\(getppid())"
+        guard let exe = readLink(parent + "/exe"), let file = fopen(parent + "/cmdline", "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        var words = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        if words.last == "" { words.removeLast() }
+        guard let argv0 = words.first else { return nil }
+        return [(argv0.hasPrefix("-") ? "-" : "") + exe] + words.dropFirst()
     }
 
     /// The shell that runs `eval "$(shq hook init)"`: the parent process's executable

@@ -53,11 +53,11 @@ struct ChildProcess {
 }
 
 /// A NULL-terminated array of C strings copied from raw bytes.
-struct CStringArray {
-    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+public struct CStringArray {
+    public let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
     private let count: Int
 
-    init(_ strings: [[UInt8]]) {
+    public init(_ strings: [[UInt8]]) {
         count = strings.count
         pointers = .allocate(capacity: strings.count + 1)
         for (index, bytes) in strings.enumerated() {
@@ -69,28 +69,37 @@ struct CStringArray {
         pointers[strings.count] = nil
     }
 
-    func free() {
+    public func free() {
         for index in 0..<count { pointers[index]?.deallocate() }
         pointers.deallocate()
     }
 }
 
 /// The environment the command gets: shq's own, plus the colour-forcing conventions with `--color`.
-enum ChildEnvironment {
+public enum ChildEnvironment {
 
     static func build(forceColor: Bool) -> [[UInt8]] {
+        guard forceColor else { return current() }
+        // CLICOLOR_FORCE (BSD ls, many CLIs), FORCE_COLOR (Node, chalk, pytest, …); NO_COLOR would win
+        // over both, so it is removed.
+        let entries = current().filter { !$0.starts(with: Array("NO_COLOR=".utf8)) }
+        return setting([("CLICOLOR_FORCE", "1"), ("FORCE_COLOR", "1")], in: entries)
+    }
+
+    /// shq's own environment, entry by entry.
+    public static func current() -> [[UInt8]] {
         var entries: [[UInt8]] = []
         var cursor = environ
         while let entry = cursor.pointee {
             entries.append(Array(UnsafeRawBufferPointer(start: entry, count: strlen(entry))))
             cursor += 1
         }
-        guard forceColor else { return entries }
-        // CLICOLOR_FORCE (BSD ls, many CLIs), FORCE_COLOR (Node, chalk, pytest, …); NO_COLOR would win
-        // over both, so it is removed.
-        let forced = ["CLICOLOR_FORCE=1", "FORCE_COLOR=1"]
-        let names = ["CLICOLOR_FORCE=", "FORCE_COLOR=", "NO_COLOR="]
-        entries.removeAll { entry in names.contains { entry.starts(with: Array($0.utf8)) } }
-        return entries + forced.map { Array($0.utf8) }
+        return entries
+    }
+
+    /// `entries` with each name set to its value (an earlier entry of that name removed).
+    public static func setting(_ values: [(name: String, value: String)], in entries: [[UInt8]]) -> [[UInt8]] {
+        let prefixes = values.map { Array(($0.name + "=").utf8) }
+        return entries.filter { entry in !prefixes.contains { entry.starts(with: $0) } } + values.map { Array(($0.name + "=" + $0.value).utf8) }
     }
 }

@@ -6,8 +6,8 @@ import ShqSystem
 /// Leaving exactly as the command did, so callers can't tell shq was there: the same exit code, or death
 /// by the same signal. A shell only breaks out of a loop on Ctrl-C, and a script only dies with its
 /// command, when the process really died of SIGINT; `exit(130)` is not equivalent.
-enum ExitMirror {
-    static func leave(_ termination: Termination) -> Never {
+public enum ExitMirror {
+    public static func leave(_ termination: Termination) -> Never {
         switch termination {
         case .exited(let code):
             exit(code)

@@ -36,29 +36,29 @@ public enum JobSignals {
 }
 
 /// The signalfd over the blocked set: signals become readable records with their sender.
-struct SignalReader {
-    struct Received {
-        var signal: Int32
-        var fromUser: Bool
-        var sender: pid_t
+public struct SignalReader {
+    public struct Received {
+        public var signal: Int32
+        public var fromUser: Bool
+        public var sender: pid_t
     }
 
-    let fd: Int32
+    public let fd: Int32
 
-    init?() {
+    public init?() {
         fd = shq_signalfd_open()
         if fd < 0 { return nil }
     }
 
     /// The next pending signal, or nil when none is pending.
-    func next() -> Received? {
+    public func next() -> Received? {
         var info = shq_signal_info()
         guard shq_signalfd_read(fd, &info) == 1 else { return nil }
         return Received(signal: info.signo, fromUser: shq_signal_from_user(info.code) != 0, sender: info.pid)
     }
 
     /// Waits until a signal is pending or `timeoutMillis` passes (-1: no limit).
-    func waitReadable(timeoutMillis: Int32) {
+    public func waitReadable(timeoutMillis: Int32) {
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         _ = poll(&entry, 1, timeoutMillis)
     }

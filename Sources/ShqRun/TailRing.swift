@@ -5,20 +5,20 @@ import Glibc
 /// out what the store lacks from time to time and at the end.
 ///
 /// Not synchronized: the recorder guards it with its lock.
-final class TailRing {
-    let limit: Int
+public final class TailRing {
+    public let limit: Int
     private var storage: UnsafeMutableRawBufferPointer?
     /// Bytes ever appended; the ring holds the last min(end, limit) of them.
-    private(set) var end: Int64 = 0
+    public private(set) var end: Int64 = 0
 
-    init(limit: Int64) { self.limit = Int(max(limit, 0)) }
+    public init(limit: Int64) { self.limit = Int(max(limit, 0)) }
 
     deinit { storage?.deallocate() }
 
     /// The position of the oldest byte still held.
-    var start: Int64 { max(0, end - Int64(limit)) }
+    public var start: Int64 { max(0, end - Int64(limit)) }
 
-    func append(_ bytes: UnsafeRawBufferPointer) {
+    public func append(_ bytes: UnsafeRawBufferPointer) {
         guard limit > 0 else {
             end += Int64(bytes.count)
             return
@@ -39,7 +39,7 @@ final class TailRing {
     }
 
     /// Up to `maxCount` bytes from `position` (which must be ≥ `start`).
-    func copy(from position: Int64, maxCount: Int) -> [UInt8] {
+    public func copy(from position: Int64, maxCount: Int) -> [UInt8] {
         guard let storage, position < end, maxCount > 0 else { return [] }
         let count = Int(min(Int64(maxCount), end - position))
         return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in

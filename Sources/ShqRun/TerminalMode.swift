@@ -6,25 +6,25 @@ import Glibc
 ///
 /// tcsetattr from a background process stops it with SIGTTOU, so nothing here changes the terminal
 /// unless shq is in the foreground; reading settings and size is allowed from the background.
-struct TerminalMode {
-    let fd: Int32
+public struct TerminalMode {
+    public let fd: Int32
     /// The settings the user had (the shell hands them over cooked); what the terminal returns to.
-    private(set) var saved = termios()
-    private(set) var isRaw = false
+    public private(set) var saved = termios()
+    public private(set) var isRaw = false
 
     /// The terminal on `fd` when it is shq's controlling terminal (so job control applies), else nil.
-    init?(fd: Int32) {
+    public init?(fd: Int32) {
         guard isatty(fd) == 1, tcgetpgrp(fd) > 0 else { return nil }
         self.fd = fd
         guard tcgetattr(fd, &saved) == 0 else { return nil }
     }
 
     /// True when shq's process group is the terminal's foreground group.
-    var isForeground: Bool { tcgetpgrp(fd) == getpgrp() }
+    public var isForeground: Bool { tcgetpgrp(fd) == getpgrp() }
 
     /// Re-reads the user's settings (they may have run `stty` while shq was stopped). Only meaningful
     /// while not raw: in raw mode the terminal holds shq's settings, not the user's.
-    mutating func refreshSaved() {
+    public mutating func refreshSaved() {
         guard !isRaw else { return }
         var current = termios()
         if tcgetattr(fd, &current) == 0 { saved = current }
@@ -32,7 +32,7 @@ struct TerminalMode {
 
     /// Raw mode: every byte (Ctrl-C, Ctrl-Z included) reaches shq, which passes it to the PTY, whose own
     /// line discipline then acts on it with the program's settings. No-op unless in the foreground.
-    mutating func enterRaw() {
+    public mutating func enterRaw() {
         guard !isRaw, isForeground else { return }
         var raw = saved
         cfmakeraw(&raw)  // also VMIN 1, VTIME 0: a read returns as soon as one byte is there
@@ -41,7 +41,7 @@ struct TerminalMode {
 
     /// Back to the user's settings. TCSADRAIN, not TCSAFLUSH: keys typed ahead stay for the shell,
     /// as they would without shq. Does nothing to a terminal shq no longer owns.
-    mutating func restore() {
+    public mutating func restore() {
         guard isRaw else { return }
         isRaw = false
         guard isForeground else { return }
@@ -50,17 +50,17 @@ struct TerminalMode {
 
     /// Forgets raw mode without touching the terminal: shq lost the foreground while raw (stopped by
     /// someone else, continued with `bg`); the shell has since put its own settings back.
-    mutating func abandonRaw() { isRaw = false }
+    public mutating func abandonRaw() { isRaw = false }
 
     /// Gives the PTY (through its master) the user's settings and this terminal's size.
-    func copy(to master: Int32) {
+    public func copy(to master: Int32) {
         var settings = saved
         _ = tcsetattr(master, TCSANOW, &settings)
         copySize(to: master)
     }
 
     /// Copies the window size; the kernel sends SIGWINCH to the PTY's foreground group when it changed.
-    func copySize(to master: Int32) {
+    public func copySize(to master: Int32) {
         var size = winsize()
         if shq_pty_get_size(fd, &size) == 0 { _ = shq_pty_set_size(master, &size) }
     }

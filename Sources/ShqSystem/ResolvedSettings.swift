@@ -12,10 +12,23 @@ public struct ResolvedSettings: Sendable, Equatable {
     /// The user's secret-exclusion patterns, added to the defaults: those of `SHQ_SECRET_EXCLUDE` and of
     /// `secret_exclude` together (colon-separated globs).
     public var secretExclude: [String]
+    /// Whether the hook starts the shell under `shq session`: `SHQ_CAPTURE` (`0` off, else on), else
+    /// `hook init --capture`, else `capture`, off. The environment wins over the flag here, because the
+    /// flag lives in the rc file that every terminal reads: `SHQ_CAPTURE=0` is how one terminal opts out.
+    public var capture: Bool
+    /// Bytes `shq session` keeps per command, head and tail: `SHQ_SESSION_CAP`, `session_capture_cap`, 2M.
+    public var sessionCaptureCap: Int64
+    /// Keep what full-screen programs draw in a session: `capture_alt_screen`, off.
+    public var captureAltScreen: Bool
 
     /// 32 MiB: a stream beyond the cap keeps its last half in memory, so the cap bounds shq run's memory
     /// (peak RSS relaying 1 GiB: 69 MiB with a 64 MiB cap) and the time to store the tail at the end.
     public static let defaultCaptureCap: Int64 = 32 << 20
+
+    /// 2 MiB per command in a session, the first and last MiB of a longer output (Docs/design/session.md:
+    /// storing costs 3–8 ms of CPU per MB at the command's end; `shq run`'s 32 MiB would cost up to 0.25 s
+    /// and as much memory for every command typed).
+    public static let defaultSessionCaptureCap: Int64 = 2 << 20
 
     /// What the command line said; nil where it said nothing.
     public struct Flags: Sendable {
@@ -23,8 +36,14 @@ public struct ResolvedSettings: Sendable, Equatable {
         public var pty: Bool?
         public var redactOutput: Bool?
         public var forceCapture: Bool
+        /// `hook init --capture`.
+        public var capture: Bool
 
-        public init(captureCap: String? = nil, pty: Bool? = nil, redactOutput: Bool? = nil, forceCapture: Bool = false) {
+        public init(
+            captureCap: String? = nil, pty: Bool? = nil, redactOutput: Bool? = nil, forceCapture: Bool = false,
+            capture: Bool = false
+        ) {
+            self.capture = capture
             self.captureCap = captureCap
             self.pty = pty
             self.redactOutput = redactOutput
@@ -56,6 +75,11 @@ public struct ResolvedSettings: Sendable, Equatable {
             .compactMap { $0 }
             .flatMap { $0.split(separator: ":").map(String.init) }
             .filter { !$0.isEmpty }
+        capture = fromEnvironment("SHQ_CAPTURE").map { $0 != "0" } ?? (flags.capture || config.bool("capture") == true)
+        sessionCaptureCap = fromEnvironment("SHQ_SESSION_CAP").flatMap(Self.parseSize)
+            ?? config["session_capture_cap"].flatMap(Self.parseSize)
+            ?? Self.defaultSessionCaptureCap
+        captureAltScreen = config.bool("capture_alt_screen") ?? false
     }
 
     /// The settings of this process without flags: the environment and the config file.

@@ -18,6 +18,10 @@ public struct Settings: Sendable, Equatable {
 
     /// Every key read from the config file; the list `shq --help`, the man page and `shq doctor` show.
     public static let keys: [Key] = [
+        Key(name: "capture", isBool: true,
+            meaning: "true: the hook keeps each command's output too (SHQ_CAPTURE)"),
+        Key(name: "capture_alt_screen", isBool: true,
+            meaning: "true: shq session also keeps what full-screen programs draw"),
         Key(name: "redact_output", isBool: true,
             meaning: "true: stored output has its secrets redacted (--redact-output)"),
         Key(name: "run_pty", isBool: true,
@@ -26,6 +30,8 @@ public struct Settings: Sendable, Equatable {
             meaning: "more globs of command lines never to store (SHQ_SECRET_EXCLUDE)", value: "GLOB:GLOB..."),
         Key(name: "capture_cap", isBool: false,
             meaning: "bytes shq run stores per stream, e.g. 64M (--capture-cap)", value: "SIZE"),
+        Key(name: "session_capture_cap", isBool: false,
+            meaning: "bytes shq session keeps per command, head and tail (SHQ_SESSION_CAP)", value: "SIZE"),
     ]
 
     /// The keys as help text: `name = true|false` over an indented meaning, short enough for 80 columns

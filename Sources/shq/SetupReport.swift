@@ -1,6 +1,7 @@
 import Glibc
 import ShqHooks
 import ShqRun
+import ShqSession
 import ShqStore
 import ShqSystem
 
@@ -89,8 +90,14 @@ struct SetupReport {
         let settings = ResolvedSettings.current
         let pty = settings.pty == .byDefault ? ", with a terminal of their own (run_pty)" : ""
         add("capture", "shq run stores what commands print (up to \(Self.size(settings.captureCap)) a stream)\(pty);")
-        add("", "commands typed at the prompt are recorded without their output")
-        // Session capture (a terminal proxy) is switched by SHQ_CAPTURE: shown as set, for what it is worth.
+        let terminal = ProcessEnvironment.ttyName
+        if terminal != nil && ProcessEnvironment.nonEmpty(Session.terminalVariable) == terminal {
+            add("", "commands typed at the prompt keep their output: this terminal runs under shq session")
+        } else if settings.capture {
+            add("", "commands typed at the prompt keep their output in shells started from now on (shq session)")
+        } else {
+            add("", "commands typed at the prompt are recorded without their output (hook init --capture keeps it)")
+        }
         if let value = ProcessEnvironment.value("SHQ_CAPTURE") { add("", "SHQ_CAPTURE=\(value)") }
     }
 

@@ -12,7 +12,8 @@ struct Shq: ParsableCommand {
         abstract: "Remembers every command you run: what, where, when, how long, how it ended, and its output.",
         discussion: """
             Record interactive commands with the shell hook (eval "$(shq hook init)" in ~/.bashrc or ~/.zshrc), \
-            run a command through `shq run` to also capture its output, then ask the history. \
+            run a command through `shq run` to also capture its output (or keep every command's output: \
+            eval "$(shq hook init --capture)", see `shq session --help`), then ask the history. \
             `shq doctor` checks the set-up.
 
             The store is one SQLite file: --db, else $SHQ_DB, else ${XDG_DATA_HOME:-~/.local/share}/shq/history.db.
@@ -26,6 +27,7 @@ struct Shq: ParsableCommand {
         version: ShqVersion.current,
         subcommands: [
             RunCommand.self,
+            SessionCommand.self,
             SaveCommand.self,
             HistoryCommand.self,
             ShowCommand.self,
@@ -57,7 +59,9 @@ struct Shq: ParsableCommand {
         }
         // `shq run` must own its job-control signals before anything can start a thread (see JobSignals).
         // (Its alias too: `shq r` without this left SIGCHLD to whichever thread took it, and hung.)
-        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1], RunCommand.isNamed(String(cString: first)) {
+        // `shq session` reads its signals the same way.
+        if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1],
+           RunCommand.isNamed(String(cString: first)) || String(cString: first) == SessionCommand.name {
             JobSignals.blockAtStartup()
         }
         let arguments = KillArguments.normalized(Array(CommandLine.arguments.dropFirst()))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShqPrivacy
 import ShqQuery
 import ShqRender
 import ShqStore

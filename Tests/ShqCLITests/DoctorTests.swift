@@ -46,10 +46,19 @@ import Testing
         #expect(out.contains("\n              run_pty = true\n"), "\(out)")
         #expect(out.contains("\n              colour = never  (unknown key)\n"))
         #expect(out.contains("\n              redact_output = maybe\n"))
-        #expect(out.contains("unknown key 'colour' (known: redact_output, run_pty, secret_exclude, capture_cap)"))
+        #expect(out.contains("unknown key 'colour' (known: capture, capture_alt_screen, redact_output, run_pty, secret_exclude, capture_cap, session_capture_cap)"))
         #expect(out.contains("redact_output = maybe: expected true or false"))
         #expect(!out.contains("run_pty = true: "))
+        #expect(out.contains("commands typed at the prompt are recorded without their output"))
         #expect(result.status == 1)
+    }
+
+    @Test func sessionCaptureIsReported() throws {
+        try FileManager.default.createDirectory(atPath: home.file("config/shq"), withIntermediateDirectories: true)
+        try "capture = true\nsession_capture_cap = 8M\n".write(toFile: home.file("config/shq/config"), atomically: true, encoding: .utf8)
+        let out = try doctor(home.file("none.db")).stdoutText
+        #expect(out.contains("commands typed at the prompt keep their output in shells started from now on"), "\(out)")
+        #expect(!out.contains("unknown key"))
     }
 
     @Test func aStoreThatCannotBeReadIsAProblem() throws {

@@ -32,7 +32,7 @@ public final class TmuxTerminal: @unchecked Sendable {
             "XDG_DATA_HOME": home.path + "/data", "HISTFILE": home.path + "/history",
         ]
         for (key, value) in environment { env[key] = value }
-        let command: String
+        var command: String
         switch shell {
         case .bash:
             try ("PS1='$ '\nPS2='> '\nunset PROMPT_COMMAND\n" + rc + "\n").write(toFile: home.file(".bashrc"), atomically: true, encoding: .utf8)
@@ -48,6 +48,7 @@ public final class TmuxTerminal: @unchecked Sendable {
             try (config + rc + "\n").write(toFile: home.file(".config/fish/config.fish"), atomically: true, encoding: .utf8)
             command = "fish -i"
         }
+        if Self.underSession { command = "shq session -- " + command }
         let envArgs = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.shellQuote($0.value))" }.joined(separator: " ")
         try tmux(["new-session", "-d", "-x", String(width), "-y", String(height), "exec env -i \(envArgs) \(command)"])
         _ = try waitFor("\\$ $", timeout: 10)
@@ -73,6 +74,12 @@ public final class TmuxTerminal: @unchecked Sendable {
 
     /// Closes the terminal window: the tmux server goes away and the shell's terminal hangs up.
     public func closeWindow() throws { try tmux(["kill-server"]) }
+
+    /// From now on, appends every byte the terminal receives from the shell's side to `path`
+    /// (`tmux pipe-pane -O`): what the terminal got, before it drew anything.
+    public func recordOutput(to path: String) throws {
+        try tmux(["pipe-pane", "-O", "cat >> " + Self.shellQuote(path)])
+    }
 
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-x", String(width), "-y", String(height)])
@@ -128,9 +135,22 @@ public final class TmuxTerminal: @unchecked Sendable {
         return Int32(screen[Range(match.range(at: 1), in: screen)!])!
     }
 
+    /// `SHQ_TEST_SESSION=1`: every shell starts under `shq session`, so the terminal suites (job control,
+    /// `--pty`) run inside a session: `shellPID` is then the shell under the proxy.
+    public static let underSession = ProcessInfo.processInfo.environment["SHQ_TEST_SESSION"] == "1"
+
     /// The pid of the interactive shell.
     public func shellPID() throws -> Int32 {
-        Int32(try tmux(["display-message", "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))!
+        let pane = Int32(try tmux(["display-message", "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))!
+        guard Self.underSession else { return pane }
+        // The proxy's one child (the tmux pane's process is the proxy).
+        for name in try FileManager.default.contentsOfDirectory(atPath: "/proc") {
+            guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.range(of: ")", options: .backwards) else { continue }
+            let fields = stat[close.upperBound...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == pane { return pid }
+        }
+        return pane
     }
 
     /// The terminal's foreground process group, from field 8 (tpgid) of /proc/<shell>/stat.

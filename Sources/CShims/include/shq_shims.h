@@ -123,4 +123,11 @@ int shq_pty_monitor_signals(void);
 int shq_pty_spawn_command(pid_t *pid, const char *file, char *const argv[], char *const envp[], int tty,
                           int foreground);
 
+// --- shq session: the shell on a pseudo-terminal ------------------------------------------------------
+
+// Spawns `argv` (`file` searched in PATH) as leader of a new session whose controlling terminal is the
+// PTY slave at `tty_path` (opened after setsid, so it becomes the controlling terminal) on fds 0, 1, 2,
+// with the mask shq_block_job_signals replaced. Returns 0 and sets *pid, or an errno value.
+int shq_session_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[], const char *tty_path);
+
 #endif

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ShqHooks
 import ShqPrivacy
+import ShqSession
 import ShqStore
 import ShqSystem
 
@@ -15,6 +16,8 @@ struct HookCommand: ParsableCommand {
 
             Every command you type is then recorded (line, cwd, start, duration, exit status, pipestatus) \
             except those the ignore rules skip (see `shq ignore-check --help`).
+
+            With `eval "$(shq hook init --capture)"` (or capture = true in the config file) every command's             output is kept too: the shell restarts under `shq session` (put the line at the top of the rc             file: what comes before it runs twice). SHQ_CAPTURE=0 turns that off for one terminal.
             """,
         subcommands: [Init.self, Off.self, On.self, Ingest.self]
     )
@@ -27,6 +30,9 @@ struct HookCommand: ParsableCommand {
         @Option(help: "The shell to print the hook for (default: detected).")
         var shell: ShellHook?
 
+        @Flag(help: "Also keep every command's output: restart the interactive shell under `shq session` (default: capture in the config file; SHQ_CAPTURE=0 or 1 decides for one terminal).")
+        var capture = false
+
         @OptionGroup var store: StoreOptions
 
         func run() throws {
@@ -36,9 +42,13 @@ struct HookCommand: ParsableCommand {
             // The spool folder is made now, at shell start-up, so the prompt never needs a process for it.
             try? store.location.createSpoolDirectory()
             // stdout is the pipe of `$(…)`; stdin and stderr are still the shell's terminal.
+            let terminal = ProcessEnvironment.ttyName
+            let served = terminal != nil && ProcessEnvironment.nonEmpty(Session.terminalVariable) == terminal
             let script = shell.initScript(
-                binary: ShellHook.currentExecutable, terminal: ProcessEnvironment.ttyName, version: ShqVersion.current,
-                defaultIgnore: IgnoreRules.defaultIgnore)
+                binary: ShellHook.currentExecutable, terminal: terminal, version: ShqVersion.current,
+                defaultIgnore: IgnoreRules.defaultIgnore,
+                markNonce: served ? ProcessEnvironment.nonEmpty(Session.nonceVariable) : nil,
+                session: !served && terminal != nil && ResolvedSettings(flags: .init(capture: capture)).capture ? ShellHook.parentCommandLine() : nil)
             _ = writeAll(1, Array(script.utf8))
         }
     }
