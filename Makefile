@@ -83,7 +83,7 @@ man: $(GENERATE_MANUAL)
 # One debug build (sources and tests), then all suites against it. The terminal scenarios drive
 # .build/debug/shq through tmux. The load tests (stress, fuzz, 200 MB streaming) run in a second pass:
 # on 2 cores they would otherwise starve the terminal scenarios, whose screens are read with timeouts.
-HEAVY_SUITES := JobsStressTests|ConcurrentWriterTests|OutputRoundTripTests|RedactorPropertyTests|SelectorFuzzTests|SelectorParserFuzzTests
+HEAVY_SUITES := JobsStressTests|ConcurrentWriterTests|OutputRoundTripTests|RedactorPropertyTests|SelectorFuzzTests|SelectorParserFuzzTests|SessionCaptureTests
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product generate-manual
