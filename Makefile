@@ -84,11 +84,14 @@ man: $(GENERATE_MANUAL)
 # .build/debug/shq through tmux. The load tests (stress, fuzz, 200 MB streaming) run in a second pass:
 # on 2 cores they would otherwise starve the terminal scenarios, whose screens are read with timeouts.
 HEAVY_SUITES := JobsStressTests|ConcurrentWriterTests|OutputRoundTripTests|RedactorPropertyTests|SelectorFuzzTests|SelectorParserFuzzTests|SessionCaptureTests
+# The job-control and --pty scenarios once more with every test shell started under `shq session`.
+SESSION_SUITES := RunJobControlTests|PtyJobControlTests|PtyFidelityTests|RunPipelineTests|RunTerminalInputTests
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product generate-manual
 	$(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)'
+	SHQ_TEST_SESSION=1 $(SWIFT) test --skip-build --filter '$(SESSION_SUITES)'
 
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS)

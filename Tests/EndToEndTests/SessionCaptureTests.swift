@@ -286,7 +286,8 @@ import Testing
     /// a program inside get tmux's reply.
     @Test func terminalQueriesAreAnswered() throws {
         let session = try CaptureSession(.bash)
-        try session.command("printf '\\033[c'; IFS= read -rs -d c -t 5 reply; printf 'reply=%q\\n' \"$reply\"")
+        // Echo goes off before the query: the answer can arrive before `read` would have turned it off.
+        try session.command("stty -echo; printf '\\033[c'; IFS= read -r -d c -t 5 reply; stty echo; printf 'reply=%q\\n' \"$reply\"")
         try session.terminal.waitFor(#"^reply=\$'\\E\[\?[0-9;]+'$"#)
     }
 }
