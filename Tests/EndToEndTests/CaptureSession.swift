@@ -166,7 +166,7 @@ struct StoreTimeout: Error, CustomStringConvertible {
 /// Polls `condition` until it holds, for at most `timeout` seconds.
 func waitUntil(_ what: String, timeout: Double = 20, _ condition: () throws -> Bool) throws {
     let deadline = Date().addingTimeInterval(timeout)
-    while try !condition() {
+    while try !SQLiteFailed.pending(condition) {
         guard Date() < deadline else { throw StoreTimeout(description: "timed out waiting until \(what)") }
         usleep(20_000)
     }

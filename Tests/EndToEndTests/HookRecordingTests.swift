@@ -33,7 +33,9 @@ extension HookEndToEndTests {
             #expect(rows[3].exit == 0 && rows[3].pipestatus == "1 3 0")
             #expect(rows[2].pipestatus == nil)
             let sleep = try #require(rows[4].duration)
-            #expect(abs(sleep - 1_200_000) <= 100_000, "sleep 1.2 took \(sleep) µs")
+            // The hook's own time stretches under load (other terminal suites share the cores): allow a
+            // second on top of the sleep rather than a tight window.
+            #expect(sleep >= 1_100_000 && sleep < 2_200_000, "sleep 1.2 took \(sleep) µs")
             let sessionID = try String(contentsOfFile: session.home + "/session", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(rows.allSatisfy { $0.session == sessionID && $0.shell == shell.rawValue && $0.source == "hook" })
             #expect(rows.allSatisfy { $0.tty?.hasPrefix("/dev/pts/") == true })

@@ -45,6 +45,7 @@ final class HookSession: @unchecked Sendable {
     /// Rows of a read-only query, straight from SQLite (no ingest).
     func query(_ sql: String) throws -> [[String: Any]] {
         let result = try ShqProcess.run(["-json", fixture.database, sql], executable: "/usr/bin/sqlite3")
+        guard result.status == 0 else { throw SQLiteFailed(query: sql, result: result) }
         guard !result.stdout.isEmpty else { return [] }
         return try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]] ?? []
     }

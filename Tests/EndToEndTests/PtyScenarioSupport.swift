@@ -6,7 +6,7 @@ extension RunScenario {
     /// Types `command` (one `shq run`), waits until its record has ended and the prompt is back: the
     /// screen alone can show an old prompt before the shell has even read the line.
     func runToEnd(_ command: String, timeout: Double = 20) throws {
-        let before = try endedRecords()
+        let before = FileManager.default.fileExists(atPath: fixture.database) ? try endedRecords() : 0  // no store yet: none
         try terminal.run(command)
         try waitUntil("the record of `\(command)` to end", timeout: timeout) { try endedRecords() > before }
         try waitForPrompt(timeout: timeout)
@@ -24,6 +24,30 @@ extension RunScenario {
                   let close = stat.range(of: ")", options: .backwards) else { return false }
             return stat[close.upperBound...].split(separator: " ").first == "T"
         }
+    }
+
+    /// Waits until the newest record's command holds its PTY's foreground (its group is the PTY's
+    /// foreground group). After `fg` shq notices by polling, then makes the real terminal raw and hands
+    /// the PTY over, so from here on keys reach the command.
+    func waitForCommandInPtyForeground() throws {
+        try waitUntil("the command in its PTY's foreground") {
+            guard let fields = commandStat() else { return false }
+            return fields[2] == fields[5]  // pgrp == tpgid
+        }
+    }
+
+    /// Waits until the newest record's command has its pid recorded: shq has settled the real
+    /// terminal (raw or not) before it spawns the command.
+    func waitForCommandSpawned() throws {
+        try waitUntil("the command's pid recorded") { Int(try latest("pid")) != nil }
+    }
+
+    /// Fields of /proc/<command>/stat after "(comm)": state ppid pgrp session tty_nr tpgid …
+    private func commandStat() -> [Substring]? {
+        guard let pid = Int((try? latest("pid")) ?? ""),
+              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.range(of: ")", options: .backwards) else { return nil }
+        return stat[close.upperBound...].split(separator: " ")
     }
 
     /// Saves `stty -g` under `name` (typed at the prompt).

@@ -183,7 +183,7 @@ import Testing
     static func waitUntil(timeout: Double = 15, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if try condition() { return }
+            if try SQLiteFailed.pending(condition) { return }
             usleep(50_000)
         }
         throw ScenarioTimeout(what: "condition", screen: "")

@@ -53,7 +53,7 @@ import Testing
         try s.terminal.waitFor("^L2$")
         try s.terminal.key("C-z")
         try s.terminal.waitFor(s.shell.stoppedJob("shq run bash -c 'for i in 1 2 3 4 5; do echo L$i; sleep 0.4; done'"))
-        usleep(1_500_000)  // longer than the rest of the loop would take if it were still running
+        try s.waitForCommandStopped()
         #expect(try s.screenLines(matching: "^L[45]$").isEmpty)
         try s.terminal.run("fg")
         try s.terminal.waitFor("^L5$")
@@ -84,8 +84,7 @@ import Testing
         try s.terminal.run("for i in 1 2 3; do shq run sleep 3; echo next $i; done; echo END")
         try s.waitForStarted()
         try s.terminal.key("C-c")
-        try s.waitForPrompt()
-        usleep(500_000)
+        try s.waitForPrompt()  // back only once the loop has ended: anything it printed is above
         #expect(try s.screenLines(matching: "^(next|END)").isEmpty)
         #expect(try s.fixture.sqlite("SELECT count(*) FROM \(RunScenario.runRecords)") == ["1"])
     }
@@ -108,8 +107,7 @@ import Testing
         try s.terminal.run("bash -c 'shq run sleep 30; echo after rc=$?'")
         try s.waitForStarted()
         try s.terminal.key("C-c")
-        try s.waitForPrompt()
-        usleep(300_000)
+        try s.waitForPrompt()  // back only once the script has ended: anything it printed is above
         #expect(try s.screenLines(matching: "^after").isEmpty)
         #expect(try s.terminal.lastStatus() == 130)
     }

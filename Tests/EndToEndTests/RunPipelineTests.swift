@@ -14,7 +14,7 @@ import Testing
         try s.waitForPrompt()
         #expect(try s.terminal.lastStatus() == 0)
         #expect(try s.screenLines(matching: s.shell.stopped).isEmpty)
-        #expect(try s.latest("status") != "stopped")
+        try s.waitUntil("the record to end") { try s.latest("status") == "completed" }
     }
 
     @Test("T11: a background grandchild holding the pipe does not keep shq waiting", arguments: ScenarioShell.all)

@@ -38,7 +38,7 @@ final class RunScenario: @unchecked Sendable {
     func waitUntil(_ what: String, timeout: Double = 15, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if try condition() { return }
+            if try SQLiteFailed.pending(condition) { return }
             usleep(50_000)
         }
         throw ScenarioTimeout(what: what, screen: (try? terminal.screen()) ?? "")
@@ -60,6 +60,17 @@ final class RunScenario: @unchecked Sendable {
     func waitForPrompt(timeout: Double = 15) throws {
         try terminal.waitFor("^\\$ $", timeout: timeout)
         try waitUntil("the shell to own the terminal") { try terminal.shellOwnsTerminal() }
+    }
+
+    /// Waits until the newest record's command is stopped (state T in /proc): from then on it
+    /// cannot write more.
+    func waitForCommandStopped() throws {
+        try waitUntil("the command to be stopped") {
+            guard let pid = Int(try latest("pid")),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.range(of: ")", options: .backwards) else { return false }
+            return stat[close.upperBound...].split(separator: " ").first == "T"
+        }
     }
 
     /// One column of the newest record (`sqlite3` text; empty for NULL).

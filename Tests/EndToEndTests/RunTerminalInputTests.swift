@@ -63,7 +63,7 @@ import Testing
         let s = try RunScenario(setup)
         try s.terminal.run("stty tostop; shq run bash -c 'sleep .5; echo hi' &")
         try s.waitForStarted()
-        usleep(1_200_000)
+        try s.waitForWrapperStopped()
         try s.terminal.run("jobs")
         try s.terminal.waitFor(s.shell.stoppedTTYOutput)
         #expect(try s.screenLines(matching: "^hi$").isEmpty)

@@ -29,6 +29,7 @@ public final class StoreFixture: @unchecked Sendable {
     /// Runs a read-only query through `sqlite3` and returns its rows as text lines.
     public func sqlite(_ query: String) throws -> [String] {
         let result = try ShqProcess.run([database, query], executable: "/usr/bin/sqlite3")
+        guard result.status == 0 else { throw SQLiteFailed(query: query, result: result) }
         return result.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
     }
 
@@ -62,5 +63,23 @@ public final class StoreFixture: @unchecked Sendable {
         }
         return intern.joined(separator: "\n") + "\nINSERT INTO invocation_rows(\(columns.joined(separator: ", ")))"
             + " VALUES (\(literals.joined(separator: ", ")));"
+    }
+}
+
+/// `sqlite3` refused a fixture's query: the test fails here, with sqlite3's message, not later on empty rows.
+public struct SQLiteFailed: Error, CustomStringConvertible {
+    public let query: String
+    public let result: ShqProcess.Result
+
+    public init(query: String, result: ShqProcess.Result) {
+        self.query = query
+        self.result = result
+    }
+
+    public var description: String { "sqlite3 exited \(result.status) on `\(query)`: \(result.stderrText)" }
+
+    /// For a poll: a store that shq has not made yet (no file, no tables) means "not yet", not a failure.
+    public static func pending(_ condition: () throws -> Bool) throws -> Bool {
+        do { return try condition() } catch is SQLiteFailed { return false }
     }
 }
