@@ -83,7 +83,7 @@ man: $(GENERATE_MANUAL)
 # One debug build (sources and tests), then all suites against it. The terminal scenarios drive
 # .build/debug/shq through tmux. The load tests (stress, fuzz, 200 MB streaming) run in a second pass:
 # on 2 cores they would otherwise starve the terminal scenarios, whose screens are read with timeouts.
-HEAVY_SUITES := JobsStressTests|ConcurrentWriterTests|OutputRoundTripTests|RedactorPropertyTests|SelectorFuzzTests|SelectorParserFuzzTests|SessionCaptureTests
+HEAVY_SUITES := JobsStressTests|ConcurrentWriterTests|OutputRoundTripTests|RedactorPropertyTests|SelectorFuzzTests|SessionCaptureTests
 # The job-control and --pty scenarios once more with every test shell started under `shq session`.
 SESSION_SUITES := RunJobControlTests|PtyJobControlTests|PtyFidelityTests|RunPipelineTests|RunTerminalInputTests
 test: deps

@@ -72,14 +72,14 @@ import Testing
         // Semi-compressible: numbered lines mixed with pseudo-random bytes.
         #expect(FileManager.default.createFile(atPath: big, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
-        var state: UInt64 = 0x9E3779B97F4A7C15
+        var random = SeededRandom(seed: 1)
         var block = Data(capacity: 1 << 20)
         for chunk in 0..<200 {
             block.removeAll(keepingCapacity: true)
             while block.count < (1 << 20) {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                block.append(contentsOf: "line \(chunk) \(state >> 40)\n".utf8)
-                block.append(contentsOf: withUnsafeBytes(of: state) { Array($0) })
+                let value = random.next()
+                block.append(contentsOf: "line \(chunk) \(value >> 40)\n".utf8)
+                block.append(contentsOf: withUnsafeBytes(of: value) { Array($0) })
             }
             handle.write(block.prefix(1 << 20))
         }

@@ -13,7 +13,7 @@ final class GeneratedHistory: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: fixture.directory.file("proj/sub"), withIntermediateDirectories: true)
         // As getcwd reports it (no doubled slashes, no symlinks).
         project = URL(fileURLWithPath: fixture.directory.file("proj")).resolvingSymlinksInPath().path
-        var random = SplitMix(state: 7)
+        var random = SeededRandom(seed: 7)
         let dirs = [project, project + "/sub", "/tmp"]
         let hosts = ["laptop", "pi"]
         var sql = ImportTests.histdbSchema + "BEGIN;\n"
@@ -67,13 +67,3 @@ final class GeneratedHistory: @unchecked Sendable {
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    mutating func below(_ n: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(n))
-    }
-}

@@ -10,18 +10,18 @@ import Testing
     struct Case { var ignore: String?; var exclude: String; var line: String }
 
     static func randomCases(count: Int, seed: UInt64) -> [Case] {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let lineAlphabet = ["a", "b", "c", "é", "日", " ", "/", "*", "?", "(", ")", "|", "-", "\\", "]", "[", "!", "^", ".", "x"]
         let patternAtoms = ["a", "b", "c", "é", "日", " ", "/", "-", "!", "^", "(", ")", "|", ".", "x",
                             "*", "*", "?", "?", "[ab]", "[!a]", "[^b]", "[a-c]", "[日é]", "[\\(x]", "[|a]", "[]a]", "[[:alpha:]]", "\\*", "\\?", "\\(", "[", "]", ":"]
         func line() -> String {
-            (0..<rng.next(upTo: 9)).map { _ in lineAlphabet[rng.next(upTo: lineAlphabet.count)] }.joined()
+            (0..<rng.below(9)).map { _ in lineAlphabet[rng.below(lineAlphabet.count)] }.joined()
         }
         func pattern(from line: String) -> String {
             // Half the time derive the pattern from the line (so matches are frequent), else random atoms.
-            if rng.next(upTo: 2) == 0, !line.isEmpty {
+            if rng.below(2) == 0, !line.isEmpty {
                 return line.map { c -> String in
-                    switch rng.next(upTo: 6) {
+                    switch rng.below(6) {
                     case 0: return "?"
                     case 1: return "*"
                     case 2: return "[" + String(c) + "x]"
@@ -29,12 +29,12 @@ import Testing
                     }
                 }.joined()
             }
-            return (0..<rng.next(upTo: 6)).map { _ in patternAtoms[rng.next(upTo: patternAtoms.count)] }.joined()
+            return (0..<rng.below(6)).map { _ in patternAtoms[rng.below(patternAtoms.count)] }.joined()
         }
         return (0..<count).map { _ in
-            let text = (rng.next(upTo: 5) == 0 ? "x" : "") + line()
-            let patterns = (0..<(1 + rng.next(upTo: 3))).map { _ in pattern(from: text) }.joined(separator: ":")
-            let ignore: String? = rng.next(upTo: 4) == 0 ? nil : ""
+            let text = (rng.below(5) == 0 ? "x" : "") + line()
+            let patterns = (0..<(1 + rng.below(3))).map { _ in pattern(from: text) }.joined(separator: ":")
+            let ignore: String? = rng.below(4) == 0 ? nil : ""
             return Case(ignore: ignore, exclude: patterns, line: text)
         }
     }
@@ -86,16 +86,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(upTo bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}

@@ -1,22 +1,12 @@
+import Foundation
 import ShqQuery
+import ShqTestSupport
 import Testing
 
 /// The parser must never crash or throw anything but a SelectorError (or, for the path of an existing
-/// directory, ExpandedDirectoryStackEntry), whatever the input.
+/// directory, ExpandedDirectoryStackEntry), whatever the input. The one selector fuzz suite: 1 M inputs,
+/// or `SHQ_FUZZ_ITERATIONS` (bench/fuzz-long.sh).
 @Suite struct SelectorFuzzTests {
-    /// SplitMix64: fast, deterministic.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// Pieces that exercise every branch, plus multibyte and combining characters.
     static let pieces: [String] = [
         "~", ":", "%", ".", "/", "\\", "-", "0", "1", "9", "a", "f", "x", "~1", "~12:", ":~3", "%failed", "%ok",
@@ -26,10 +16,10 @@ import Testing
     ]
 
     @Test func millionsOfRandomInputs() {
-        var random = Random(state: 42)
+        var random = SeededRandom(seed: 42)
         var parsed = 0, rejected = 0
         let pieceCount = Self.pieces.count
-        for _ in 0..<1_000_000 {
+        for _ in 0..<(Int(ProcessInfo.processInfo.environment["SHQ_FUZZ_ITERATIONS"] ?? "") ?? 1_000_000) {
             var text = ""
             for _ in 0..<(1 + random.below(8)) {
                 // Mostly grammar pieces; sometimes any scalar, multibyte included.

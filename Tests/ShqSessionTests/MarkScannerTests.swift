@@ -1,6 +1,7 @@
-import ShqSystem
-import Testing
 @testable import ShqSession
+import ShqSystem
+import ShqTestSupport
+import Testing
 
 /// The scanner as the relay uses it: what reaches the real terminal, and each command's stored output.
 private struct Relayed: Equatable {
@@ -110,7 +111,7 @@ private struct Relayed: Equatable {
     /// scanner never traps, every byte that is not one of our marks reaches the terminal in order, and
     /// the cut never changes the result.
     @Test func hostileInput() {
-        var generator = SplitMix(seed: 16)
+        var generator = SeededRandom(seed: 16)
         let alphabet = Self.bytes("\u{1B}]\\;133CDAshq;mark;\u{07}x\r\n") + Self.bytes(Self.nonce)
         let pieces = [Self.start(), Self.end("s:7"), "\u{1B}]133;", "\u{1B}]shq;mark;\(Self.nonce);", "\u{1B}"].map(Self.bytes)
         for _ in 0..<300 {
@@ -149,15 +150,3 @@ private struct Relayed: Equatable {
     }
 }
 
-/// A small deterministic generator, so a failure repeats.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

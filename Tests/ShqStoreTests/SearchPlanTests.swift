@@ -8,7 +8,7 @@ import Testing
     static func makeStore() throws -> (TemporaryDirectory, Store) {
         let directory = TemporaryDirectory()
         let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
-        var random = SplitMix(state: 3)
+        var random = SeededRandom(seed: 3)
         try store.db.writeTransaction { () throws in
             for i in 0..<3000 {
                 var cmd = ["git status", "make test", "ls -la", "echo Hello", "vim café.txt", "GIT push"][random.below(6)]
@@ -44,13 +44,3 @@ import Testing
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    mutating func below(_ n: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(n))
-    }
-}

@@ -31,14 +31,13 @@ import Testing
     }
 
     @Test func decoderNeverTrapsOnRandomBytes() {
-        var state: UInt64 = 0xC0FFEE
-        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        var random = SeededRandom(seed: 0xC0FFEE)
         let alphabet: [UInt8] = [9, 92, 110, 116, 45, 48, 49, 57, 67, 83, 0xFF, 0xE6, 0x20, 0x00]
         var rejected = 0
         for _ in 0..<20_000 {
-            let count = Int(next() % 40)
-            var bytes = (0..<count).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
-            if next() % 2 == 0 { bytes = Array("C\t".utf8) + bytes }
+            let count = random.below(40)
+            var bytes = (0..<count).map { _ in alphabet[random.below(alphabet.count)] }
+            if random.below(2) == 0 { bytes = Array("C\t".utf8) + bytes }
             guard SpoolRecord.decode(bytes) != nil else { rejected += 1; continue }
             // Only a line that starts with a record kind and a tab can decode.
             #expect(bytes.count > 1 && [UInt8(ascii: "C"), UInt8(ascii: "S")].contains(bytes[0]) && bytes[1] == 9, "\(bytes)")
