@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "ShqRenderTests", dependencies: ["ShqRender", "ShqTestSupport"]),
         .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqSystem", "ShqTestSupport"]),
+        .testTarget(name: "ShqHooksTests", dependencies: ["ShqHooks", "ShqTestSupport"]),
         .testTarget(name: "ShqSessionTests", dependencies: ["ShqSession", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShqTestSupport"]),
