@@ -25,7 +25,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable -X
 	-Xlinker --symbol-ordering-file=$(CURDIR)/bench/hot-symbols.txt -Xlinker --no-warn-symbol-ordering
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/shq
 
-.PHONY: all build deps install install-completions man test bench clean
+.PHONY: all build deps install install-completions man test coverage bench clean
 
 all: build
 
@@ -92,6 +92,28 @@ test: deps
 	$(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)'
 	SHQ_TEST_SESSION=1 $(SWIFT) test --skip-build --filter '$(SESSION_SUITES)'
+
+# Line coverage per file, from an instrumented build of its own (.build/coverage; `make test` is untouched).
+# Every process writes its profile into COVERAGE_DIR, the shq processes the terminal tests start inside
+# tmux included (TmuxTerminal passes LLVM_PROFILE_FILE through); they are merged with the test runner's.
+# COVERAGE_FILTER narrows the suites (default: all). Writes report.txt and uncovered.txt (files with
+# uncovered lines, most missed lines first).
+COVERAGE_DIR := .build/coverage-report
+COVERAGE_BUILD := .build/coverage
+COVERAGE_FILTER ?= .
+LLVM_PROFDATA ?= $(shell command -v llvm-profdata || echo /opt/swift/usr/bin/llvm-profdata)
+LLVM_COV ?= $(shell command -v llvm-cov || echo /opt/swift/usr/bin/llvm-cov)
+coverage: deps
+	$(SWIFT) build --build-tests --build-path $(COVERAGE_BUILD) -Xswiftc -profile-generate -Xswiftc -profile-coverage-mapping
+	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)/profiles
+	LLVM_PROFILE_FILE=$(CURDIR)/$(COVERAGE_DIR)/profiles/%p-%m.profraw SHQ_BIN=$(CURDIR)/$(COVERAGE_BUILD)/debug/shq \
+	  $(SWIFT) test --skip-build --build-path $(COVERAGE_BUILD) --filter '$(COVERAGE_FILTER)' || true
+	$(LLVM_PROFDATA) merge -sparse $(COVERAGE_DIR)/profiles/*.profraw -o $(COVERAGE_DIR)/merged.profdata
+	$(LLVM_COV) report $(COVERAGE_BUILD)/debug/shq -object $(COVERAGE_BUILD)/debug/shqPackageTests.xctest \
+	  -instr-profile $(COVERAGE_DIR)/merged.profdata -ignore-filename-regex '/(Tests|\.build|Plugins)/' \
+	  | tee $(COVERAGE_DIR)/report.txt
+	awk '$$1 ~ /\.swift$$|\.c$$/ && $$9 > 0 { print $$9, $$1 }' $(COVERAGE_DIR)/report.txt | sort -rn > $(COVERAGE_DIR)/uncovered.txt
+	@echo "total line coverage: $$(awk '$$1 == "TOTAL" { print $$10 }' $(COVERAGE_DIR)/report.txt); uncovered files: $(COVERAGE_DIR)/uncovered.txt"
 
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS)

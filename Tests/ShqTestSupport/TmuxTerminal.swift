@@ -31,6 +31,8 @@ public final class TmuxTerminal: @unchecked Sendable {
             "PATH": binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
             "XDG_DATA_HOME": home.path + "/data", "HISTFILE": home.path + "/history",
         ]
+        // A coverage build (`make coverage`) writes the profiles of the shq processes started in here too.
+        if let profile = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"] { env["LLVM_PROFILE_FILE"] = profile }
         for (key, value) in environment { env[key] = value }
         var command: String
         switch shell {
