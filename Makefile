@@ -108,7 +108,7 @@ coverage: deps
 	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)/profiles
 	LLVM_PROFILE_FILE=$(CURDIR)/$(COVERAGE_DIR)/profiles/%p-%m.profraw SHQ_BIN=$(CURDIR)/$(COVERAGE_BUILD)/debug/shq \
 	  $(SWIFT) test --skip-build --build-path $(COVERAGE_BUILD) --filter '$(COVERAGE_FILTER)' || true
-	$(LLVM_PROFDATA) merge -sparse $(COVERAGE_DIR)/profiles/*.profraw -o $(COVERAGE_DIR)/merged.profdata
+	$(LLVM_PROFDATA) merge -sparse --failure-mode=warn $(COVERAGE_DIR)/profiles/*.profraw -o $(COVERAGE_DIR)/merged.profdata
 	$(LLVM_COV) report $(COVERAGE_BUILD)/debug/shq -object $(COVERAGE_BUILD)/debug/shqPackageTests.xctest \
 	  -instr-profile $(COVERAGE_DIR)/merged.profdata -ignore-filename-regex '/(Tests|\.build|Plugins)/' \
 	  | tee $(COVERAGE_DIR)/report.txt
