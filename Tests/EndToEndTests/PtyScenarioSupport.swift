@@ -19,10 +19,8 @@ extension RunScenario {
     /// Waits until the `shq` process of the newest record is stopped (state T in /proc).
     func waitForWrapperStopped() throws {
         try waitUntil("shq to be stopped") {
-            guard let pid = Int(try latest("wrapper_pid")),
-                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.range(of: ")", options: .backwards) else { return false }
-            return stat[close.upperBound...].split(separator: " ").first == "T"
+            guard let pid = Int32(try latest("wrapper_pid")) else { return false }
+            return ProcessProbe.state(pid) == "T"
         }
     }
 

@@ -66,10 +66,8 @@ final class RunScenario: @unchecked Sendable {
     /// cannot write more.
     func waitForCommandStopped() throws {
         try waitUntil("the command to be stopped") {
-            guard let pid = Int(try latest("pid")),
-                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.range(of: ")", options: .backwards) else { return false }
-            return stat[close.upperBound...].split(separator: " ").first == "T"
+            guard let pid = Int32(try latest("pid")) else { return false }
+            return ProcessProbe.state(pid) == "T"
         }
     }
 
