@@ -20,7 +20,9 @@ APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh fish hype
 # loader runs at start-up: ~5 ms less per shq process (Docs/run.md). lld links it without GNU ld's
 # notes on static glibc's NSS and dlopen, which shq reaches only to look up a user without $HOME/$USER.
 # The functions everyday commands run are laid out together (bench/hot-symbols.sh writes the list).
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable -Xswiftc -use-ld=lld \
+# The release build has a folder of its own: a `swift build` waits for any other SwiftPM process using
+# its folder, and the install test runs `make install` from inside `swift test` (which holds .build).
+RELEASE_FLAGS := -c release --scratch-path $(CURDIR)/.build-release --static-swift-stdlib -Xswiftc -static-executable -Xswiftc -use-ld=lld \
 	-Xswiftc -Xfrontend -Xswiftc -function-sections \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/bench/hot-symbols.txt -Xlinker --no-warn-symbol-ordering
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/shq
@@ -86,12 +88,15 @@ man: $(GENERATE_MANUAL)
 HEAVY_SUITES := JobsStressTests|ConcurrentWriterTests|OutputRoundTripTests|RedactorPropertyTests|SelectorFuzzTests|SessionCaptureTests
 # The job-control and --pty scenarios once more with every test shell started under `shq session`.
 SESSION_SUITES := RunJobControlTests|PtyJobControlTests|PtyFidelityTests|RunPipelineTests|RunTerminalInputTests
+# `make install` into a temporary PREFIX: a release build, so last and alone.
+INSTALL_SUITES := InstallTests
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product generate-manual
-	$(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)'
+	$(SWIFT) test --skip-build --skip '$(HEAVY_SUITES)|$(INSTALL_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(HEAVY_SUITES)'
 	SHQ_TEST_SESSION=1 $(SWIFT) test --skip-build --filter '$(SESSION_SUITES)'
+	$(SWIFT) test --skip-build --filter '$(INSTALL_SUITES)'
 
 # Line coverage per file, from an instrumented build of its own (.build/coverage; `make test` is untouched).
 # Every process writes its profile into COVERAGE_DIR, the shq processes the terminal tests start inside
