@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "ShqStoreTests", dependencies: ["ShqStore", "ShqTestSupport"]),
         .testTarget(name: "ShqQueryTests", dependencies: ["ShqQuery", "ShqTestSupport"]),
         .testTarget(name: "ShqImportTests", dependencies: ["ShqImport", "ShqTestSupport"]),
-        .testTarget(name: "ShqRenderTests", dependencies: ["ShqRender", "ShqTestSupport"]),
+        .testTarget(name: "ShqRenderTests", dependencies: ["ShqRender", "ShqTestSupport"], exclude: ["StatsScreens"]),
         .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqHooksTests", dependencies: ["ShqHooks", "ShqTestSupport"]),

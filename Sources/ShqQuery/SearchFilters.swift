@@ -1,18 +1,21 @@
 import ShqStore
 import ShqSystem
 
-/// The filter options of `shq history` and `shq search`, as SQL conditions.
+/// The filter options of `shq history`, `shq search` and `shq stats`, as SQL conditions.
 public struct SearchFilters: Sendable {
     public var directory: String?
     public var exitCode: Int32?
     public var since: Timestamp?
+    public var until: Timestamp?
     public var session: String?
     public var host: String?
 
-    public init(directory: String? = nil, exitCode: Int32? = nil, since: Timestamp? = nil, session: String? = nil, host: String? = nil) {
+    public init(directory: String? = nil, exitCode: Int32? = nil, since: Timestamp? = nil, until: Timestamp? = nil,
+                session: String? = nil, host: String? = nil) {
         self.directory = directory
         self.exitCode = exitCode
         self.since = since
+        self.until = until
         self.session = session
         self.host = host
     }
@@ -26,6 +29,7 @@ public struct SearchFilters: Sendable {
         }
         if let exitCode { conditions.addExitCode(.equal, Int64(exitCode)) }
         if let since { conditions.addStarted(since: since) }
+        if let until { conditions.addStarted(until: until) }
         if let session { conditions.addName(.session, session) }
         if let host { conditions.addName(.host, host) }
         return conditions

@@ -73,4 +73,19 @@ extension String {
         }
         return kept + "…"
     }
+
+    /// At most `width` columns: the end kept, started with `…` when longer.
+    public func truncatedAtStart(toWidth width: Int) -> String {
+        if displayWidth <= width { return self }
+        guard width > 0 else { return "" }
+        var kept = ""
+        var used = 0
+        for character in reversed() {
+            let columns = character.unicodeScalars.reduce(0) { $0 + $1.displayWidth }
+            if used + columns > width - 1 { break }
+            kept.insert(character, at: kept.startIndex)
+            used += columns
+        }
+        return "…" + kept
+    }
 }

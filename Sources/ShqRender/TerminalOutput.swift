@@ -2,16 +2,33 @@ import Glibc
 import ShqStore
 import ShqSystem
 
-/// Where command output goes: on a terminal, with colour (unless NO_COLOR is set or TERM is dumb) and
-/// through $PAGER when it is taller than the screen; otherwise plain bytes, no colour, no pager.
+/// `--color`: `auto` colours a terminal unless NO_COLOR is set or TERM is dumb; the others decide.
+public enum ColourChoice: String, Sendable, CaseIterable {
+    case auto, always, never
+}
+
+/// Where command output goes: on a terminal, with colour (unless NO_COLOR is set or TERM is dumb, or
+/// `--color` says otherwise) and through $PAGER when it is taller than the screen; otherwise plain
+/// bytes, no pager.
 public struct TerminalOutput {
     public let isTerminal: Bool
     public let colour: Bool
 
-    public init(fd: Int32 = 1) {
+    public init(fd: Int32 = 1, colour choice: ColourChoice = .auto) {
         isTerminal = isatty(fd) == 1
         let term = ProcessEnvironment.value("TERM")
-        colour = isTerminal && ProcessEnvironment.value("NO_COLOR").map(\.isEmpty) ?? true && term != "dumb"
+        switch choice {
+        case .always: colour = true
+        case .never: colour = false
+        case .auto: colour = isTerminal && ProcessEnvironment.value("NO_COLOR").map(\.isEmpty) ?? true && term != "dumb"
+        }
+    }
+
+    /// Whether the terminal's character set draws Unicode block elements: the locale names UTF-8
+    /// (LC_ALL, else LC_CTYPE, else LANG, as setlocale reads them).
+    public static var unicode: Bool {
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { ProcessEnvironment.nonEmpty($0) }.first ?? ""
+        return locale.uppercased().filter { $0 != "-" }.contains("UTF8")
     }
 
     /// Writes `text` to stdout, through the pager when it would not fit on the screen. `fromEnd`: the pager

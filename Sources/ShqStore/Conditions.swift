@@ -102,6 +102,9 @@ public struct Conditions: Sendable {
     /// Started at or after `time`.
     public mutating func addStarted(since time: Timestamp) { add("i.started_at >= ?", .int(time.microseconds)) }
 
+    /// Started before `time`.
+    public mutating func addStarted(until time: Timestamp) { add("i.started_at < ?", .int(time.microseconds)) }
+
     /// Running or stopped.
     public mutating func addLive() { add("i.status IN ('running', 'stopped')") }
 

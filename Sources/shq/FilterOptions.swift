@@ -2,7 +2,7 @@ import ArgumentParser
 import ShqQuery
 import ShqStore
 
-/// The filters `history` and `search` both take, with the same names and meanings.
+/// The filters `history`, `search` and `stats` take, with the same names and meanings.
 struct FilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only commands run in this directory.", valueName: "dir"))
     var cwd: String?
@@ -12,6 +12,9 @@ struct FilterOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Only commands started since: ISO 8601, @epoch, today, or an age like 90m, 2h, 7d.", valueName: "when"))
     var since: String?
+
+    @Option(help: ArgumentHelp("Only commands started before: the same forms as --since.", valueName: "when"))
+    var until: String?
 
     @Option(help: ArgumentHelp("Only commands from this shell session.", valueName: "id"))
     var session: String?
@@ -23,13 +26,17 @@ struct FilterOptions: ParsableArguments {
         if let since, SearchFilters.time(since) == nil {
             throw ValidationError("--since '\(since)': expected ISO 8601, @epoch, today, or an age like 30m, 2h, 7d")
         }
+        if let until, SearchFilters.time(until) == nil {
+            throw ValidationError("--until '\(until)': expected ISO 8601, @epoch, today, or an age like 30m, 2h, 7d")
+        }
     }
 
-    var isEmpty: Bool { cwd == nil && exitCode == nil && since == nil && session == nil && host == nil }
+    var isEmpty: Bool { cwd == nil && exitCode == nil && since == nil && until == nil && session == nil && host == nil }
 
     var conditions: Conditions {
         SearchFilters(
-            directory: cwd, exitCode: exitCode, since: since.flatMap { SearchFilters.time($0) }, session: session, host: host
+            directory: cwd, exitCode: exitCode, since: since.flatMap { SearchFilters.time($0) },
+            until: until.flatMap { SearchFilters.time($0) }, session: session, host: host
         ).conditions()
     }
 }
