@@ -116,4 +116,22 @@ import Testing
         #expect(screen.contains("forgot 2 commands"))
         #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["keep"])
     }
+
+    /// `shq stats` draws its pictures within the terminal's width, in colour, without a wrapped line.
+    @Test(arguments: [50, 100])
+    func statsPicturesFitTheTerminal(width: Int) throws {
+        let fixture = try store(80)
+        let terminal = try TmuxTerminal(.bash, database: fixture.database, width: width, height: 40)
+        // Each typed line shorter than the terminal, so only shq's lines could wrap.
+        try terminal.run("shq stats --only calendar")
+        try terminal.run("shq stats --only programs")
+        try terminal.run("shq stats --only hours; echo drawn-$?")
+        try terminal.waitFor("^drawn-0", timeout: 20)
+        let rows = try terminal.rows()
+        #expect(rows.contains { $0.hasPrefix("Mon ") } && rows.contains { $0.hasPrefix("echo ") }, "\(rows)")
+        // tmux joins wrapped rows in `screen()`: the same number of lines means nothing wrapped.
+        let joined = try terminal.screen().split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(joined.count == rows.count, "\(joined) vs \(rows)")
+        #expect(try terminal.screenWithEscapes().contains("\u{1B}[31m"), "failed share in red")
+    }
 }
