@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "ShqQueryTests", dependencies: ["ShqQuery", "ShqTestSupport"]),
         .testTarget(name: "ShqImportTests", dependencies: ["ShqImport", "ShqTestSupport"]),
         .testTarget(name: "ShqRenderTests", dependencies: ["ShqRender", "ShqTestSupport"], exclude: ["StatsScreens"]),
-        .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"]),
+        .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqHooksTests", dependencies: ["ShqHooks", "ShqTestSupport"]),
         .testTarget(name: "ShqSessionTests", dependencies: ["ShqSession", "ShqSystem", "ShqTestSupport"]),

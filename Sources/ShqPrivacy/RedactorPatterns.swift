@@ -1,6 +1,6 @@
-/// The tables the redactor works from: which names hold secrets, which token shapes are credentials,
-/// and which programs take a password in a short option. Changing what is redacted means editing a table
-/// here, not the scanners.
+/// The tables the redactor works from: which names hold secrets, which programs take a password in a
+/// short option, which words make the next one a secret. The credential formats found by shape alone
+/// are in `TokenFormats`. Changing what is redacted means editing a table, not the scanners.
 enum RedactorPatterns {
     /// The replacement for every redacted value.
     static let replacement: [UInt8] = Array("[REDACTED]".utf8)
@@ -29,7 +29,7 @@ enum RedactorPatterns {
     /// `<qualifier>_key`: `API_KEY`, `--private-key`, `x-api-key`, `AZURE_STORAGE_KEY`.
     static let keyQualifiers: [[UInt8]] = [
         "api", "private", "access", "secret", "session", "signing", "encryption", "master", "client", "app",
-        "account", "license", "auth", "storage", "service", "admin", "root",
+        "account", "license", "auth", "storage", "service", "admin", "root", "subscription",
     ].map { Array($0.utf8) }
     static let keyWords: [[UInt8]] = ["key", "keys"].map { Array($0.utf8) }
 
@@ -47,7 +47,7 @@ enum RedactorPatterns {
     /// `--show-token`.
     static let nonSecretFirstSegments: [[UInt8]] = [
         "no", "ask", "show", "prompt", "use", "with", "without", "skip", "require", "generate", "gen", "hide",
-        "mask", "read", "forgot", "has", "is",
+        "mask", "read", "forgot", "has", "is", "always",
     ].map { Array($0.utf8) }
 
     // MARK: Programs whose short options carry secrets
@@ -85,90 +85,67 @@ enum RedactorPatterns {
         // `docker login -p`, `podman login -p` (elsewhere their `-p` publishes a port).
         ShortOption(programs: ["docker", "podman", "nerdctl"].map { Array($0.utf8) }, option: Array("-p".utf8),
                     value: .attachedOrNext, afterColon: false, subcommand: Array("login".utf8)),
+        ShortOption(programs: ["helm", "oc"].map { Array($0.utf8) }, option: Array("-p".utf8),
+                    value: .attachedOrNext, afterColon: false, subcommand: Array("login".utf8)),
+        ShortOption(programs: [Array("twine".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: false),
+        // `doctl auth init -t TOKEN`.
+        ShortOption(programs: [Array("doctl".utf8)], option: Array("-t".utf8), value: .attachedOrNext, afterColon: false,
+                    subcommand: Array("auth".utf8)),
+        // `gh secret set NAME -b VALUE`.
+        ShortOption(programs: [Array("gh".utf8)], option: Array("-b".utf8), value: .attachedOrNext, afterColon: false,
+                    subcommand: Array("secret".utf8)),
+        // OpenLDAP's bind password.
+        ShortOption(programs: ["ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapmodrdn"]
+                        .map { Array($0.utf8) }, option: Array("-w".utf8), value: .attachedOrNext, afterColon: false),
+        // Archive passwords: `zip -P pw`, `unzip -P pw`, `7z x -pPW` (`7z -p` alone prompts).
+        ShortOption(programs: ["zip", "unzip"].map { Array($0.utf8) }, option: Array("-P".utf8), value: .attachedOrNext, afterColon: false),
+        ShortOption(programs: ["7z", "7za", "7zz", "unrar", "rar"].map { Array($0.utf8) }, option: Array("-p".utf8),
+                    value: .attachedOnly, afterColon: false),
+        // SQL Server tools, IPMI, MQTT clients.
+        ShortOption(programs: ["sqlcmd", "bcp", "ipmitool", "mosquitto_pub", "mosquitto_sub"].map { Array($0.utf8) },
+                    option: Array("-P".utf8), value: .attachedOrNext, afterColon: false),
     ]
 
     /// Words after which a bare secret name is followed by its value: `aws configure set
     /// aws_secret_access_key VALUE`, `git config user.password VALUE`, `nmcli … password VALUE`.
     static let setterWords: [[UInt8]] = ["set", "config", "configure", "nmcli"].map { Array($0.utf8) }
 
-    /// Long options whose `user:password` value is secret after the colon (their names are not secret).
-    static let userPasswordOptions: [[UInt8]] = ["--user", "--proxy-user"].map { Array($0.utf8) }
+    /// Words that make the command one that handles secrets: `kubectl create secret`, `gh secret set`,
+    /// `fly secrets set`.
+    static let secretNouns: [[UInt8]] = ["secret", "secrets"].map { Array($0.utf8) }
+
+    /// Options whose value is a secret when the command handles secrets (`secretNouns`); with a separator,
+    /// only what follows it (`--from-literal=key=VALUE`).
+    static let secretContextOptions: [(name: [UInt8], separator: UInt8?)] = [
+        (Array("--from-literal".utf8), UInt8(ascii: "=")),
+        (Array("--body".utf8), nil),
+    ]
+
+    /// Long options whose `user:password` value is secret after the colon (their names are not secret):
+    /// curl's, wget's, skopeo's `--creds`, `--src-creds`, `--dest-creds`.
+    static let userPasswordOptions: [[UInt8]] = ["--user", "--proxy-user", "--creds", "--src-creds", "--dest-creds"]
+        .map { Array($0.utf8) }
+
+    /// URL query parameters that carry a signature or key whatever surrounds them: Azure SAS `sig`,
+    /// S3 and GCS presigned URLs. Matched without regard to case.
+    static let secretQueryParameters: [[UInt8]] = ["sig", "signature", "x-amz-signature", "x-goog-signature", "x-amz-security-token"]
+        .map { Array($0.utf8) }
+
+    /// Values that say where a secret is, not what it is: OpenSSL's `env:VAR`, `file:PATH`, `fd:N`,
+    /// `stdin`, Docker BuildKit's `--secret id=NAME,src=PATH`.
+    static let referencePrefixes: [[UInt8]] = ["env:", "file:", "fd:", "stdin", "id="].map { Array($0.utf8) }
+
+    /// A value that is a path ending in one of these is a key or credentials file, not its content
+    /// (`GOOGLE_APPLICATION_CREDENTIALS=~/keys/sa.json`).
+    static let credentialFileExtensions: [[UInt8]] = [
+        "json", "pem", "key", "txt", "p12", "pfx", "crt", "cer", "jks", "keystore", "yaml", "yml", "env", "gpg", "asc",
+        "age", "enc", "ini", "cfg", "conf", "toml", "kdbx", "ovpn", "pub",
+    ].map { Array($0.utf8) }
 
     /// The rule whose programs read `--password` without a value as "prompt me" (the next word is not it).
     static let promptingPasswordRule = 0
 
-    // MARK: Token shapes (found anywhere, quoted or not)
-
-    enum ByteClass {
-        case alphanumeric, alphanumericUnderscore, alphanumericDash, upperAlphanumeric
-
-        @inline(__always) func contains(_ byte: UInt8) -> Bool {
-            switch self {
-            case .alphanumeric: return isAlphanumeric(byte)
-            case .alphanumericUnderscore: return isAlphanumeric(byte) || byte == UInt8(ascii: "_")
-            case .alphanumericDash: return isAlphanumeric(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            case .upperAlphanumeric: return (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-            }
-        }
-    }
-
-    /// A credential recognisable by its prefix and the run of characters after it.
-    struct TokenShape {
-        let prefix: [UInt8]
-        let body: ByteClass
-        let minimumBody: Int
-        /// When set, the body must be exactly this long (AWS key ids).
-        let exactBody: Int?
-        /// Requires a digit in the body (keeps `sk-some-long-package-name` verbatim).
-        let needsDigit: Bool
-
-        init(_ prefix: String, _ body: ByteClass, min: Int, exact: Int? = nil, needsDigit: Bool = false) {
-            self.prefix = Array(prefix.utf8)
-            self.body = body
-            self.minimumBody = exact ?? min
-            self.exactBody = exact
-            self.needsDigit = needsDigit
-        }
-    }
-
-    static let tokenShapes: [TokenShape] = {
-        var shapes: [TokenShape] = []
-        // GitHub: classic (ghp_ personal, gho_ OAuth, ghu_/ghs_ app, ghr_ refresh) and fine-grained.
-        for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] { shapes.append(TokenShape(prefix, .alphanumeric, min: 30)) }
-        shapes.append(TokenShape("github_pat_", .alphanumericUnderscore, min: 30))
-        // GitLab personal, pipeline trigger, deploy, runner, OAuth-app and CI build tokens.
-        for prefix in ["glpat-", "glptt-", "gldt-", "glrt-", "gloas-", "glcbt-"] {
-            shapes.append(TokenShape(prefix, .alphanumericDash, min: 20))
-        }
-        // Slack bot/user/app/refresh tokens.
-        for prefix in ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xapp-"] {
-            shapes.append(TokenShape(prefix, .alphanumericDash, min: 10))
-        }
-        // AWS access key ids: a four-letter type prefix and 16 upper-case letters or digits.
-        for prefix in ["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA"] {
-            shapes.append(TokenShape(prefix, .upperAlphanumeric, min: 16, exact: 16))
-        }
-        // Google API keys.
-        shapes.append(TokenShape("AIza", .alphanumericDash, min: 35, exact: 35))
-        // OpenAI (sk-, sk-proj-) and Anthropic (sk-ant-) keys.
-        shapes.append(TokenShape("sk-", .alphanumericDash, min: 20, needsDigit: true))
-        // Stripe secret, restricted and webhook-signing keys.
-        for prefix in ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"] {
-            shapes.append(TokenShape(prefix, .alphanumeric, min: 16))
-        }
-        // npm, PyPI, Hugging Face.
-        shapes.append(TokenShape("npm_", .alphanumeric, min: 36, exact: 36))
-        shapes.append(TokenShape("pypi-", .alphanumericDash, min: 50))
-        shapes.append(TokenShape("hf_", .alphanumeric, min: 30))
-        return shapes
-    }()
-
-    /// Token shapes indexed by their first byte, so the scanner tests only the shapes that can start here.
-    static let tokenShapesByFirstByte: [[Int]] = {
-        var table = [[Int]](repeating: [], count: 256)
-        for (index, shape) in tokenShapes.enumerated() { table[Int(shape.prefix[0])].append(index) }
-        return table
-    }()
+    // MARK: Token formats: see `TokenFormats` (RedactorTokenFormats.swift)
 
     /// Authorization schemes kept in front of a redacted credential: `Authorization: Bearer [REDACTED]`.
     static let authorizationSchemes: [[UInt8]] = ["bearer", "basic", "token", "digest", "bot", "negotiate", "apikey"]

@@ -5,8 +5,6 @@ struct ShellScan {
     let text: UnsafeBufferPointer<UInt8>
     private(set) var spans: [RedactionSpan] = []
 
-    /// OpenSSL-style values that name where the secret is, not the secret (`-passin env:VAR`).
-    private static let referencePrefixes: [[UInt8]] = ["env:", "file:", "fd:", "stdin"].map { Array($0.utf8) }
 
     /// Quoted strings nested deeper than this are not rescanned (bounds the work on adversarial input).
     private static let maximumDepth = 3
@@ -16,7 +14,9 @@ struct ShellScan {
     /// What the next word is, given the words before it in the same simple command.
     private enum Pending {
         case none
-        case value(afterColon: Bool)
+        /// The next word is a secret; with a separator, only what follows its first occurrence
+        /// (`user:password`, `key=value`).
+        case value(after: UInt8?)
     }
 
     mutating func scan(_ lower: Int, _ upper: Int, depth: Int) {
@@ -33,14 +33,17 @@ struct ShellScan {
                 index += 1
                 continue
             }
-            if Self.isWordBreak(byte) { index += 1; continue }
+            if Self.isWordBreak(byte) {
+                // `gh secret set NPM_TOKEN < token.txt`: the word after a redirection is a file.
+                pending = .none
+                index += 1
+                continue
+            }
             let end = wordEnd(from: index, upper)
             let word = index..<end
-            if case .value(let afterColon) = pending, text[index] != UInt8(ascii: "-") {
-                if !Self.referencePrefixes.contains(where: { startsWith(word, $0) }) {
-                    let passPrefix = startsWith(word, "pass:") ? 5 : 0
-                    addValue((word.lowerBound + passPrefix)..<word.upperBound, afterColon: afterColon)
-                }
+            if case .value(let separator) = pending, text[index] != UInt8(ascii: "-") {
+                let passPrefix = startsWith(word, "pass:") ? 5 : 0
+                addValue((word.lowerBound + passPrefix)..<word.upperBound, after: separator)
                 pending = .none
             } else {
                 pending = examine(word, programs: programs, depth: depth)
@@ -58,11 +61,11 @@ struct ShellScan {
         }
         if startsWith(word, "pass:") && word.count > 5 {
             // openssl -pass/-passin/-passout pass:SECRET (env:VAR and file:PATH are not secrets).
-            addValue((word.lowerBound + 5)..<word.upperBound, afterColon: false)
+            addValue((word.lowerBound + 5)..<word.upperBound, after: nil)
             return .none
         }
-        if programs.sawSetter && text[word].allSatisfy(SecretName.isNameByte) && SecretName.isSecret(text[word]) {
-            return .value(afterColon: false)
+        if programs.sawSetter, let name = setterName(word), SecretName.isSecret(text[name]) {
+            return .value(after: nil)
         }
         var index = word.lowerBound
         var nameStart = word.lowerBound
@@ -70,8 +73,9 @@ struct ShellScan {
             let byte = text[index]
             switch byte {
             case UInt8(ascii: "="):
-                if index > nameStart && SecretName.isSecret(text[nameStart..<index]) {
-                    addValue((index + 1)..<word.upperBound, afterColon: false)
+                if index > nameStart && (SecretName.isSecret(text[nameStart..<index]) || isSecretQueryParameter(nameStart..<index)
+                    || (programs.setsSecrets && nameStart == word.lowerBound)) {
+                    addValue((index + 1)..<word.upperBound, after: nil)
                     return .none
                 }
                 index += 1
@@ -106,44 +110,92 @@ struct ShellScan {
             let hasValue = nameEnd < word.upperBound && text[nameEnd] == UInt8(ascii: "=")
             if nameEnd < word.upperBound && !hasValue { return nil }
             let userPassword = RedactorPatterns.userPasswordOptions.contains { equals(name, $0) }
-            guard userPassword || SecretName.isSecret(text[name]) else { return nil }
+            // Under `kubectl create secret`, `gh secret set`: `--from-literal=k=VALUE`, `--body VALUE`.
+            let secretContext = programs.sawSecretNoun ? RedactorPatterns.secretContextOptions.first { equals(name, $0.name) } : nil
+            guard userPassword || secretContext != nil || SecretName.isSecret(text[name]) else { return nil }
+            let separator: UInt8? = userPassword ? UInt8(ascii: ":") : secretContext?.separator
             if hasValue {
-                addValue((nameEnd + 1)..<word.upperBound, afterColon: userPassword)
+                addValue((nameEnd + 1)..<word.upperBound, after: separator)
                 return Pending.none
             }
             if !userPassword && programs.contains(rule: RedactorPatterns.promptingPasswordRule) { return Pending.none }
-            return .value(afterColon: userPassword)
+            return .value(after: separator)
         }
         for (index, rule) in RedactorPatterns.shortOptions.enumerated() where startsWith(word, rule.option) {
             guard programs.contains(rule: index) else { continue }
             if word.count > rule.option.count {
-                addValue((word.lowerBound + rule.option.count)..<word.upperBound, afterColon: rule.afterColon)
+                addValue((word.lowerBound + rule.option.count)..<word.upperBound, after: rule.afterColon ? UInt8(ascii: ":") : nil)
                 return Pending.none
             }
-            return rule.value == .attachedOrNext ? .value(afterColon: rule.afterColon) : Pending.none
+            return rule.value == .attachedOrNext ? .value(after: rule.afterColon ? UInt8(ascii: ":") : nil) : Pending.none
         }
         // Single-dash long options: `keytool -storepass VALUE`, `-password VALUE`.
         let name = (word.lowerBound + 1)..<word.upperBound
         if !isLong && name.count > 1 && text[name].allSatisfy(SecretName.isNameByte) && SecretName.isSecret(text[name]) {
-            return .value(afterColon: false)
+            return .value(after: nil)
         }
         return nil
     }
 
+    /// After a setter word (`set`, `config`), the name a word sets: the whole word when it is a name
+    /// (`user.password`), or its last part after `/` or `:` (`//registry.npmjs.org/:_authToken`).
+    private func setterName(_ word: Range<Int>) -> Range<Int>? {
+        var start = word.upperBound
+        while start > word.lowerBound && SecretName.isNameByte(text[start - 1]) { start -= 1 }
+        guard start < word.upperBound else { return nil }
+        if start > word.lowerBound {
+            guard text[start - 1] == UInt8(ascii: ":") || text[start - 1] == UInt8(ascii: "/") else { return nil }
+            guard !text[word.lowerBound..<start].contains(where: { Self.isQuoteOrEquals($0) }) else { return nil }
+        }
+        return start..<word.upperBound
+    }
+
+    private static func isQuoteOrEquals(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "`")
+    }
+
+    /// `?sig=VALUE` or `&X-Amz-Signature=VALUE` in a URL: names secret only as query parameters.
+    private func isSecretQueryParameter(_ name: Range<Int>) -> Bool {
+        guard name.lowerBound > 0, text[name.lowerBound - 1] == UInt8(ascii: "?") || text[name.lowerBound - 1] == UInt8(ascii: "&") else {
+            return false
+        }
+        return RedactorPatterns.secretQueryParameters.contains { parameter in
+            parameter.count == name.count && zip(text[name], parameter).allSatisfy { asciiLower($0) == $1 }
+        }
+    }
+
     /// Marks a value for redaction unless it is empty or only refers to a secret kept elsewhere
     /// (`$TOKEN`, `"$(pass show x)"`): those are not secrets and stay readable.
-    private mutating func addValue(_ value: Range<Int>, afterColon: Bool) {
+    private mutating func addValue(_ value: Range<Int>, after separator: UInt8?) {
         var start = value.lowerBound
-        if afterColon {
-            guard let colon = text[value].firstIndex(of: UInt8(ascii: ":")) else { return }
-            start = colon + 1
+        var end = value.upperBound
+        if let separator {
+            guard let found = text[value].firstIndex(of: separator) else { return }
+            start = found + 1
+            // `--user 'bob:pw'`: the closing quote stays, or the stored line would not parse.
+            let open = text[value.lowerBound]
+            if value.count > 1 && (open == UInt8(ascii: "'") || open == UInt8(ascii: "\"")) && text[end - 1] == open && end - 1 >= start {
+                end -= 1
+            }
         }
-        guard start < value.upperBound else { return }
+        guard start < end else { return }
+        if isReference(start..<end) { return }
         var first = text[start]
         if first == UInt8(ascii: "\"") && start + 1 < value.upperBound { first = text[start + 1] }
         if first == UInt8(ascii: "$") || first == UInt8(ascii: "`") { return }
         if value.upperBound - start == 2 && (first == UInt8(ascii: "\"") || first == UInt8(ascii: "'")) { return }  // ""
-        spans.append(RedactionSpan(start: start, end: value.upperBound))
+        spans.append(RedactionSpan(start: start, end: end))
+    }
+
+    /// Values that say where a secret is, not what it is: OpenSSL's `env:VAR`, `file:PATH`, BuildKit's
+    /// `id=npmrc,src=PATH`, and a path to a key or credentials file (`~/keys/sa.json`).
+    private func isReference(_ value: Range<Int>) -> Bool {
+        if RedactorPatterns.referencePrefixes.contains(where: { startsWith(value, $0) }) { return true }
+        guard startsWith(value, "/") || startsWith(value, "~/") || startsWith(value, "./") || startsWith(value, "../") else { return false }
+        guard !text[value].contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@") }),
+              let dot = text[value].lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let extensionRange = (dot + 1)..<value.upperBound
+        return RedactorPatterns.credentialFileExtensions.contains { equals(extensionRange, $0) }
     }
 
     // MARK: Shell lexing
@@ -219,6 +271,11 @@ struct ProgramsSeen {
     private var subcommands: UInt64 = 0
     /// A word after which a bare secret name announces its value (`set`, `config`).
     private(set) var sawSetter = false
+    /// `secret`/`secrets`: the command handles secrets, so `--from-literal`, `--body` carry one.
+    private(set) var sawSecretNoun = false
+
+    /// `fly secrets set K=V`: every `K=V` sets a secret, whatever K is called.
+    var setsSecrets: Bool { sawSetter && sawSecretNoun }
 
     func contains(rule index: Int) -> Bool {
         let bit: UInt64 = 1 << UInt64(index)
@@ -234,6 +291,7 @@ struct ProgramsSeen {
             programs |= candidate.programs
             subcommands |= candidate.subcommands & programs
             if candidate.isSetter { sawSetter = true }
+            if candidate.isSecretNoun { sawSecretNoun = true }
         }
     }
 
@@ -245,6 +303,7 @@ struct ProgramsSeen {
             var programs: UInt64 = 0
             var subcommands: UInt64 = 0
             var isSetter = false
+            var isSecretNoun = false
         }
 
         /// Built on every `shq run` and hook ingest: filled bucket by bucket (a few words each) rather than
@@ -267,6 +326,7 @@ struct ProgramsSeen {
                 if let subcommand = rule.subcommand { update(subcommand) { $0.subcommands |= bit } }
             }
             for setter in RedactorPatterns.setterWords { update(setter) { $0.isSetter = true } }
+            for noun in RedactorPatterns.secretNouns { update(noun) { $0.isSecretNoun = true } }
             return table
         }()
     }

@@ -9,9 +9,9 @@ struct TokenScan {
         while index < count {
             let byte = text[index]
             let atBoundary = index == 0 || !isAlphanumeric(text[index - 1])
-            if atBoundary, let end = tokenShapeEnd(at: index) {
-                spans.append(RedactionSpan(start: index, end: end))
-                index = end
+            if atBoundary, let span = tokenFormatSpan(at: index) {
+                spans.append(span)
+                index = span.end
                 continue
             }
             switch byte {
@@ -36,24 +36,12 @@ struct TokenScan {
 
     // MARK: Known token formats
 
-    private func tokenShapeEnd(at start: Int) -> Int? {
-        for shapeIndex in RedactorPatterns.tokenShapesByFirstByte[Int(text[start])] {
-            let shape = RedactorPatterns.tokenShapes[shapeIndex]
-            guard hasPrefix(shape.prefix, at: start) else { continue }
-            var end = start + shape.prefix.count
-            var sawDigit = false
-            while end < text.count && shape.body.contains(text[end]) {
-                if text[end] >= 0x30 && text[end] <= 0x39 { sawDigit = true }
-                end += 1
+    /// The first row of `TokenFormats` that matches here.
+    private func tokenFormatSpan(at start: Int) -> RedactionSpan? {
+        for row in TokenFormats.rowsByFirstByte[Int(text[start])] {
+            if let match = TokenFormats.rows[row].match(text, at: start) {
+                return RedactionSpan(start: match.redactFrom, end: match.end)
             }
-            let length = end - start - shape.prefix.count
-            if let exact = shape.exactBody {
-                if length != exact || (end < text.count && isAlphanumeric(text[end])) { continue }
-            } else if length < shape.minimumBody {
-                continue
-            }
-            if shape.needsDigit && !sawDigit { continue }
-            return end
         }
         return nil
     }
