@@ -171,3 +171,84 @@ import Testing
         #expect(result.stderrText.contains("No such file"))
     }
 }
+
+/// `shq import FORMAT` without a file reads the usual location under HOME and says which file it read.
+@Suite struct ImportDefaultLocationTests {
+    /// The variables that choose a location, cleared so the developer's own do not leak in.
+    func environment(home: String, _ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ["HOME": home, "HISTFILE": "", "ZDOTDIR": "", "XDG_DATA_HOME": "", "HISTDB_FILE": ""]
+        for (key, value) in extra { environment[key] = value }
+        return environment
+    }
+
+    @Test func bashHistoryFromHome() throws {
+        let fixture = StoreFixture()
+        let home = TemporaryDirectory()
+        try "#1700000000\nls -la\n#1700000005\nmake\n".write(toFile: home.file(".bash_history"), atomically: true, encoding: .utf8)
+        let result = try fixture.shq("import", "bash", environment: environment(home: home.path))
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.stderrText.hasPrefix("shq: importing \(home.file(".bash_history")) (bash history)\n"), "\(result.stderrText)")
+        #expect(result.stderrText.contains("imported 2 of 2 commands"))
+        #expect(try fixture.sqlite("SELECT cmd FROM invocations ORDER BY started_at") == ["ls -la", "make"])
+    }
+
+    @Test func zshHistoryFromZdotdir() throws {
+        let fixture = StoreFixture()
+        let home = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: home.file("zsh"), withIntermediateDirectories: true)
+        try ": 1700000000:0;from zdotdir\n".write(toFile: home.file("zsh/.zsh_history"), atomically: true, encoding: .utf8)
+        try ": 1700000000:0;from home\n".write(toFile: home.file(".zsh_history"), atomically: true, encoding: .utf8)
+        let result = try fixture.shq("import", "zsh", environment: environment(home: home.path, ["ZDOTDIR": home.file("zsh")]))
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.stderrText.hasPrefix("shq: importing \(home.file("zsh/.zsh_history")) (zsh history)\n"))
+        #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["from zdotdir"])
+    }
+
+    @Test func exportedHistfileThatFits() throws {
+        let fixture = StoreFixture()
+        let home = TemporaryDirectory()
+        try "#1700000000\nfrom histfile\n".write(toFile: home.file("my-history"), atomically: true, encoding: .utf8)
+        let result = try fixture.shq("import", "bash", environment: environment(home: home.path, ["HISTFILE": home.file("my-history")]))
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.stderrText.hasPrefix("shq: importing \(home.file("my-history")) (bash history)\n"))
+        #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["from histfile"])
+    }
+
+    @Test func databasesFromTheirDefaultPlaces() throws {
+        let fixture = StoreFixture()
+        let home = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: home.file(".local/share/atuin"), withIntermediateDirectories: true)
+        let atuinFile = home.file(".local/share/atuin/history.db")
+        try ImportTests.makeDatabase(atuinFile, """
+            CREATE TABLE history (id text primary key, timestamp integer not null, duration integer not null,
+                exit integer not null, command text not null, cwd text not null, session text not null,
+                hostname text not null, deleted_at integer, unique(timestamp, cwd, command));
+            INSERT INTO history VALUES ('01a2084b4cf271d79aceec37e26a248c', 1700000000000000000, 5, 0, 'from atuin', '/', 's', 'h:u', NULL);
+            """)
+        let atuin = try fixture.shq("import", "atuin", environment: environment(home: home.path))
+        #expect(atuin.status == 0, "\(atuin.stderrText)")
+        #expect(atuin.stderrText.hasPrefix("shq: importing \(atuinFile) (atuin database)\n"))
+        let histdbFile = home.file("elsewhere.db")
+        try ImportTests.makeDatabase(histdbFile, ImportTests.histdbSchema + """
+            INSERT INTO commands(argv) VALUES ('from histdb');
+            INSERT INTO places(host, dir) VALUES ('h', '/');
+            INSERT INTO history(session, command_id, place_id, exit_status, start_time, duration) VALUES (1, 1, 1, 0, 1700000001, 0);
+            """)
+        let histdb = try fixture.shq("import", "zsh-histdb", environment: environment(home: home.path, ["HISTDB_FILE": histdbFile]))
+        #expect(histdb.status == 0, "\(histdb.stderrText)")
+        #expect(histdb.stderrText.hasPrefix("shq: importing \(histdbFile) (zsh-histdb database)\n"))
+        #expect(try fixture.sqlite("SELECT cmd FROM invocations ORDER BY started_at") == ["from atuin", "from histdb"])
+    }
+
+    @Test func missingDefaultNamesThePathsTried() throws {
+        let fixture = StoreFixture()
+        let home = TemporaryDirectory()
+        let atuin = try fixture.shq("import", "atuin", environment: environment(home: home.path, ["XDG_DATA_HOME": home.file("data")]))
+        #expect(atuin.status == 1)
+        #expect(atuin.stderrText == "shq: import atuin: no atuin database found (tried \(home.file("data/atuin/history.db"))); give the file to import\n")
+        let histdb = try fixture.shq("import", "zsh-histdb", environment: environment(home: home.path))
+        #expect(histdb.status == 1)
+        #expect(histdb.stderrText == "shq: import zsh-histdb: no zsh-histdb database found (tried \(home.file(".histdb/zsh-history.db"))); give the file to import\n")
+        #expect(!FileManager.default.fileExists(atPath: fixture.database), "nothing was created")
+    }
+}

@@ -19,6 +19,11 @@ struct ImportCommand: ParsableCommand {
             the other shell's format is refused. Lines without a timestamp are placed before the oldest \
             command already recorded, a second apart, in the file's order.
 
+            Without a file, the usual location is read and named on stderr: bash $HISTFILE (when exported \
+            and a bash history) or ~/.bash_history; zsh $HISTFILE, ${ZDOTDIR:-~}/.zsh_history, \
+            ~/.zsh_history or ~/.histfile; atuin ${XDG_DATA_HOME:-~/.local/share}/atuin/history.db; \
+            zsh-histdb ${HISTDB_FILE:-~/.histdb/zsh-history.db}.
+
               shq import bash ~/.bash_history        (#epoch lines, from HISTTIMEFORMAT, give times)
               shq import zsh ~/.zsh_history          (EXTENDED_HISTORY: start and duration)
               shq import zsh-histdb ~/.histdb/zsh-history.db
@@ -31,10 +36,17 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "bash, zsh, zsh-histdb or atuin.")
     var format: ImportFormat
 
-    @Argument(help: ArgumentHelp("The history file or database.", valueName: "file"))
-    var file: String
+    @Argument(help: ArgumentHelp("The history file or database (default: the usual location).", valueName: "file"))
+    var file: String?
 
     func run() throws {
+        let file: String
+        if let given = self.file {
+            file = given
+        } else {
+            file = try DefaultHistoryLocation().find(for: format)
+            _ = writeAll(2, Array("shq: importing \(file) (\(format.historyName))\n".utf8))
+        }
         var opened: Store?
         let commands = try format.importer.open(file) {
             opened = try store.open().ingestingHookSpool()
