@@ -12,15 +12,33 @@ struct HeldOutLine: CustomTestStringConvertible, Sendable {
 /// `Fixtures/held-out-secrets.tsv`: secret-bearing command lines written before the token table was
 /// extended and kept out of its tuning, so they measure what the table catches in lines it was not
 /// built from (Docs/privacy.md reports the count).
-let heldOutLines: [HeldOutLine] = {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/held-out-secrets.tsv")
+let heldOutLines = readHeldOut("held-out-secrets.tsv")
+
+/// `Fixtures/held-out-secrets-2.tsv`: a second set, written after the table was extended and measured
+/// once without tuning; the lines it still leaks are listed in `knownLeaks`.
+let secondHeldOutLines = readHeldOut("held-out-secrets-2.tsv")
+
+/// How the second set's lines that were stored with their secret when it was measured begin
+/// (Docs/privacy.md): positional passwords and option values the tables do not know.
+let knownLeaks: [String] = ["gem push", "curl -b", "echo '", "smbclient", "sqlplus", "rabbitmqctl", "mysql -h", "wpa_passphrase"]
+
+func readHeldOut(_ name: String) -> [HeldOutLine] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + name)
     guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
     return text.split(separator: "\n").compactMap { row in
         guard !row.hasPrefix("#"), let tab = row.firstIndex(of: "\t") else { return nil }
-        return HeldOutLine(secret: String(row[..<tab]), line: String(row[row.index(after: tab)...]))
+        let line = String(row[row.index(after: tab)...]).replacingOccurrences(of: "\\n", with: "\n")
+        return HeldOutLine(secret: String(row[..<tab]), line: line)
     }
-}()
+}
+
+/// Whether the stored form keeps the secret or a piece of it longer than a quarter of it (at least 6 bytes).
+func keepsSecret(_ heldOut: HeldOutLine) -> Bool {
+    guard let stored = storedForm(heldOut.line) else { return false }
+    let piece = max(6, heldOut.secret.count / 4)
+    let secret = Array(heldOut.secret)
+    return stride(from: 0, through: secret.count - piece, by: 1).contains { stored.contains(String(secret[$0..<($0 + piece)])) }
+}
 
 /// What the store would keep of a line: nothing (a secret-prone command) or the redacted bytes.
 func storedForm(_ line: String) -> String? {
@@ -31,18 +49,22 @@ func storedForm(_ line: String) -> String? {
 }
 
 @Suite struct HeldOutSecretsTests {
-    @Test func fixtureHasEnoughLines() {
+    @Test func fixturesHaveEnoughLines() {
         #expect(heldOutLines.count >= 30)
+        #expect(secondHeldOutLines.count >= 30)
     }
 
     /// No byte run of the secret longer than a quarter of it (at least 6) survives in the stored line.
     @Test(arguments: heldOutLines)
     func secretIsNotStored(_ heldOut: HeldOutLine) {
-        guard let stored = storedForm(heldOut.line) else { return }
-        #expect(!stored.contains(heldOut.secret), "stored verbatim: \(stored)")
-        let piece = max(6, heldOut.secret.count / 4)
-        let secret = Array(heldOut.secret)
-        let leaked = stride(from: 0, through: secret.count - piece, by: 1).first { stored.contains(String(secret[$0..<($0 + piece)])) }
-        #expect(leaked == nil, "part of the secret kept: \(stored)")
+        #expect(!keepsSecret(heldOut), "stored with its secret: \(storedForm(heldOut.line) ?? "")")
+    }
+
+    /// The second set: every line not in `knownLeaks` loses its secret, and every known leak still leaks
+    /// (so the list is kept true when a rule starts catching one).
+    @Test(arguments: secondHeldOutLines)
+    func secondSetSecretIsNotStored(_ heldOut: HeldOutLine) {
+        let known = knownLeaks.contains { heldOut.line.hasPrefix($0) }
+        #expect(keepsSecret(heldOut) == known, "\(storedForm(heldOut.line) ?? "not stored")")
     }
 }
