@@ -19,14 +19,13 @@ for i in $(seq 1 2000); do
   echo "export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 && mysql -uroot -phunter$i app"
   echo "curl -H 'Authorization: Bearer abc$i.def.ghi' https://bob:pw$i@api.example.com/v1?access_token=x$i"
 done >> "$history"
-swiftc -O -parse-as-library -o "$work/redactor-bench" bench/privacy/RedactorBench.swift \
-  Sources/ShqPrivacy/Redactor.swift Sources/ShqPrivacy/RedactorPatterns.swift Sources/ShqPrivacy/RedactorShellScan.swift \
-  Sources/ShqPrivacy/RedactorTokenScan.swift Sources/ShqPrivacy/SecretName.swift 2>/dev/null
+swiftc -O -parse-as-library -o "$work/redactor-bench" bench/privacy/RedactorBench.swift Sources/ShqPrivacy/Redactor*.swift \
+  Sources/ShqPrivacy/SecretName.swift 2>/dev/null
 echo "### Redactor vs Swift Regex (in process)"
 echo
 echo '```'
 echo "OUT_DIR=\$work python3 bench/gen_history.py 100000   # + 4000 secret-bearing lines"
-echo "swiftc -O -parse-as-library bench/privacy/RedactorBench.swift Sources/ShqPrivacy/{Redactor,RedactorPatterns,RedactorShellScan,RedactorTokenScan,SecretName}.swift"
+echo "swiftc -O -parse-as-library bench/privacy/RedactorBench.swift Sources/ShqPrivacy/Redactor*.swift Sources/ShqPrivacy/SecretName.swift"
 echo "redactor-bench \$work/bash_history_100000"
 echo '```'
 echo

@@ -85,6 +85,22 @@ enum TokenFormats {
                                                .literal("."), .run(.alnumDash, 0)]),
     ]
 
+    /// For rows that start with a run rather than a literal (tried at most word starts, so they must be
+    /// cheap to turn down): the run's length and the byte after it, checked before the full match.
+    static let runFilters: [RunFilter?] = rows.map(RunFilter.init)
+
+    /// For rows that start with a literal: the bytes their literal can have second. Words starting with
+    /// `g` (`git`) meet a dozen GitHub and GitLab rows; this turns them down without the full match.
+    static let secondBytes: [ByteSet] = rows.map { row in
+        var set = ByteSet()
+        switch row.pieces[0] {
+        case .literal(let literal): set.insert(literal.count > 1 ? [literal[1]] : Array(0...255))
+        case .oneOf(let literals): for literal in literals { set.insert(literal.count > 1 ? [literal[1]] : Array(0...255)) }
+        case .run: set.insert(Array(0...255))
+        }
+        return set
+    }
+
     /// Rows by the bytes their first piece can start with, so the scanner tries only rows that can match here.
     static let rowsByFirstByte: [[Int]] = {
         var table = [[Int]](repeating: [], count: 256)
@@ -95,9 +111,48 @@ enum TokenFormats {
     }()
 }
 
-/// A set of bytes, as four 64-bit words.
+/// "From here, a run of `set` between `min` and `max` bytes long, then `next`": a necessary condition for
+/// a row that starts with runs (`14 alnum` + `.atlasv1.`, `8–10 digits` + `:AA`), plain values only.
+struct RunFilter: Sendable {
+    let set: ByteSet
+    let min: Int
+    let max: Int
+    let next: UInt8
+
+    init?(_ format: TokenFormat) {
+        // One run then a literal, or two runs (the first's bytes within the second's set) then a literal.
+        guard case .run(let firstSet, let firstMin, let firstMax) = format.pieces[0], format.pieces.count > 1 else { return nil }
+        switch format.pieces[1] {
+        case .literal(let literal):
+            set = firstSet
+            min = firstMin
+            max = firstMax
+            next = literal[0]
+        case .run(let secondSet, let secondMin, let secondMax):
+            guard format.pieces.count > 2, case .literal(let literal) = format.pieces[2] else { return nil }
+            set = secondSet
+            min = firstMin + secondMin
+            max = firstMax > Int.max - secondMax ? Int.max : firstMax + secondMax
+            next = literal[0]
+        case .oneOf:
+            return nil
+        }
+    }
+
+    @inline(__always) func admits(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        var end = start
+        while end < text.count && end - start <= max && set.contains(text[end]) { end += 1 }
+        let length = end - start
+        return length >= min && length <= max && end < text.count && text[end] == next
+    }
+}
+
+/// A set of bytes, as four 64-bit words (separate fields: a tuple cost a metadata look-up per use).
 struct ByteSet: Sendable {
-    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var word0: UInt64 = 0
+    private var word1: UInt64 = 0
+    private var word2: UInt64 = 0
+    private var word3: UInt64 = 0
 
     /// From a description such as `"A-Za-z0-9_-"`: ranges `a-z` and single bytes (a `-` at either end is itself).
     init(_ description: StaticString) {
@@ -114,23 +169,29 @@ struct ByteSet: Sendable {
         }
     }
 
+    init() {}
+
+    mutating func insert(_ bytes: [UInt8]) {
+        for byte in bytes { insert(byte) }
+    }
+
     private mutating func insert(_ byte: UInt8) {
         let bit: UInt64 = 1 << UInt64(byte & 63)
         switch byte >> 6 {
-        case 0: words.0 |= bit
-        case 1: words.1 |= bit
-        case 2: words.2 |= bit
-        default: words.3 |= bit
+        case 0: word0 |= bit
+        case 1: word1 |= bit
+        case 2: word2 |= bit
+        default: word3 |= bit
         }
     }
 
     @inline(__always) func contains(_ byte: UInt8) -> Bool {
         let bit: UInt64 = 1 << UInt64(byte & 63)
         switch byte >> 6 {
-        case 0: return words.0 & bit != 0
-        case 1: return words.1 & bit != 0
-        case 2: return words.2 & bit != 0
-        default: return words.3 & bit != 0
+        case 0: return word0 & bit != 0
+        case 1: return word1 & bit != 0
+        case 2: return word2 & bit != 0
+        default: return word3 & bit != 0
         }
     }
 
@@ -205,7 +266,7 @@ struct TokenFormat: Sendable {
     }
 
     /// Where the format matches from `start`: the end of the match and where the redacted part begins.
-    func match(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> (redactFrom: Int, end: Int)? {
+    func match(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         var position = start
         var redactFrom = start
         var sawDigit = false
@@ -230,7 +291,7 @@ struct TokenFormat: Sendable {
         // A match ends where a word does: a longer run of letters or digits is some other word.
         if position < text.count && isAlphanumeric(text[position]) { return nil }
         if needsDigit && !sawDigit { return nil }
-        return (redactFrom, position)
+        return RedactionSpan(start: redactFrom, end: position)
     }
 
     @inline(__always) private static func hasPrefix(_ text: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8], at start: Int) -> Bool {

@@ -2,6 +2,13 @@
 /// One pass over the bytes, dispatching on the current byte.
 struct TokenScan {
     let text: UnsafeBufferPointer<UInt8>
+    // The tables, read once per line rather than through their lazy globals at every word.
+    private let rows = TokenFormats.rows
+    private let rowsByFirstByte = TokenFormats.rowsByFirstByte
+    private let runFilters = TokenFormats.runFilters
+    private let secondBytes = TokenFormats.secondBytes
+
+    init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
 
     func scan(into spans: inout [RedactionSpan]) {
         let count = text.count
@@ -38,10 +45,11 @@ struct TokenScan {
 
     /// The first row of `TokenFormats` that matches here.
     private func tokenFormatSpan(at start: Int) -> RedactionSpan? {
-        for row in TokenFormats.rowsByFirstByte[Int(text[start])] {
-            if let match = TokenFormats.rows[row].match(text, at: start) {
-                return RedactionSpan(start: match.redactFrom, end: match.end)
-            }
+        let second: UInt8 = start + 1 < text.count ? text[start + 1] : 0
+        for row in rowsByFirstByte[Int(text[start])] {
+            guard secondBytes[row].contains(second) else { continue }
+            if let filter = runFilters[row], !filter.admits(text, at: start) { continue }
+            if let span = rows[row].match(text, at: start) { return span }
         }
         return nil
     }
