@@ -59,8 +59,8 @@ enum RedactorPatterns {
         /// The option's letter with its dash, e.g. `-p`.
         let option: [UInt8]
         let value: Value
-        /// `user:password` values: only what follows the first colon is secret.
-        let afterColon: Bool
+        /// `user:password` values: only what follows the first of these bytes is secret (`:`, smbclient's `%`).
+        let afterColon: UInt8?
         /// A word that must follow the program (`docker login -p`, not `docker run -p 8080:80`).
         var subcommand: [UInt8]? = nil
     }
@@ -70,40 +70,45 @@ enum RedactorPatterns {
         ShortOption(programs: [
             "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlslap", "mysqlpump",
             "mariadb", "mariadb-dump", "mariadb-admin",
-        ].map { Array($0.utf8) }, option: Array("-p".utf8), value: .attachedOnly, afterColon: false),
-        ShortOption(programs: [Array("sshpass".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: false),
+        ].map { Array($0.utf8) }, option: Array("-p".utf8), value: .attachedOnly, afterColon: nil),
+        ShortOption(programs: [Array("sshpass".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
         ShortOption(programs: ["mongo", "mongosh", "mongodump", "mongorestore"].map { Array($0.utf8) },
-                    option: Array("-p".utf8), value: .attachedOrNext, afterColon: false),
-        ShortOption(programs: [Array("redis-cli".utf8)], option: Array("-a".utf8), value: .attachedOrNext, afterColon: false),
-        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-u".utf8), value: .attachedOrNext, afterColon: true),
-        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-U".utf8), value: .attachedOrNext, afterColon: true),
-        ShortOption(programs: ["http", "https", "xh"].map { Array($0.utf8) }, option: Array("-a".utf8), value: .attachedOrNext, afterColon: true),
-        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-N".utf8), value: .attachedOrNext, afterColon: false),
-        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-P".utf8), value: .attachedOrNext, afterColon: false),
-        ShortOption(programs: [Array("az".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: false,
+                    option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
+        ShortOption(programs: [Array("redis-cli".utf8)], option: Array("-a".utf8), value: .attachedOrNext, afterColon: nil),
+        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-u".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-U".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ShortOption(programs: ["http", "https", "xh"].map { Array($0.utf8) }, option: Array("-a".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-N".utf8), value: .attachedOrNext, afterColon: nil),
+        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
+        ShortOption(programs: [Array("az".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil,
                     subcommand: Array("login".utf8)),
         // `docker login -p`, `podman login -p` (elsewhere their `-p` publishes a port).
         ShortOption(programs: ["docker", "podman", "nerdctl"].map { Array($0.utf8) }, option: Array("-p".utf8),
-                    value: .attachedOrNext, afterColon: false, subcommand: Array("login".utf8)),
+                    value: .attachedOrNext, afterColon: nil, subcommand: Array("login".utf8)),
         ShortOption(programs: ["helm", "oc"].map { Array($0.utf8) }, option: Array("-p".utf8),
-                    value: .attachedOrNext, afterColon: false, subcommand: Array("login".utf8)),
-        ShortOption(programs: [Array("twine".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: false),
+                    value: .attachedOrNext, afterColon: nil, subcommand: Array("login".utf8)),
+        ShortOption(programs: [Array("twine".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
         // `doctl auth init -t TOKEN`.
-        ShortOption(programs: [Array("doctl".utf8)], option: Array("-t".utf8), value: .attachedOrNext, afterColon: false,
+        ShortOption(programs: [Array("doctl".utf8)], option: Array("-t".utf8), value: .attachedOrNext, afterColon: nil,
                     subcommand: Array("auth".utf8)),
         // `gh secret set NAME -b VALUE`.
-        ShortOption(programs: [Array("gh".utf8)], option: Array("-b".utf8), value: .attachedOrNext, afterColon: false,
+        ShortOption(programs: [Array("gh".utf8)], option: Array("-b".utf8), value: .attachedOrNext, afterColon: nil,
                     subcommand: Array("secret".utf8)),
         // OpenLDAP's bind password.
         ShortOption(programs: ["ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapmodrdn"]
-                        .map { Array($0.utf8) }, option: Array("-w".utf8), value: .attachedOrNext, afterColon: false),
+                        .map { Array($0.utf8) }, option: Array("-w".utf8), value: .attachedOrNext, afterColon: nil),
         // Archive passwords: `zip -P pw`, `unzip -P pw`, `7z x -pPW` (`7z -p` alone prompts).
-        ShortOption(programs: ["zip", "unzip"].map { Array($0.utf8) }, option: Array("-P".utf8), value: .attachedOrNext, afterColon: false),
+        ShortOption(programs: ["zip", "unzip"].map { Array($0.utf8) }, option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
         ShortOption(programs: ["7z", "7za", "7zz", "unrar", "rar"].map { Array($0.utf8) }, option: Array("-p".utf8),
-                    value: .attachedOnly, afterColon: false),
+                    value: .attachedOnly, afterColon: nil),
+        // `smbclient -U user%password`; curl's cookie data `-b 'name=VALUE'` (a file name has no `=`).
+        ShortOption(programs: ["smbclient", "rpcclient", "smbcacls"].map { Array($0.utf8) }, option: Array("-U".utf8),
+                    value: .attachedOrNext, afterColon: UInt8(ascii: "%")),
+        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-b".utf8), value: .attachedOrNext,
+                    afterColon: UInt8(ascii: "=")),
         // SQL Server tools, IPMI, MQTT clients.
         ShortOption(programs: ["sqlcmd", "bcp", "ipmitool", "mosquitto_pub", "mosquitto_sub"].map { Array($0.utf8) },
-                    option: Array("-P".utf8), value: .attachedOrNext, afterColon: false),
+                    option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
     ]
 
     /// Words after which a bare secret name is followed by its value: `aws configure set

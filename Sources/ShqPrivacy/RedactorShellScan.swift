@@ -124,10 +124,10 @@ struct ShellScan {
         for (index, rule) in RedactorPatterns.shortOptions.enumerated() where startsWith(word, rule.option) {
             guard programs.contains(rule: index) else { continue }
             if word.count > rule.option.count {
-                addValue((word.lowerBound + rule.option.count)..<word.upperBound, after: rule.afterColon ? UInt8(ascii: ":") : nil)
+                addValue((word.lowerBound + rule.option.count)..<word.upperBound, after: rule.afterColon)
                 return Pending.none
             }
-            return rule.value == .attachedOrNext ? .value(after: rule.afterColon ? UInt8(ascii: ":") : nil) : Pending.none
+            return rule.value == .attachedOrNext ? .value(after: rule.afterColon) : Pending.none
         }
         // Single-dash long options: `keytool -storepass VALUE`, `-password VALUE`.
         let name = (word.lowerBound + 1)..<word.upperBound

@@ -20,7 +20,7 @@ public struct SecretExclusion: Sendable {
         "cat *id_rsa*", "cat *id_ed25519*", "cat *id_ecdsa*", "cat *.pem", "cat *.key", "cat *.env", "cat *.netrc",
         "cat *credentials*", "cat *.pgpass",
         // Secrets typed on the command line in a form the redactor cannot locate.
-        "htpasswd *-b*", "*--password-stdin*", "echo * | docker login*",
+        "htpasswd *-b*", "*--password-stdin*", "echo * | docker login*", "echo * | sudo -S*", "echo * | sudo --stdin*",
         // The whole environment, tokens included.
         "env", "printenv", "printenv *TOKEN*", "printenv *SECRET*", "printenv *PASSWORD*", "printenv *KEY*",
     ]

@@ -18,9 +18,10 @@ let heldOutLines = readHeldOut("held-out-secrets.tsv")
 /// once without tuning; the lines it still leaks are listed in `knownLeaks`.
 let secondHeldOutLines = readHeldOut("held-out-secrets-2.tsv")
 
-/// How the second set's lines that were stored with their secret when it was measured begin
-/// (Docs/privacy.md): positional passwords and option values the tables do not know.
-let knownLeaks: [String] = ["gem push", "curl -b", "echo '", "smbclient", "sqlplus", "rabbitmqctl", "mysql -h", "wpa_passphrase"]
+/// How the second set's lines that are still stored with their secret begin (Docs/privacy.md): positional
+/// passwords and option values the tables do not know. Measured first, 8 leaked; `curl -b`, `smbclient -U`
+/// and `echo … | sudo -S` were fixed after that measurement.
+let knownLeaks: [String] = ["gem push", "sqlplus", "rabbitmqctl", "mysql -h", "wpa_passphrase"]
 
 func readHeldOut(_ name: String) -> [HeldOutLine] {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + name)

@@ -10,7 +10,7 @@ import Testing
     }
 
     @Test(arguments: ["pass show bank", "vault kv get secret/x", "cat ~/.ssh/id_rsa", "gpg --decrypt notes.gpg", "deploy prod",
-                      "aws secretsmanager get-secret-value --secret-id x", "printenv GITHUB_TOKEN", "env", "cat .env"])
+                      "aws secretsmanager get-secret-value --secret-id x", "printenv GITHUB_TOKEN", "env", "cat .env", "echo hunter2 | sudo -S apt-get update"])
     func excludesSecretProneCommands(command: String) {
         guard case .skip(let reason) = RecordingPolicy.privacyDecision(Array(command.utf8), forceCapture: false, exclusion: exclusion) else {
             Issue.record("\(command) was recorded")

@@ -110,6 +110,8 @@ let mustRedact: [(String, String)] = [
     ("docker build --secret id=npm,env=NPM_TOKEN --build-arg GH_TOKEN=Zq82 .", "docker build --secret id=npm,env=NPM_TOKEN --build-arg GH_TOKEN=[REDACTED] ."),
     ("mysql --password=Zq82 -e 'select 1' < q.sql", "mysql --password=[REDACTED] -e 'select 1' < q.sql"),
     ("curl --user 'bob:Zq82' https://x", "curl --user 'bob:[REDACTED]' https://x"),
+    ("smbclient //fs/share -U alice%Zq82x", "smbclient //fs/share -U alice%[REDACTED]"),
+    ("curl -b 'sid=9f8e7d6c' https://x", "curl -b 'sid=[REDACTED]' https://x"),
     ("echo '{\"type\":\"service_account\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n\",\"client_email\":\"ci@p.iam.gserviceaccount.com\"}' > sa.json",
      "echo '{\"type\":\"service_account\",\"private_key\":\"[REDACTED]\",\"client_email\":\"ci@p.iam.gserviceaccount.com\"}' > sa.json"),
     ("curl -u \"bob:Zq82\" https://x", "curl -u \"bob:[REDACTED]\" https://x"),
