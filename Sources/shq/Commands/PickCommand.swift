@@ -12,6 +12,7 @@ struct PickCommand: ParsableCommand {
     static let name = "pick"
     static let configuration = CommandConfiguration(
         commandName: name,
+        _superCommandName: Shq.name,
         abstract: "Pick a command from the history interactively (what the hooks bind to Ctrl-R).",
         discussion: """
             Drawn on the terminal below the prompt (--height, default 40% of the rows; full screen when \
@@ -86,7 +87,7 @@ struct PickCommand: ParsableCommand {
         switch outcome {
         case .run(let line): _ = writeAll(1, Array(((widget ? "run\n" : "") + line + (widget ? "" : "\n")).utf8))
         case .edit(let line): _ = writeAll(1, Array(((widget ? "edit\n" : "") + line + (widget ? "" : "\n")).utf8))
-        case .cancelled: throw ExitCode(1)
+        case .cancelled: Glibc.exit(1)  // nothing chosen: no output, no message
         }
     }
 }
