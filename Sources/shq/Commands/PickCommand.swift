@@ -14,6 +14,7 @@ struct PickCommand: ParsableCommand {
         commandName: name,
         _superCommandName: Shq.name,
         abstract: "Pick a command from the history interactively (what the hooks bind to Ctrl-R).",
+        usage: "shq pick [--query <text>] [--mode <mode>] [--filter <filter>] [<options>]",
         discussion: """
             Drawn on the terminal below the prompt (--height, default 40% of the rows; full screen when \
             that does not fit, or with --full-screen). Each command line is shown once, newest or best \
