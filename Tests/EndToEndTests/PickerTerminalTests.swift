@@ -167,6 +167,22 @@ import Testing
         try terminal.waitFor("^cancelled 1$", timeout: 20)
     }
 
+    /// Run as a job of its own, Ctrl-Z stops the picker with the terminal restored; `fg` draws it again.
+    @Test func ctrlZStopsAndFgRedraws() throws {
+        let fixture = StoreFixture()
+        #expect(try fixture.shq("save", "-c", "make test").status == 0)
+        let terminal = try TmuxTerminal(.bash, database: fixture.database)
+        try terminal.run("shq pick --query mk; echo \"status $?\"")
+        try waitForPicker(terminal, query: "mk", counts: "1/1")
+        try terminal.key("C-z")
+        let stopped = try terminal.waitFor("Stopped.*shq pick", timeout: 20)
+        #expect(!stopped.contains("❯"), "cleared before stopping:\n\(stopped)")
+        try terminal.run("fg")
+        try waitForPicker(terminal, query: "mk", counts: "1/1")
+        try terminal.key("Tab")
+        try terminal.waitFor("^make test\n", timeout: 20)
+    }
+
     /// Terminal columns of a captured row: CJK and emoji two, the rest one.
     static func columns(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { total, scalar in
