@@ -15,7 +15,6 @@ public struct FuzzyMatcher {
     private var current: [Int32] = []
     private var previousRun: [Int32] = []
     private var currentRun: [Int32] = []
-    private var bonus: [Int32] = []
 
     static let matchScore: Int32 = 16
     static let gapStart: Int32 = 3
@@ -56,23 +55,24 @@ public struct FuzzyMatcher {
 
     private mutating func align(_ text: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int32? {
         let width = end - start + 1
-        if bonus.count < width {
+        if previous.count < width {
             let size = max(width, 64)
-            bonus = Array(repeating: 0, count: size)
-            previous = bonus; current = bonus; previousRun = bonus; currentRun = bonus
+            previous = Array(repeating: 0, count: size)
+            current = previous; previousRun = previous; currentRun = previous
         }
-        var previousClass = start == 0 ? ByteClass.whitespace : ByteClass(text[start - 1])
-        for j in 0..<width {
-            let cls = ByteClass(text[start + j])
-            bonus[j] = ByteClass.bonus(after: previousClass, at: cls)
-            previousClass = cls
+        // A byte's bonus depends on it and the byte before it; computed only where a query byte matches.
+        @inline(__always) func bonus(_ j: Int) -> Int32 {
+            let index = start + j
+            let before = index == 0 ? ByteClass.whitespace : ByteClass(text[index - 1])
+            return ByteClass.bonus(after: before, at: ByteClass(text[index]))
         }
         // Row 0: where the first query byte can match; its bonus counts double.
         let q0 = query[0]
         for j in 0..<width {
             if byte(text[start + j]) == q0 {
-                previous[j] = Self.matchScore + 2 * bonus[j]
-                previousRun[j] = bonus[j]
+                let b = bonus(j)
+                previous[j] = Self.matchScore + 2 * b
+                previousRun[j] = b
             } else {
                 previous[j] = Self.unmatched
             }
@@ -86,16 +86,17 @@ public struct FuzzyMatcher {
                     current[j] = Self.unmatched
                     continue
                 }
+                let b = bonus(j)
                 var best = Self.unmatched, run: Int32 = 0
                 if previous[j - 1] > Self.unmatched {
                     // Consecutive: the run keeps its first byte's bonus (or this byte's, if higher).
-                    let runBonus = max(previousRun[j - 1], bonus[j], Self.consecutiveBonus)
+                    let runBonus = max(previousRun[j - 1], b, Self.consecutiveBonus)
                     best = previous[j - 1] + Self.matchScore + runBonus
-                    run = max(previousRun[j - 1], bonus[j])
+                    run = max(previousRun[j - 1], b)
                 }
                 if gapBest > Self.unmatched {
-                    let gapped = gapBest + Self.matchScore + bonus[j]
-                    if gapped > best { best = gapped; run = bonus[j] }
+                    let gapped = gapBest + Self.matchScore + b
+                    if gapped > best { best = gapped; run = b }
                 }
                 current[j] = best
                 currentRun[j] = run
