@@ -167,6 +167,24 @@ import Testing
         try terminal.waitFor("^cancelled 1$", timeout: 20)
     }
 
+    /// SHQ_BIND_CTRL_R=0 leaves Ctrl-R to the shell (its own history search); SHQ_BIND_UP=1 makes Up open
+    /// the picker on this session's commands.
+    @Test(arguments: TmuxTerminal.Shell.allCases)
+    func bindingsCanBeLeftAloneOrAddedForUp(shell: TmuxTerminal.Shell) throws {
+        let plain = try HookSession(shell, before: "SHQ_BIND_CTRL_R=0")
+        try plain.terminal.key("C-r")
+        try plain.terminal.waitFor(shell == .bash ? "reverse-i-search" : "bck-i-search", timeout: 20)
+        try plain.terminal.key("C-g")
+        let up = try HookSession(shell, before: "SHQ_BIND_UP=1")
+        #expect(try up.fixture.shq("save", "-c", "saved elsewhere").status == 0)
+        try up.run("echo typed-here")
+        try up.sync()
+        try up.terminal.key("Up")
+        let screen = try waitForPicker(up.terminal, counts: "fuzzy · session  1/1")
+        #expect(screen.contains("❯ echo typed-here"), "\(screen)")
+        try up.terminal.key("Escape")
+    }
+
     /// Run as a job of its own, Ctrl-Z stops the picker with the terminal restored; `fg` draws it again.
     @Test func ctrlZStopsAndFgRedraws() throws {
         let fixture = StoreFixture()
