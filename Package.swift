@@ -42,13 +42,15 @@ let package = Package(
         .target(name: "ShqRun", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "CShims"]),
         // `shq session`: the shell on a PTY, each interactive command's output stored with its hook record.
         .target(name: "ShqSession", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "ShqRun", "CShims"]),
+        // `shq pick`, the Ctrl-R picker: matcher, model and frames (pure), and the /dev/tty driver.
+        .target(name: "ShqPicker", dependencies: ["ShqSystem", "ShqStore", "ShqQuery", "ShqRender", "ShqRun", "CShims"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.
         .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),
         .plugin(name: "EmbedShellHooks", capability: .buildTool()),
         .executableTarget(
             name: "shq",
             dependencies: [
-                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqRender", "ShqPrivacy", "ShqRun", "ShqSession", "ShqHooks",
+                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqRender", "ShqPrivacy", "ShqRun", "ShqSession", "ShqHooks", "ShqPicker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "ShqRenderTests", dependencies: ["ShqRender", "ShqTestSupport"], exclude: ["StatsScreens"]),
         .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqSystem", "ShqTestSupport"]),
+        .testTarget(name: "ShqPickerTests", dependencies: ["ShqPicker", "ShqStore", "ShqTestSupport"]),
         .testTarget(name: "ShqHooksTests", dependencies: ["ShqHooks", "ShqTestSupport"]),
         .testTarget(name: "ShqSessionTests", dependencies: ["ShqSession", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqSystem", "ShqTestSupport"]),

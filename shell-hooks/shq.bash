@@ -291,6 +291,34 @@ if [[ -z ${__shq_loaded-} && -n ${EPOCHREALTIME-} ]]; then
     __shq_history_prepare
 fi
 
+# --- Ctrl-R: `shq pick` (and Up with SHQ_BIND_UP=1) -------------------------------------------------
+# The picker gets the line typed so far as its query and draws on the terminal itself. `bind -x` can set
+# READLINE_LINE but cannot run the line, so Ctrl-R is a macro of two keys: the first runs __shq_pick,
+# which rebinds the second to accept-line (Enter in the picker) or to nothing (Tab, Esc) before readline
+# reads it. SHQ_BIND_CTRL_R=0 or `shq hook init --no-bind` leaves the keys alone.
+__shq_pick() {
+    local __shq_out
+    bind '"\C-x\C-]2": ""'
+    __shq_out=$("$__shq_bin" pick --widget --query "$READLINE_LINE" ${1:+--filter "$1"}) || return 0
+    READLINE_LINE=${__shq_out#*$'\n'}
+    READLINE_POINT=${#READLINE_LINE}
+    [[ ${__shq_out%%$'\n'*} != run ]] || bind '"\C-x\C-]2": accept-line'
+}
+
+if [[ $- == *i* && -z ${__shq_no_bind-} && ${SHQ_BIND_CTRL_R-1} != 0 ]]; then
+    for __shq_km in emacs vi-insert; do
+        bind -m "$__shq_km" -x '"\C-x\C-]1": __shq_pick'
+        bind -m "$__shq_km" -x '"\C-x\C-]3": __shq_pick session'
+        bind -m "$__shq_km" '"\C-x\C-]2": ""'
+        bind -m "$__shq_km" '"\C-r": "\C-x\C-]1\C-x\C-]2"'
+        if [[ ${SHQ_BIND_UP-0} == 1 ]]; then
+            bind -m "$__shq_km" '"\e[A": "\C-x\C-]3\C-x\C-]2"'
+            bind -m "$__shq_km" '"\eOA": "\C-x\C-]3\C-x\C-]2"'
+        fi
+    done
+    unset __shq_km
+fi
+
 # What `shq doctor` reads to tell that this shell has the hook: the shell, its pid, the version of shq
 # that printed the hook.
 export SHQ_HOOK="bash $$ ${__shq_version-}"

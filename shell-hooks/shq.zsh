@@ -219,6 +219,41 @@ if [[ -z ${__shq_loaded-} ]]; then
     precmd_functions=(__shq_precmd ${precmd_functions:#__shq_precmd})
 fi
 
+# --- Ctrl-R: `shq pick` (and Up with SHQ_BIND_UP=1) -------------------------------------------------
+# The picker gets the line typed so far as its query and draws on the terminal itself; Enter in it runs
+# the line (accept-line), Tab leaves it on the prompt. SHQ_BIND_CTRL_R=0 or `shq hook init --no-bind`
+# leaves the keys alone.
+__shq_pick_widget() {
+    emulate -L zsh
+    local out
+    out=$("$__shq_bin" pick --widget --query "$BUFFER" ${__shq_pick_filter:+--filter} ${__shq_pick_filter-}) || {
+        zle reset-prompt
+        return 0
+    }
+    BUFFER=${out#*$'\n'}
+    CURSOR=$#BUFFER
+    zle reset-prompt
+    [[ ${out%%$'\n'*} != run ]] || zle accept-line
+}
+
+__shq_pick_up_widget() {
+    local __shq_pick_filter=session
+    __shq_pick_widget
+}
+
+if [[ -o interactive && -z ${__shq_no_bind-} && ${SHQ_BIND_CTRL_R-1} != 0 ]]; then
+    zle -N __shq_pick_widget
+    zle -N __shq_pick_up_widget
+    bindkey -M emacs '^R' __shq_pick_widget
+    bindkey -M viins '^R' __shq_pick_widget
+    if [[ ${SHQ_BIND_UP-0} == 1 ]]; then
+        bindkey -M emacs '^[[A' __shq_pick_up_widget
+        bindkey -M emacs '^[OA' __shq_pick_up_widget
+        bindkey -M viins '^[[A' __shq_pick_up_widget
+        bindkey -M viins '^[OA' __shq_pick_up_widget
+    fi
+fi
+
 # What `shq doctor` reads to tell that this shell has the hook: the shell, its pid, the version of shq
 # that printed the hook.
 export SHQ_HOOK="zsh $$ ${__shq_version-}"

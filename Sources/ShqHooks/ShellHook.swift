@@ -18,8 +18,10 @@ public enum ShellHook: String, CaseIterable, Sendable {
     /// carry no copy of it that could drift). With `markNonce` (the shell runs directly under
     /// `shq session`), the hook writes the session's marks. With `session` (the words after
     /// `shq session --`), an interactive shell on a terminal first replaces itself with the proxy.
+    /// Without `bindKeys` (`--no-bind`), Ctrl-R (and Up) keep the shell's own bindings.
     public func initScript(
-        binary: String?, terminal: String?, version: String, defaultIgnore: String, markNonce: String? = nil, session: [String]? = nil
+        binary: String?, terminal: String?, version: String, defaultIgnore: String, markNonce: String? = nil, session: [String]? = nil,
+        bindKeys: Bool = true
     ) -> String {
         func quoted(_ value: String) -> String {
             "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
@@ -39,7 +41,7 @@ public enum ShellHook: String, CaseIterable, Sendable {
             prefix += assignment("__shq_mark_nonce", markNonce) + "unset SHQ_SESSION_NONCE\n"
         }
         return prefix + assignment("__shq_bin", binary) + assignment("__shq_tty", terminal ?? "") + assignment("__shq_version", version)
-            + assignment("__shq_default_ignore", defaultIgnore) + script
+            + assignment("__shq_default_ignore", defaultIgnore) + assignment("__shq_no_bind", bindKeys ? "" : "1") + script
     }
 
     /// The words that start the parent shell again as it was started: its executable (prefixed with `-`

@@ -3,6 +3,9 @@ public enum FNV1a {
     public static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
 
     /// The hash of `bytes`, continuing from `start` (so parts can be hashed one after the other).
+    /// Inlinable: specialised in the caller's module (the picker hashes every command line it loads; the
+    /// generic version called across modules cost a witness call per byte).
+    @inlinable
     public static func hash<Bytes: Sequence>(_ bytes: Bytes, from start: UInt64 = seed) -> UInt64 where Bytes.Element == UInt8 {
         var hash = start
         for byte in bytes {

@@ -38,6 +38,7 @@ struct Shq: ParsableCommand {
             SearchCommand.self,
             StatsCommand.self,
             RerunCommand.self,
+            PickCommand.self,
             ImportCommand.self,
             ExportCommand.self,
             SelectorsTopic.self,
@@ -61,7 +62,8 @@ struct Shq: ParsableCommand {
         // (Its alias too: `shq r` without this left SIGCHLD to whichever thread took it, and hung.)
         // `shq session` reads its signals the same way.
         if CommandLine.argc > 1, let first = CommandLine.unsafeArgv[1],
-           RunCommand.isNamed(String(cString: first)) || String(cString: first) == SessionCommand.name {
+           RunCommand.isNamed(String(cString: first)) || String(cString: first) == SessionCommand.name
+            || String(cString: first) == PickCommand.name {
             JobSignals.blockAtStartup()
         }
         let arguments = KillArguments.normalized(Array(CommandLine.arguments.dropFirst()))

@@ -33,6 +33,9 @@ struct HookCommand: ParsableCommand {
         @Flag(help: "Also keep every command's output: restart the interactive shell under `shq session` (default: capture in the config file; SHQ_CAPTURE=0 or 1 decides for one terminal).")
         var capture = false
 
+        @Flag(name: .customLong("no-bind"), help: "Leave Ctrl-R (and Up) to the shell instead of binding them to `shq pick` (as SHQ_BIND_CTRL_R=0 does).")
+        var noBind = false
+
         @OptionGroup var store: StoreOptions
 
         func run() throws {
@@ -48,7 +51,8 @@ struct HookCommand: ParsableCommand {
                 binary: ShellHook.currentExecutable, terminal: terminal, version: ShqVersion.current,
                 defaultIgnore: IgnoreRules.defaultIgnore,
                 markNonce: served ? ProcessEnvironment.nonEmpty(Session.nonceVariable) : nil,
-                session: !served && terminal != nil && ResolvedSettings(flags: .init(capture: capture)).capture ? ShellHook.parentCommandLine() : nil)
+                session: !served && terminal != nil && ResolvedSettings(flags: .init(capture: capture)).capture ? ShellHook.parentCommandLine() : nil,
+                bindKeys: !noBind)
             _ = writeAll(1, Array(script.utf8))
         }
     }

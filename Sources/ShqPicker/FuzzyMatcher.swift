@@ -1,0 +1,145 @@
+/// Fuzzy matching scored the way fzf's matcher scores (the rules in words, our own code): every query
+/// byte must appear in order; each match scores 16; a gap between matches costs 3 to open and 1 per further
+/// byte; a match at a word boundary earns a bonus (start of line or after whitespace +10, after `/ , : ; |`
+/// +9, after other punctuation +8, a camelCase hump or letter/digit change +7, the punctuation itself +8),
+/// the first query byte's bonus counts double, and a run of consecutive matches keeps the bonus of its first
+/// byte (at least +4). The best alignment wins (dynamic programming over one row at a time).
+///
+/// Bytes, not characters: ASCII letters fold case unless the query holds an uppercase letter (smart case);
+/// other bytes (UTF-8 of non-ASCII text) match exactly.
+public struct FuzzyMatcher {
+    public let query: [UInt8]
+    public let caseSensitive: Bool
+    // Scratch rows reused from line to line: no allocation per candidate.
+    private var previous: [Int32] = []
+    private var current: [Int32] = []
+    private var previousRun: [Int32] = []
+    private var currentRun: [Int32] = []
+
+    static let matchScore: Int32 = 16
+    static let gapStart: Int32 = 3
+    static let gapExtension: Int32 = 1
+    static let consecutiveBonus: Int32 = 4
+    static let unmatched: Int32 = Int32.min / 4
+
+    public init(_ query: some Sequence<UInt8>) {
+        let bytes = Array(query)
+        caseSensitive = bytes.contains { $0 >= 65 && $0 <= 90 }
+        self.query = caseSensitive ? bytes : bytes.map(Self.folded)
+    }
+
+    @inline(__always) static func folded(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+
+    /// The score of the best alignment of the query in `text`, or nil when the query does not match.
+    public mutating func score(_ text: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let m = query.count
+        if m == 0 { return 0 }
+        // Cheap prefilter and window: the first byte where the query can start, matched greedily forward,
+        // and the last byte where it can end, matched backward. Most lines are rejected here.
+        var q = 0, first = -1, index = 0
+        let n = text.count
+        while index < n, q < m {
+            if byte(text[index]) == query[q] {
+                if q == 0 { first = index }
+                q += 1
+            }
+            index += 1
+        }
+        if q < m { return nil }
+        var last = n - 1
+        while last > first && byte(text[last]) != query[m - 1] { last -= 1 }
+        return align(text, from: first, through: last)
+    }
+
+    @inline(__always) private func byte(_ value: UInt8) -> UInt8 { caseSensitive ? value : Self.folded(value) }
+
+    private mutating func align(_ text: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int32? {
+        let width = end - start + 1
+        if previous.count < width {
+            let size = max(width, 64)
+            previous = Array(repeating: 0, count: size)
+            current = previous; previousRun = previous; currentRun = previous
+        }
+        // A byte's bonus depends on it and the byte before it; computed only where a query byte matches.
+        @inline(__always) func bonus(_ j: Int) -> Int32 {
+            let index = start + j
+            let before = index == 0 ? ByteClass.whitespace : ByteClass(text[index - 1])
+            return ByteClass.bonus(after: before, at: ByteClass(text[index]))
+        }
+        // Row 0: where the first query byte can match; its bonus counts double.
+        let q0 = query[0]
+        for j in 0..<width {
+            if byte(text[start + j]) == q0 {
+                let b = bonus(j)
+                previous[j] = Self.matchScore + 2 * b
+                previousRun[j] = b
+            } else {
+                previous[j] = Self.unmatched
+            }
+        }
+        for i in 1..<query.count {
+            let qi = query[i]
+            var gapBest = Self.unmatched  // best of the previous row ending two or more bytes back, gap paid
+            for j in 0..<width {
+                if j >= 2 { gapBest = max(gapBest - Self.gapExtension, previous[j - 2] - Self.gapStart) }
+                guard j >= 1, byte(text[start + j]) == qi else {
+                    current[j] = Self.unmatched
+                    continue
+                }
+                let b = bonus(j)
+                var best = Self.unmatched, run: Int32 = 0
+                if previous[j - 1] > Self.unmatched {
+                    // Consecutive: the run keeps its first byte's bonus (or this byte's, if higher).
+                    let runBonus = max(previousRun[j - 1], b, Self.consecutiveBonus)
+                    best = previous[j - 1] + Self.matchScore + runBonus
+                    run = max(previousRun[j - 1], b)
+                }
+                if gapBest > Self.unmatched {
+                    let gapped = gapBest + Self.matchScore + b
+                    if gapped > best { best = gapped; run = b }
+                }
+                current[j] = best
+                currentRun[j] = run
+            }
+            swap(&previous, &current)
+            swap(&previousRun, &currentRun)
+        }
+        var result = Self.unmatched
+        for j in 0..<width where previous[j] > result { result = previous[j] }
+        return result > Self.unmatched ? result : nil
+    }
+}
+
+/// What a byte is, for the boundary bonuses.
+enum ByteClass {
+    case whitespace, delimiter, punctuation, lower, upper, digit, other
+
+    init(_ byte: UInt8) {
+        switch byte {
+        case 32, 9, 10, 13: self = .whitespace
+        case UInt8(ascii: "/"), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "|"): self = .delimiter
+        case 97...122: self = .lower
+        case 65...90: self = .upper
+        case 48...57: self = .digit
+        case 33...126: self = .punctuation
+        default: self = .other  // UTF-8 bytes of non-ASCII text: letters, as far as bonuses go
+        }
+    }
+
+    var isWord: Bool { self == .lower || self == .upper || self == .digit || self == .other }
+
+    /// The bonus of a match on a byte of class `current` that follows a byte of class `previous`.
+    static func bonus(after previous: ByteClass, at current: ByteClass) -> Int32 {
+        if current.isWord {
+            switch previous {
+            case .whitespace: return 10
+            case .delimiter: return 9
+            case .punctuation: return 8
+            case .lower where current == .upper: return 7
+            case .lower, .upper, .other: return current == .digit ? 7 : 0
+            case .digit: return current == .digit ? 0 : 7
+            }
+        }
+        return current == .whitespace ? 10 : 8
+    }
+}
