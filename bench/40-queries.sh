@@ -34,6 +34,8 @@ mb() { python3 -c 'import sys; print("%.1f" % (sum(int(x) for x in sys.argv[1:])
 sizes_of() { local total=(); for f in "$@"; do [ -f "$f" ] && total+=("$(stat -c %s "$f")"); done; mb "${total[@]:-0}"; }
 
 common=git
+frequent=kubectl
+phrase='git push origin'
 rare=test_api.toml
 none=no-such-command-xyz
 
@@ -62,11 +64,12 @@ for n in $sizes; do
   result[list,shq,$n]=$(time_it "shq-list-$n" 30 3 "" "$SHQ_BIN history --db $db -n 20")
   result[list,atuin,$n]=$(HOME=$home time_it "atuin-list-$n" $atuin_runs 1 "" "$atuin search --limit 20")
   result[listall,atuin,$n]=$(HOME=$home time_it "atuin-history-list-$n" $atuin_runs 1 "" "$atuin history list")
-  for kind in common rare none; do
+  for kind in common frequent phrase rare none; do
     term=${!kind}
-    result[search_$kind,shq,$n]=$(time_it "shq-search-$kind-$n" 30 3 "" "$SHQ_BIN search --db $db $term -n 20")
+    # Quoted for hyperfine, which splits the command into words itself (-N: no shell).
+    result[search_$kind,shq,$n]=$(time_it "shq-search-$kind-$n" 30 3 "" "$SHQ_BIN search --db $db '$term' -n 20")
     result[search_$kind,atuin,$n]=$(HOME=$home time_it "atuin-search-$kind-$n" $atuin_runs 1 "" \
-      "$atuin search --limit 20 --search-mode fulltext $term")
+      "$atuin search --limit 20 --search-mode fulltext '$term'")
   done
   result[stats,shq,$n]=$(time_it "shq-stats-$n" 10 2 "" "$SHQ_BIN stats --db $db")
   result[stats,atuin,$n]=$(HOME=$home time_it "atuin-stats-$n" $atuin_runs 1 "" "$atuin stats")
@@ -82,7 +85,8 @@ same commands), imported into a fresh shq store and a fresh atuin ($("$atuin" --
 its own HOME, then queried with the commands below. Times are medians of \`hyperfine -N\` runs (whole
 processes, warm cache); imports start from an empty store each run. Sizes are the database files after
 the zsh-histdb import (shq: \`shq-N.db\` + WAL; atuin: \`history.db\` + \`records.db\` + \`meta.db\` + WALs).
-Common term \`$common\` (~21% of commands), rare \`$rare\` (~0.06%), no match \`$none\`.
+Common term \`$common\` (~21% of commands), frequent \`$frequent\` (~2.8%), phrase \`$phrase\` (~0.5%),
+rare \`$rare\` (~0.06%), no match \`$none\`.
 
 | shq | atuin |
 |---|---|
@@ -109,6 +113,8 @@ row "import zsh-histdb" import_histdb ms
 row "list last 20" list ms
 line="| atuin history list (all) |"; for n in $sizes; do line+=" – | ${result[listall,atuin,$n]} ms | |"; done; echo "$line"
 row "search, common term" search_common ms
+row "search, frequent term" search_frequent ms
+row "search, phrase" search_phrase ms
 row "search, rare term" search_rare ms
 row "search, no match" search_none ms
 row "stats" stats ms

@@ -33,6 +33,10 @@ public struct Conditions: Sendable {
     /// Adds `clause`, whose `?` placeholders take `values` in order. Store-only: other modules add the
     /// named conditions below.
     mutating func add(_ clause: String, _ values: SQLValue...) {
+        add(clause, values)
+    }
+
+    mutating func add(_ clause: String, _ values: [SQLValue]) {
         clauses.append(clause)
         self.values += values
         if clause.contains("REGEXP") { usesRegexp = true }

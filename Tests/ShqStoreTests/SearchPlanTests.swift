@@ -2,8 +2,8 @@ import ShqStore
 import ShqTestSupport
 import Testing
 
-/// Every plan `search` can pick (index, recent walk, walk then index) returns exactly what a scan of
-/// all records returns. Small caps force each plan on a small history.
+/// Every plan `search` can pick (index, walk, walk then index) returns exactly what a scan of all
+/// records returns; each plan is forced on a small history, and the statistics choose on a larger one.
 @Suite struct SearchPlanTests {
     static func makeStore() throws -> (TemporaryDirectory, Store) {
         let directory = TemporaryDirectory()
@@ -35,12 +35,71 @@ import Testing
         let (directory, store) = try Self.makeStore()
         _ = directory
         let expected = try Self.bruteForce(store, text)
-        for (cap, window) in [(Store.candidateCap, Store.recentWindow), (10, 100), (10, 3000), (1, 1)] {
+        // nil: the plan the statistics choose; a walk of 1 or 100 commands runs out and hands over.
+        for plan: SearchPlan? in [nil, .index, .walk(rows: 1), .walk(rows: 100), .walk(rows: 3000), .walk(rows: 1_000_000)] {
             for limit in [1, 20, 100_000] {
-                let got = try store.search(text, limit: limit, candidateCap: cap, recentWindow: window).map(\.id)
-                #expect(got == Array(expected.prefix(limit)), "\(text) cap \(cap) window \(window) limit \(limit)")
+                let got = try store.search(text, limit: limit, plan: plan).map(\.id)
+                #expect(got == Array(expected.prefix(limit)), "\(text) plan \(String(describing: plan)) limit \(limit)")
+            }
+        }
+    }
+
+    /// Where the choice switches: a text in 2.8% of 100k commands (`kubectl` in the generated history)
+    /// walks; in 0.06% (`test_api.toml`) it takes the index, at 100k and at 1M; 0.48% (`git push
+    /// origin`) walks at 1M but not at 100k; nothing found in the sample, or a limit as large as the
+    /// history, takes the index. A walk may read four times its estimate, at least 1 000 commands.
+    @Test func planSwitchesWithHowCommonTheTextIs() {
+        #expect(Store.plan(sampleCandidates: 280, sampleRows: 10_000, rows: 100_000, limit: 20) == .walk(rows: 2_857))
+        #expect(Store.plan(sampleCandidates: 6, sampleRows: 10_000, rows: 100_000, limit: 20) == .index)
+        #expect(Store.plan(sampleCandidates: 6, sampleRows: 10_000, rows: 1_000_000, limit: 20) == .index)
+        #expect(Store.plan(sampleCandidates: 48, sampleRows: 10_000, rows: 1_000_000, limit: 20) == .walk(rows: 16_666))
+        #expect(Store.plan(sampleCandidates: 48, sampleRows: 10_000, rows: 100_000, limit: 20) == .index)
+        #expect(Store.plan(sampleCandidates: 2_500, sampleRows: 10_000, rows: 1_000_000, limit: 20) == .walk(rows: 1_000))
+        #expect(Store.plan(sampleCandidates: 0, sampleRows: 10_000, rows: 1_000_000, limit: 20) == .index)
+        #expect(Store.plan(sampleCandidates: 280, sampleRows: 10_000, rows: 100_000, limit: 100_000) == .index)
+        #expect(Store.plan(sampleCandidates: 5, sampleRows: 5, rows: 5, limit: 20) == .index)
+        #expect(Store.plan(sampleCandidates: 500, sampleRows: 500, rows: 500, limit: 20) == .walk(rows: 500))
+    }
+
+    /// A history larger than the sample, with texts from common to rare: the statistics pick the walk
+    /// for the common ones and the index for the rare ones (the switch moves with the limit), and every
+    /// search returns what a scan returns. The newest rows by number are a backfill of old commands, so
+    /// the sample (newest numbers) sees `backfill` as common while the newest by time hold none: the walk
+    /// runs out and the index plan answers.
+    @Test func statisticsChooseAndAgreeWithAScan() throws {
+        let directory = TemporaryDirectory()
+        let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
+        var random = SeededRandom(seed: 22)
+        let base: Int64 = 1_700_000_000_000_000
+        try store.db.writeTransaction { () throws in
+            for i in 0..<12_000 {
+                var cmd = "ls \(random.below(1000))"
+                if random.below(2) == 0 { cmd += " half" }
+                if random.below(20) == 0 { cmd += " twentieth" }
+                if random.below(100) == 0 { cmd += " hundredth" }
+                if random.below(2000) == 0 { cmd += " rarest" }
+                let time = base + Int64(3000 + i) * 1_000_000 + (random.below(3) == 0 ? 0 : Int64(random.below(2_000_000)))
+                try store.insert(Invocation(cmd: Array(cmd.utf8), source: .save, startedAt: Timestamp(microseconds: time), status: .completed))
+            }
+            for i in 0..<3000 {  // newest numbers, oldest times
+                let cmd = "make backfill \(i)"
+                try store.insert(Invocation(cmd: Array(cmd.utf8), source: .save, startedAt: Timestamp(microseconds: base + Int64(i) * 1_000_000), status: .completed))
+            }
+        }
+        func isWalk(_ plan: SearchPlan?) -> Bool { if case .walk = plan { true } else { false } }
+        #expect(isWalk(try store.plan(for: "half", limit: 20)))
+        #expect(isWalk(try store.plan(for: "twentieth", limit: 20)))
+        #expect(try store.plan(for: "hundredth", limit: 20) == .index)
+        #expect(isWalk(try store.plan(for: "hundredth", limit: 1)))
+        #expect(try store.plan(for: "rarest", limit: 20) == .index)
+        #expect(isWalk(try store.plan(for: "backfill", limit: 20)))
+        #expect(try store.plan(for: "half", limit: 100_000) == .index)
+        #expect(try store.plan(for: "ha", limit: 20) == nil)
+        for text in ["half", "twentieth", "hundredth", "rarest", "backfill", "HALF TW", "ls 99", "xyz"] {
+            let expected = try Self.bruteForce(store, text)
+            for limit in [1, 20, 1000, 100_000] {
+                #expect(try store.search(text, limit: limit).map(\.id) == Array(expected.prefix(limit)), "\(text) limit \(limit)")
             }
         }
     }
 }
-
