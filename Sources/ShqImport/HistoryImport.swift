@@ -13,8 +13,8 @@ public struct ImportSummary: Equatable, Sendable {
 }
 
 extension Store {
-    /// Stores `commands` through the recording policy, in transactions of `batchSize`, reporting
-    /// progress as (done, total) after each batch.
+    /// Stores `commands` through the recording policy, in transactions of `batchSize` (nil: sized by
+    /// `importBatchSize(storedRows:)`), reporting progress as (done, total) after each batch.
     ///
     /// Each batch is written in one transaction through `ImportStaging`.
     ///
@@ -22,7 +22,7 @@ extension Store {
     /// one writes the current batch: the two took about as long as each other (100k bash lines here:
     /// 1.25 s and 2.05 s of the 3.5 s import).
     public func importHistory(
-        _ commands: [ImportedCommand], format: ImportFormat, batchSize: Int = 10_000,
+        _ commands: [ImportedCommand], format: ImportFormat, batchSize: Int? = nil,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
         try importHistory(ImportSource(commands), format: format, batchSize: batchSize, progress: progress)
@@ -30,7 +30,7 @@ extension Store {
 
     /// Stores what `source` reads, as above; each batch is read on the thread that prepares it.
     public func importHistory(
-        _ source: ImportSource, format: ImportFormat, batchSize: Int = 10_000,
+        _ source: ImportSource, format: ImportFormat, batchSize: Int? = nil,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
         // A 64 MiB page cache for this connection: the unique indexes (id, import_key) take random
@@ -40,17 +40,18 @@ extension Store {
         beginBulkWrite()
         defer { endBulkWrite() }
         let staging = try ImportStaging(self)
-        let size = max(1, batchSize)
+        let storedBefore = Int(try db.scalarInt("SELECT max(seq) FROM invocation_rows") ?? 0)
+        func size(stored: Int) -> Int { max(1, batchSize ?? Self.importBatchSize(storedRows: stored)) }
         func records(_ size: Int) -> ThreadResult<ImportBatch> {
             ThreadResult { try ImportBatch(source.read(size), format: format) }
         }
         var summary = ImportSummary()
         // A small first batch: the writer waits for it.
-        var next = records(max(1, size / 10))
+        var next = records(max(1, size(stored: storedBefore) / 10))
         while true {
             let prepared = try next.get()
             guard prepared.read > 0 else { break }
-            next = records(size)
+            next = records(size(stored: storedBefore + summary.added + prepared.rows.count))
             do {
                 try db.writeTransaction { () throws in
                     for row in prepared.rows { try staging.add(row) }
@@ -67,6 +68,18 @@ extension Store {
             progress(summary.read, max(source.count, summary.read))
         }
         return summary
+    }
+
+    /// Rows per transaction when the store holds `storedRows`: 10 000, or a tenth of the store, up to
+    /// 100 000. Each commit writes every page its rows touched, and the unique `import_key` index takes
+    /// its keys (hashes) at random places, so past a few hundred thousand rows a batch of 10 000 touches
+    /// most of that index's pages and each commit rewrote it whole (WAL and checkpoint): 1M zsh-histdb
+    /// commands spent 4.5 s in the kernel. A batch growing with the store keeps that cost per row flat;
+    /// the price is a longer hold of the write lock (~0.5 s per batch at 1M), which hooks ride out in
+    /// their spool. Measured with the sqlite3 shell replaying the rows of a 1M-command store in batches:
+    /// 15.4 s of CPU with 10 000 rows per batch, 10.5 s with 100 000 (Docs/queries.md).
+    public static func importBatchSize(storedRows: Int) -> Int {
+        min(100_000, max(10_000, storedRows / 10))
     }
 
     static func invocation(from command: ImportedCommand, cmd: [UInt8], format: ImportFormat) -> Invocation {

@@ -1,3 +1,4 @@
+import CShims
 import CSQLite
 import Glibc
 import ShqSystem
@@ -87,6 +88,14 @@ public final class Database {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Turns triggers off or on for this connection only (other connections keep firing theirs).
+    /// SQLite recompiles this connection's statements on the next step.
+    /// The corresponding C function is `sqlite3_db_config` with `SQLITE_DBCONFIG_ENABLE_TRIGGER`.
+    func setTriggers(enabled: Bool) throws {
+        let rc = shq_sqlite_db_config_int(handle, SQLITE_DBCONFIG_ENABLE_TRIGGER, enabled ? 1 : 0)
+        guard rc == SQLITE_OK else { throw error(rc) }
     }
 
     /// Reads a single integer (a pragma or an aggregate).

@@ -59,13 +59,31 @@ public final class ImportStaging {
 
     /// Moves the staged rows into the store, oldest first, skipping import keys already present; returns
     /// how many were added. The next batch interns afresh.
+    ///
+    /// The trigram index is fed by one statement after the rows moved, not by the insert trigger row by
+    /// row: triggers are off on this connection for the move (other connections keep theirs, and the
+    /// rows are new, so the index misses nothing: `ImportIndexTests` runs FTS5's integrity check).
+    /// Replaying 1M commands in batches of 100 000 with the sqlite3 shell: 10.5 s of CPU through the
+    /// trigger, 7.3 s this way (Docs/queries.md).
     public func move() throws -> Int {
-        try db.execute("""
-            INSERT INTO main.invocation_rows(\(Schema.storedColumnNames))
-            SELECT \(Schema.storedColumnNames) FROM temp.import_staging WHERE true ORDER BY rowid
-            ON CONFLICT(import_key) DO NOTHING
-            """)
+        let newestBefore = try db.scalarInt("SELECT max(seq) FROM main.invocation_rows") ?? 0
+        try db.setTriggers(enabled: false)
+        do {
+            try db.execute("""
+                INSERT INTO main.invocation_rows(\(Schema.storedColumnNames))
+                SELECT \(Schema.storedColumnNames) FROM temp.import_staging WHERE true ORDER BY rowid
+                ON CONFLICT(import_key) DO NOTHING
+                """)
+        } catch {
+            try? db.setTriggers(enabled: true)
+            throw error
+        }
         let added = db.changes
+        try db.setTriggers(enabled: true)
+        try db.execute("""
+            INSERT INTO main.invocations_fts(rowid, cmd)
+            SELECT seq, cmd FROM main.invocation_rows WHERE seq > \(newestBefore)
+            """)
         try db.execute("DELETE FROM temp.import_staging")
         names.removeAll(keepingCapacity: true)
         directories.removeAll(keepingCapacity: true)
