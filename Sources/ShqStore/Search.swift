@@ -15,20 +15,18 @@ public enum SearchPlan: Equatable, Sendable {
 ///
 /// The trigram index gives candidates (every command holding all the text's trigrams, a superset),
 /// each re-checked against the text. Which plan is fastest depends on how common the text is, which
-/// `plan(for:limit:)` estimates from the index: how many of the newest `sampleRows` commands are
-/// candidates (a count FTS5 answers from the tails of the trigrams' doclists, without reading the rest).
-/// Either plan returns exactly the newest `limit` matches: the walk reads the history in its order and
-/// hands over to the index plan when it runs out of rows.
+/// the first `sampleRows` commands of the walk measure: a common text is answered there (its hits come
+/// at once); otherwise the hits found give its share, from which `plan(sampleHits:…)` chooses between
+/// walking on and the index. Either plan returns exactly the newest `limit` matches: the walk reads the
+/// history in its order and hands over to the index plan when it runs out of rows.
 extension Store {
-    /// Commands (by row number, the newest) whose candidates estimate how common a text is.
-    public static let sampleRows = 10_000
+    /// The newest commands the walk reads first, to answer a common text or measure how common it is.
+    public static let sampleRows = 1_000
     /// What fetching one candidate costs against checking one command of the walk: a candidate is a
     /// random row (its page read from the OS), the walk reads rows that sit together. Measured with the
     /// sqlite3 shell on generated histories: 2.5 against 0.55 µs per row at 100k commands, 4.4 against
     /// 0.37 µs at 1M (Docs/queries.md); the lower ratio, so a borderline text keeps the index plan.
     static let candidateCostRatio = 4.0
-    /// The fewest commands a walk may read before handing over (an estimate from a few hits is rough).
-    static let minimumWalk = 1_000
 
     public func search(
         _ text: String, where conditions: Conditions = Conditions(), limit: Int, plan forced: SearchPlan? = nil
@@ -38,15 +36,14 @@ extension Store {
         // Fewer than three characters have no trigram: scan.
         guard let match = Self.trigramQuery(text) else { return try invocations(exact, limit: limit) }
 
-        if case .walk(let rows) = try forced ?? plan(match: match, limit: limit) {
-            var recent = exact
-            // Only the newest `rows` commands, a prefix of the walk's order: hits found in it are the newest.
-            // Over the rows table itself: through the view's joins SQLite reads each row, not just the index.
-            recent.add("""
-                i.started_at >= coalesce((SELECT started_at FROM invocation_rows
-                    ORDER BY started_at DESC LIMIT 1 OFFSET \(max(rows, 1) - 1)), -9223372036854775807)
-                """)
-            let found = try invocations(recent, limit: limit)
+        var plan = forced
+        if plan == nil {
+            let sample = try sampledPlan(exact, limit: limit)
+            guard let chosen = sample.plan else { return sample.found }
+            plan = chosen
+        }
+        if case .walk(let rows) = plan {
+            let found = try walk(exact, rows: rows, limit: limit)
             if found.count >= limit { return found }
         }
         var indexed = exact
@@ -54,34 +51,48 @@ extension Store {
         return try newestFirst(indexed, limit: limit)
     }
 
-    /// The plan for `text` (nil: shorter than three characters, so neither: a scan).
+    /// The plan for `text` (nil: shorter than three characters, so neither: a scan), as `search` chooses
+    /// it; a walk of `sampleRows` when those hold the answer.
     public func plan(for text: String, limit: Int) throws -> SearchPlan? {
-        guard let match = Self.trigramQuery(text) else { return nil }
-        return try plan(match: match, limit: limit)
+        guard Self.trigramQuery(text) != nil else { return nil }
+        var exact = Conditions()
+        exact.add("instr(lower(i.cmd), ?) > 0", .text(Self.asciiLowercased(text)))
+        return try sampledPlan(exact, limit: limit).plan ?? .walk(rows: Self.sampleRows)
     }
 
-    private func plan(match: String, limit: Int) throws -> SearchPlan {
-        let newest = try db.scalarInt("SELECT max(seq) FROM invocation_rows") ?? 0
-        guard newest > 0 else { return .index }
-        let sample = try db.prepare("SELECT count(*) FROM invocations_fts WHERE invocations_fts MATCH ?1 AND rowid > ?2")
-        sample.bind(1, match)
-        sample.bind(2, newest - Int64(Self.sampleRows))
-        let candidates = try sample.step() ? sample.int(0) : 0
-        return Self.plan(
-            sampleCandidates: Int(candidates), sampleRows: Int(min(newest, Int64(Self.sampleRows))),
-            rows: Int(newest), limit: limit)
+    /// Walks the newest `sampleRows` commands: `plan` is nil when `found` is the answer (`limit` hits, or
+    /// the sample read every command), else the plan their share of hits chooses.
+    private func sampledPlan(_ exact: Conditions, limit: Int) throws -> (found: [Invocation], plan: SearchPlan?) {
+        let found = try walk(exact, rows: Self.sampleRows, limit: limit)
+        if found.count >= limit { return (found, nil) }
+        // The largest row number bounds the number of rows (deleted rows leave gaps), in one index step.
+        let rows = Int(try db.scalarInt("SELECT max(seq) FROM invocation_rows") ?? 0)
+        if rows <= Self.sampleRows { return (found, nil) }
+        return (found, Self.plan(sampleHits: found.count, sampleRows: Self.sampleRows, rows: rows, limit: limit))
     }
 
-    /// The cheaper plan when `sampleCandidates` of the newest `sampleRows` of `rows` commands are
-    /// candidates. With that share `s`, the walk reads about `limit / s` commands and the index plan
-    /// fetches about `s × rows` candidates; the walk is given four times its estimate before handing over.
-    public static func plan(sampleCandidates: Int, sampleRows: Int, rows: Int, limit: Int) -> SearchPlan {
-        guard sampleCandidates > 0, sampleRows > 0, limit > 0 else { return .index }
-        let share = Double(sampleCandidates) / Double(sampleRows)
+    /// The cheaper plan when `sampleHits` of the newest `sampleRows` of `rows` commands match. With that
+    /// share `s`, the walk reads about `limit / s` commands and the index plan fetches about `s × rows`
+    /// candidates; the walk is given four times its estimate before handing over.
+    public static func plan(sampleHits: Int, sampleRows: Int, rows: Int, limit: Int) -> SearchPlan {
+        guard sampleHits > 0, sampleRows > 0, limit > 0 else { return .index }
+        let share = Double(sampleHits) / Double(sampleRows)
         let walked = Double(limit) / share
         let fetched = share * Double(rows)
         guard walked < fetched * candidateCostRatio else { return .index }
-        return .walk(rows: Int(min(Double(rows), max(4 * walked, Double(minimumWalk)))))
+        return .walk(rows: Int(min(Double(rows), max(4 * walked, Double(sampleRows)))))
+    }
+
+    /// The newest `limit` matches of `conditions` among the newest `rows` commands, newest first.
+    private func walk(_ conditions: Conditions, rows: Int, limit: Int) throws -> [Invocation] {
+        var recent = conditions
+        // Only the newest `rows` commands, a prefix of the walk's order: hits found in it are the newest.
+        // Over the rows table itself: through the view's joins SQLite reads each row, not just the index.
+        recent.add("""
+            i.started_at >= coalesce((SELECT started_at FROM invocation_rows
+                ORDER BY started_at DESC LIMIT 1 OFFSET \(max(rows, 1) - 1)), -9223372036854775807)
+            """)
+        return try invocations(recent, limit: limit)
     }
 
     /// The newest `limit` rows matching `conditions`, sorting only their numbers and times: sorted with

@@ -44,28 +44,24 @@ import Testing
         }
     }
 
-    /// Where the choice switches: a text in 2.8% of 100k commands (`kubectl` in the generated history)
-    /// walks; in 0.06% (`test_api.toml`) it takes the index, at 100k and at 1M; 0.48% (`git push
-    /// origin`) walks at 1M but not at 100k; nothing found in the sample, or a limit as large as the
-    /// history, takes the index. A walk may read four times its estimate, at least 1 000 commands.
+    /// Where the choice switches, with the sample of 1 000 commands: a text in 2.8% of 100k commands
+    /// (`kubectl` in the generated history) walks; in 0.1% or fewer (`test_api.toml`: 0.06%) it takes
+    /// the index, at 100k and at 1M; 0.5% (`git push origin`) walks at 1M but not at 100k; nothing found
+    /// in the sample, or a limit as large as the history, takes the index. A walk may read four times its
+    /// estimate, at least the sample.
     @Test func planSwitchesWithHowCommonTheTextIs() {
-        #expect(Store.plan(sampleCandidates: 280, sampleRows: 10_000, rows: 100_000, limit: 20) == .walk(rows: 2_857))
-        #expect(Store.plan(sampleCandidates: 6, sampleRows: 10_000, rows: 100_000, limit: 20) == .index)
-        #expect(Store.plan(sampleCandidates: 6, sampleRows: 10_000, rows: 1_000_000, limit: 20) == .index)
-        #expect(Store.plan(sampleCandidates: 48, sampleRows: 10_000, rows: 1_000_000, limit: 20) == .walk(rows: 16_666))
-        #expect(Store.plan(sampleCandidates: 48, sampleRows: 10_000, rows: 100_000, limit: 20) == .index)
-        #expect(Store.plan(sampleCandidates: 2_500, sampleRows: 10_000, rows: 1_000_000, limit: 20) == .walk(rows: 1_000))
-        #expect(Store.plan(sampleCandidates: 0, sampleRows: 10_000, rows: 1_000_000, limit: 20) == .index)
-        #expect(Store.plan(sampleCandidates: 280, sampleRows: 10_000, rows: 100_000, limit: 100_000) == .index)
-        #expect(Store.plan(sampleCandidates: 5, sampleRows: 5, rows: 5, limit: 20) == .index)
-        #expect(Store.plan(sampleCandidates: 500, sampleRows: 500, rows: 500, limit: 20) == .walk(rows: 500))
+        #expect(Store.plan(sampleHits: 28, sampleRows: 1000, rows: 100_000, limit: 20) == .walk(rows: 2_857))
+        #expect(Store.plan(sampleHits: 1, sampleRows: 1000, rows: 100_000, limit: 20) == .index)
+        #expect(Store.plan(sampleHits: 1, sampleRows: 1000, rows: 1_000_000, limit: 20) == .index)
+        #expect(Store.plan(sampleHits: 5, sampleRows: 1000, rows: 1_000_000, limit: 20) == .walk(rows: 16_000))
+        #expect(Store.plan(sampleHits: 5, sampleRows: 1000, rows: 100_000, limit: 20) == .index)
+        #expect(Store.plan(sampleHits: 250, sampleRows: 1000, rows: 1_000_000, limit: 20) == .walk(rows: 1_000))
+        #expect(Store.plan(sampleHits: 0, sampleRows: 1000, rows: 1_000_000, limit: 20) == .index)
+        #expect(Store.plan(sampleHits: 28, sampleRows: 1000, rows: 100_000, limit: 100_000) == .index)
+        #expect(Store.plan(sampleHits: 5, sampleRows: 5, rows: 5, limit: 20) == .index)
+        #expect(Store.plan(sampleHits: 500, sampleRows: 500, rows: 500, limit: 20) == .walk(rows: 500))
     }
 
-    /// A history larger than the sample, with texts from common to rare: the statistics pick the walk
-    /// for the common ones and the index for the rare ones (the switch moves with the limit), and every
-    /// search returns what a scan returns. The newest rows by number are a backfill of old commands, so
-    /// the sample (newest numbers) sees `backfill` as common while the newest by time hold none: the walk
-    /// runs out and the index plan answers.
     @Test func statisticsChooseAndAgreeWithAScan() throws {
         let directory = TemporaryDirectory()
         let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
@@ -74,6 +70,7 @@ import Testing
         try store.db.writeTransaction { () throws in
             for i in 0..<12_000 {
                 var cmd = "ls \(random.below(1000))"
+                if i < 10 || (i % 10 == 0 && i >= 11_810) { cmd += " burst" }
                 if random.below(2) == 0 { cmd += " half" }
                 if random.below(20) == 0 { cmd += " twentieth" }
                 if random.below(100) == 0 { cmd += " hundredth" }
@@ -92,10 +89,11 @@ import Testing
         #expect(try store.plan(for: "hundredth", limit: 20) == .index)
         #expect(isWalk(try store.plan(for: "hundredth", limit: 1)))
         #expect(try store.plan(for: "rarest", limit: 20) == .index)
-        #expect(isWalk(try store.plan(for: "backfill", limit: 20)))
+        #expect(try store.plan(for: "backfill", limit: 20) == .index)
+        #expect(try store.plan(for: "burst", limit: 20) == .walk(rows: 4_210))
         #expect(try store.plan(for: "half", limit: 100_000) == .index)
         #expect(try store.plan(for: "ha", limit: 20) == nil)
-        for text in ["half", "twentieth", "hundredth", "rarest", "backfill", "HALF TW", "ls 99", "xyz"] {
+        for text in ["half", "twentieth", "hundredth", "rarest", "backfill", "burst", "HALF TW", "ls 99", "xyz"] {
             let expected = try Self.bruteForce(store, text)
             for limit in [1, 20, 1000, 100_000] {
                 #expect(try store.search(text, limit: limit).map(\.id) == Array(expected.prefix(limit)), "\(text) limit \(limit)")
