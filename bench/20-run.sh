@@ -111,8 +111,10 @@ declare -A relay_cpu relay_ratio
 pipe_cpu=()
 for _ in $(seq "$PAIRS"); do
   p=$(cpu "cat $BIG | cat >/dev/null"); pipe_cpu+=("$p")
-  for v in "${variants[@]}"; do
-    c=$(cpu "${v#*|} run cat $BIG >/dev/null")
+  for i in "${!variants[@]}"; do
+    v=${variants[$i]}
+    # A store per build: a newer schema would make the other build run the command unrecorded.
+    c=$(cpu "SHQ_DB=$work/relay-$i.db ${v#*|} run cat $BIG >/dev/null")
     relay_cpu[${v%%|*}]+="$c "
     relay_ratio[${v%%|*}]+="$(awk -v a="$c" -v b="$p" 'BEGIN {printf "%.3f", a / b}') "
   done
@@ -143,9 +145,10 @@ declare -A cap_wall cap_cpu
 zstd_wall=() zstd_cpu=()
 for _ in $(seq "$CAPTURE_PAIRS"); do
   for v in "${variants[@]}"; do
-    rm -f "$SHQ_DB" "$SHQ_DB-wal" "$SHQ_DB-shm"
-    read -r w c < <(wall_cpu "${v#*|} run --capture-cap 300M cat $CAPTURE >/dev/null")
-    stored=$(sqlite3 "$SHQ_DB" "SELECT bytes FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
+    db=$work/capture.db
+    rm -f "$db" "$db-wal" "$db-shm"
+    read -r w c < <(wall_cpu "SHQ_DB=$db ${v#*|} run --capture-cap 300M cat $CAPTURE >/dev/null")
+    stored=$(sqlite3 "$db" "SELECT bytes FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
     [ "$stored" = 250000000 ] || echo "**${v%%|*}: stored $stored of 250000000 bytes**"
     cap_wall[${v%%|*}]+="$w "; cap_cpu[${v%%|*}]+="$c "
   done
