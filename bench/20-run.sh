@@ -140,7 +140,7 @@ echo "zstd -1 -T1 -c FILE >/dev/null"
 echo '```'
 echo
 # Wall and CPU seconds of a bash command line.
-wall_cpu() { { /usr/bin/time -f '%e %U %S' bash -c "$1" 2>&1 >/dev/null; } | tail -1 | awk '{printf "%s %.2f", $1, $2 + $3}'; }
+wall_cpu() { { /usr/bin/time -f '%e %U %S' bash -c "$1" 2>&1 >/dev/null; } | tail -1 | awk '{printf "%s %.2f\n", $1, $2 + $3}'; }
 declare -A cap_wall cap_cpu
 zstd_wall=() zstd_cpu=()
 for _ in $(seq "$CAPTURE_PAIRS"); do
