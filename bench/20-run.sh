@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# shq run: wrapper overhead, relay throughput beyond the capture cap (with peak RSS), and
-# capture-and-store throughput under the cap. Prints a markdown section. Needs $SHQ_BIN.
+# shq run: wrapper overhead, relay throughput beyond the capture cap (with peak RSS), capture-and-store
+# throughput under the cap, the relay's CPU against the pipe pair (paired runs) and a 250 MB capture
+# against zstd. Prints a markdown section. Needs $SHQ_BIN; $SHQ_BASE_BIN (optional) adds a second build
+# to the paired tables, measured in the same rounds (before/after a change).
 set -euo pipefail
 : "${SHQ_BIN:?set SHQ_BIN to the shq binary to measure}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/shq-bench-run.XXXXXX")
@@ -88,5 +90,80 @@ for row in "base64 text|$SMALL" "build-log lines|$LOG"; do
     printf '| %s, %s MiB | %s | %s | %s | %s |\n' "$name" "$((size >> 20))" "$store" "$t" "$(awk -v s="$size" -v t="$t" 'BEGIN {printf "%.0f", s / 1e6 / t}')" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
   done
 done
+echo
+echo "### CPU of the relay, paired"
+echo
+echo "Wall time of the pipe pair swings with the scheduling of two shared cores, so this compares CPU"
+echo "(user + system of the whole process tree, from \`/usr/bin/time\`) in runs that alternate A B A B."
+echo "${PAIRS:=5} pairs; the ratio is the median of the pairs' ratios.${SHQ_BASE_BIN:+ \`shq (base)\` is \`\$SHQ_BASE_BIN\`, another build run in the same pairs.}"
+echo
+echo '```'
+echo "shq run cat FILE >/dev/null"
+echo "cat FILE | cat >/dev/null"
+echo '```'
+echo
+# CPU seconds (user + system) of a bash command line, children included.
+cpu() { { /usr/bin/time -f '%U %S' bash -c "$1" 2>&1 >/dev/null; } | tail -1 | awk '{printf "%.2f", $1 + $2}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+variants=("shq|$SHQ_BIN")
+[ -z "${SHQ_BASE_BIN:-}" ] || variants+=("shq (base)|$SHQ_BASE_BIN")
+declare -A relay_cpu relay_ratio
+pipe_cpu=()
+for _ in $(seq "$PAIRS"); do
+  p=$(cpu "cat $BIG | cat >/dev/null"); pipe_cpu+=("$p")
+  for i in "${!variants[@]}"; do
+    v=${variants[$i]}
+    # A store per build: a newer schema would make the other build run the command unrecorded.
+    c=$(cpu "SHQ_DB=$work/relay-$i.db ${v#*|} run cat $BIG >/dev/null")
+    relay_cpu[${v%%|*}]+="$c "
+    relay_ratio[${v%%|*}]+="$(awk -v a="$c" -v b="$p" 'BEGIN {printf "%.3f", a / b}') "
+  done
+done
+echo "| command | CPU (s), median | CPU per run | vs pipe (median of pairs) |"
+echo "|---|---:|---|---:|"
+for v in "${variants[@]}"; do
+  name=${v%%|*}
+  printf '| `%s run cat FILE` | %s | %s | %.2f× |\n' "$name" "$(tr ' ' '\n' <<<"${relay_cpu[$name]}" | grep . | median)" "${relay_cpu[$name]% }" "$(tr ' ' '\n' <<<"${relay_ratio[$name]}" | grep . | median)"
+done
+printf '| `cat FILE \\| cat` | %s | %s | 1.00× |\n' "$(printf '%s\n' "${pipe_cpu[@]}" | median)" "${pipe_cpu[*]}"
+echo
+echo "### Capture into a new store against zstd"
+echo
+CAPTURE="$work/capture.txt"  # 250 MB of base64 text, stored whole under a 300 MiB cap
+head -c 250000000 "$BIG" > "$CAPTURE"
+echo "250 MB of base64 text stored whole (\`--capture-cap 300M\`), each run into an empty store, against"
+echo "\`zstd -1 -T1\` over the same file; ${CAPTURE_PAIRS:=3} rounds alternating the commands. Speed = 250 MB / median wall."
+echo
+echo '```'
+echo "shq run --capture-cap 300M cat FILE >/dev/null"
+echo "zstd -1 -T1 -c FILE >/dev/null"
+echo '```'
+echo
+# Wall and CPU seconds of a bash command line.
+wall_cpu() { { /usr/bin/time -f '%e %U %S' bash -c "$1" 2>&1 >/dev/null; } | tail -1 | awk '{printf "%s %.2f\n", $1, $2 + $3}'; }
+declare -A cap_wall cap_cpu
+zstd_wall=() zstd_cpu=()
+for _ in $(seq "$CAPTURE_PAIRS"); do
+  for v in "${variants[@]}"; do
+    db=$work/capture.db
+    rm -f "$db" "$db-wal" "$db-shm"
+    read -r w c < <(wall_cpu "SHQ_DB=$db ${v#*|} run --capture-cap 300M cat $CAPTURE >/dev/null")
+    stored=$(sqlite3 "$db" "SELECT bytes FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
+    [ "$stored" = 250000000 ] || echo "**${v%%|*}: stored $stored of 250000000 bytes**"
+    cap_wall[${v%%|*}]+="$w "; cap_cpu[${v%%|*}]+="$c "
+  done
+  read -r w c < <(wall_cpu "zstd -q -1 -T1 -c $CAPTURE >/dev/null")
+  zstd_wall+=("$w"); zstd_cpu+=("$c")
+done
+zw=$(printf '%s\n' "${zstd_wall[@]}" | median)
+echo "| command | wall (s), median | MB/s | vs zstd's speed | CPU (s), median |"
+echo "|---|---:|---:|---:|---:|"
+for v in "${variants[@]}"; do
+  name=${v%%|*}
+  w=$(tr ' ' '\n' <<<"${cap_wall[$name]}" | grep . | median)
+  printf '| `%s run --capture-cap 300M cat FILE` | %s | %.0f | %.2f× | %s |\n' "$name" "$w" "$(awk -v w="$w" 'BEGIN {print 250 / w}')" \
+    "$(awk -v a="$zw" -v b="$w" 'BEGIN {print a / b}')" "$(tr ' ' '\n' <<<"${cap_cpu[$name]}" | grep . | median)"
+done
+printf '| `zstd -1 -T1 -c FILE` | %s | %.0f | 1.00× | %s |\n' "$zw" "$(awk -v w="$zw" 'BEGIN {print 250 / w}')" "$(printf '%s\n' "${zstd_cpu[@]}" | median)"
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

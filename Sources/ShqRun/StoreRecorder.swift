@@ -8,7 +8,8 @@ import ShqSystem
 /// hand it work through a queue and never wait on SQLite, except at the explicit sync points.
 ///
 /// Head bytes are queued and written as they come. Tail bytes (beyond the head of the capture cap) go
-/// to a `TailRing` instead and are committed at most every `tailCommitInterval` (5 s), at a stop and at the end: output far
+/// to a `TailRing` instead and are committed at most every `tailCommitInterval` (5 s; less often while
+/// the output outruns it, see `tailCommitIntervalLimit`), at a stop and at the end: output far
 /// beyond the cap is never compressed only to be deleted, and memory stays bounded by the cap.
 ///
 /// Every stored byte passes through the stream's `OutputPrivacyFilter`: the no-save marker drops all
@@ -37,6 +38,11 @@ final class StoreRecorder: @unchecked Sendable {
     /// rewrites the whole tail (hash + compress up to half the cap), so not often: a crash loses at most
     /// this much of the tail, `--follow` shows output beyond the head this late.
     static let tailCommitInterval: Int64 = 5_000_000
+    /// The interval doubles, up to this, each time a periodic commit finds that the ring has moved past
+    /// bytes the store never got (and is 5 s again after one that did not): under a stream that fast every commit rewrites the whole tail (16 MiB
+    /// compressed and stored again by default), and on a loaded machine, where the same output takes
+    /// longer, that made the CPU of relaying 1 GiB swing from 0.85 to 1.36 s (Docs/design/relay.md).
+    static let tailCommitIntervalLimit: Int64 = 80_000_000
     /// The command's pid and `started` event wait this long for the next commit: a command that ends
     /// sooner (most interactive ones) is recorded in two commits instead of three, ~6 WAL pages fewer.
     /// Until then `shq kill` signals the wrapper, which forwards, and a stop or event commits it at once.
@@ -147,6 +153,7 @@ final class StoreRecorder: @unchecked Sendable {
     private func writerLoop() {
         var lastFlush = MonotonicClock.now()
         var lastTailCommit = lastFlush
+        var tailInterval = Self.tailCommitInterval
         while true {
             let batch: [Work] = condition.locked {
                 while queue.isEmpty && !done {
@@ -164,8 +171,8 @@ final class StoreRecorder: @unchecked Sendable {
             if let pendingStart, MonotonicClock.now() - pendingStart.queued >= Self.startCommitDelay {
                 guarded { try store.db.writeTransaction { () throws in try commitStart() } }
             }
-            if MonotonicClock.now() - lastTailCommit >= Self.tailCommitInterval {
-                commitTails()
+            if MonotonicClock.now() - lastTailCommit >= tailInterval {
+                tailInterval = commitTails() ? min(tailInterval * 2, Self.tailCommitIntervalLimit) : Self.tailCommitInterval
                 lastTailCommit = MonotonicClock.now()
             }
             if MonotonicClock.now() - lastFlush >= Self.flushInterval {
@@ -251,8 +258,10 @@ final class StoreRecorder: @unchecked Sendable {
     /// the relay, which never waits long for it). If the ring has moved past bytes the store never got,
     /// the stored tail restarts from the ring's oldest byte; if that happens twice in one pass (output
     /// much faster than the store), the rest waits for the next commit — at the latest the final one,
-    /// when the ring no longer moves.
-    private func commitTails() {
+    /// when the ring no longer moves. Returns true if the ring had moved past bytes the store lacked.
+    @discardableResult
+    private func commitTails() -> Bool {
+        var lostBytes = false
         // Head chunks still queued come before every tail byte: the tail waits for them.
         let streams = condition.locked { queuedHeadBytes == 0 ? Array(rings.keys) : [] }
         for stream in streams {
@@ -269,6 +278,7 @@ final class StoreRecorder: @unchecked Sendable {
                     return (ring.copy(from: from, maxCount: Int(max(0, min(Int64(1 << 20), target - from)))), gap)
                 }
                 if gap {
+                    lostBytes = true
                     restarts += 1
                     if restarts > 1 { break }
                 }
@@ -284,6 +294,7 @@ final class StoreRecorder: @unchecked Sendable {
             }
             guarded { try writers[stream]?.flush() }
         }
+        return lostBytes
     }
 
     /// Stores bytes of a stream through its privacy filter.

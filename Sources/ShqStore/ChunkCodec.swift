@@ -1,9 +1,11 @@
 import CZstd
 
-/// Compression of output chunks: zstd level 3 (fast enough to keep up with a live relay, see
-/// Docs/benchmarks.md). Each chunk is compressed on its own so output can be streamed chunk by chunk.
+/// Compression of output chunks: zstd level 1. Level 3 took as long on base64 text and longer on build
+/// logs, and compressed those logs less (24 MiB: 3.2 MB at 3, 2.4 MB at 1); the negative ("fast")
+/// levels leave base64 uncompressed (Docs/design/store.md). Each chunk is compressed on its own so output
+/// can be streamed chunk by chunk.
 enum ChunkCodec {
-    static let level: Int32 = 3
+    static let level: Int32 = 1
 
     /// Compresses with a context made once per writer: `ZSTD_compress` builds (and zeroes) a fresh
     /// ~1 MiB context for every chunk.
