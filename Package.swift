@@ -37,8 +37,10 @@ let package = Package(
         .target(name: "ShqQuery", dependencies: ["ShqSystem", "ShqStore"]),
         // Other tools' histories, one importer per source, written through the recording policy.
         .target(name: "ShqImport", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy"]),
+        // `shq grep`: searching stored output, chunk by chunk, newest first.
+        .target(name: "ShqGrep", dependencies: ["ShqSystem", "ShqStore", "CShims"]),
         // Tables, JSON, CSV, colour, pager, detail views, following output.
-        .target(name: "ShqRender", dependencies: ["ShqSystem", "ShqStore", "ShqQuery"]),
+        .target(name: "ShqRender", dependencies: ["ShqSystem", "ShqStore", "ShqQuery", "ShqGrep"]),
         .target(name: "ShqRun", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "CShims"]),
         // `shq session`: the shell on a PTY, each interactive command's output stored with its hook record.
         .target(name: "ShqSession", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "ShqRun", "CShims"]),
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "shq",
             dependencies: [
-                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqRender", "ShqPrivacy", "ShqRun", "ShqSession", "ShqHooks", "ShqPicker",
+                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqGrep", "ShqRender", "ShqPrivacy", "ShqRun", "ShqSession", "ShqHooks", "ShqPicker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "ShqStoreTests", dependencies: ["ShqStore", "ShqTestSupport"]),
         .testTarget(name: "ShqQueryTests", dependencies: ["ShqQuery", "ShqTestSupport"]),
         .testTarget(name: "ShqImportTests", dependencies: ["ShqImport", "ShqTestSupport"]),
+        .testTarget(name: "ShqGrepTests", dependencies: ["ShqGrep", "ShqStore", "ShqTestSupport"]),
         .testTarget(name: "ShqRenderTests", dependencies: ["ShqRender", "ShqTestSupport"], exclude: ["StatsScreens"]),
         .testTarget(name: "ShqPrivacyTests", dependencies: ["ShqPrivacy", "ShqSystem", "ShqTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ShqRunTests", dependencies: ["ShqRun", "ShqSystem", "ShqTestSupport"]),

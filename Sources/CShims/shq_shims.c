@@ -273,3 +273,11 @@ int shq_session_spawn(pid_t *pid, const char *file, char *const argv[], char *co
     posix_spawnattr_destroy(&attr);
     return rc;
 }
+
+const void *shq_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    return memmem(haystack, haystack_length, needle, needle_length);
+}
+
+const void *shq_memrchr(const void *bytes, int byte, size_t length) {
+    return memrchr(bytes, byte, length);
+}

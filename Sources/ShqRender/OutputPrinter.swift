@@ -64,32 +64,3 @@ public struct OutputPrinter {
         return result
     }
 }
-
-/// Removes ANSI/VT escape sequences (CSI, OSC, two-byte escapes) from a byte stream, keeping state across
-/// chunk boundaries.
-public struct EscapeStripper {
-    private enum State { case text, escape, csi, osc, oscEscape }
-    private var state = State.text
-
-    public init() {}
-
-    public mutating func strip<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        for byte in bytes {
-            switch state {
-            case .text:
-                if byte == 0x1b { state = .escape } else { out.append(byte) }
-            case .escape:
-                state = byte == 0x5b ? .csi : byte == 0x5d ? .osc : .text
-            case .csi:
-                if byte >= 0x40 && byte <= 0x7e { state = .text }
-            case .osc:
-                if byte == 0x07 { state = .text } else if byte == 0x1b { state = .oscEscape }
-            case .oscEscape:
-                state = byte == 0x5c ? .text : .osc
-            }
-        }
-        return out
-    }
-}

@@ -109,6 +109,11 @@ public struct Conditions: Sendable {
     /// Started before `time`.
     public mutating func addStarted(until time: Timestamp) { add("i.started_at < ?", .int(time.microseconds)) }
 
+    /// With at least one stored output stream that holds bytes (`shq grep` reads nothing else).
+    public mutating func addHasOutput() {
+        add("EXISTS (SELECT 1 FROM outputs o WHERE o.invocation = i.seq AND o.blob IS NOT NULL)")
+    }
+
     /// Running or stopped.
     public mutating func addLive() { add("i.status IN ('running', 'stopped')") }
 

@@ -13,7 +13,11 @@ public struct StoredOutput: Sendable, Equatable {
 extension Store {
     /// The streams recorded for an invocation.
     public func outputs(for invocation: Int64) throws -> [StoredOutput] {
-        let query = try db.prepare("SELECT stream, blob, bytes, truncated FROM outputs WHERE invocation = ? ORDER BY stream = 'stderr', stream")
+        // Cached: `shq grep` asks once per command with output, thousands of times.
+        let query = try db.cachedStatement("outputs of invocation") {
+            "SELECT stream, blob, bytes, truncated FROM outputs WHERE invocation = ? ORDER BY stream = 'stderr', stream"
+        }
+        defer { query.reset() }
         query.bind(1, invocation)
         var result: [StoredOutput] = []
         while try query.step() {

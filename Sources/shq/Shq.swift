@@ -36,6 +36,7 @@ struct Shq: ParsableCommand {
             HookCommand.self,
             IgnoreCheckCommand.self,
             SearchCommand.self,
+            GrepCommand.self,
             StatsCommand.self,
             RerunCommand.self,
             PickCommand.self,
@@ -69,19 +70,21 @@ struct Shq: ParsableCommand {
         let arguments = KillArguments.normalized(Array(CommandLine.arguments.dropFirst()))
         RunCommand.runIfPlain(arguments)
         if let unknown = UnknownCommand.message(for: arguments) { fail(unknown, code: 64) }
+        // `shq grep` exits as grep does: 2 for any error (1 means "nothing found").
+        let errorCode: Int32? = arguments.first.map(GrepCommand.isNamed) == true ? 2 : nil
         do {
             var command = try parseSubcommandAlone(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let error as StoreError {
-            fail("\(error)")
+            fail("\(error)", code: errorCode ?? 1)
         } catch let error as CommandFailure {
-            fail(error.message, code: error.exitCode)
+            fail(error.message, code: errorCode ?? error.exitCode)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 exit(withError: error)  // --help, --version
             }
-            fail(message(for: error), code: code.rawValue == 0 ? 1 : code.rawValue)
+            fail(message(for: error), code: errorCode ?? (code.rawValue == 0 ? 1 : code.rawValue))
         }
     }
 

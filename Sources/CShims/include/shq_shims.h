@@ -4,6 +4,7 @@
 #define SHQ_SHIMS_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -129,5 +130,12 @@ int shq_pty_spawn_command(pid_t *pid, const char *file, char *const argv[], char
 // PTY slave at `tty_path` (opened after setsid, so it becomes the controlling terminal) on fds 0, 1, 2,
 // with the mask shq_block_job_signals replaced. Returns 0 and sets *pid, or an errno value.
 int shq_session_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[], const char *tty_path);
+
+// --- shq grep: byte searches glibc has only under _GNU_SOURCE (memmem is its two-way/SIMD search) ----
+
+// memmem(3): the first `needle` in `haystack`, or NULL.
+const void *shq_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+// memrchr(3): the last `byte` in the first `length` bytes of `bytes`, or NULL.
+const void *shq_memrchr(const void *bytes, int byte, size_t length);
 
 #endif
