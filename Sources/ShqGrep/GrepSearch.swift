@@ -1,3 +1,4 @@
+import Glibc
 import ShqStore
 
 /// `shq grep`'s search over the store: the commands matching the conditions that have stored output,
@@ -37,7 +38,10 @@ public struct GrepSearch {
                     }
                     return try receive(event)
                 }
-                guard let found else { return false }
+                guard let found else {
+                    commands += 1  // the receiver stopped in the middle of this command's lines
+                    return false
+                }
                 total += found
                 if budget <= 0 || (options.mode == .commandsOnly && total > 0) { break }
             }
@@ -74,7 +78,7 @@ public struct GrepSearch {
             if first {
                 first = false
                 // Binary: a NUL byte in the first chunk, as grep and ripgrep decide.
-                if !options.binary, bytes.contains(0) { return false }
+                if !options.binary, bytes.withUnsafeBytes({ $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }) { return false }
             }
             try bytes.withUnsafeBufferPointer { try scanner.feed($0, budget: &localBudget, emit: emit) }
             return !scanner.isDone(budget: localBudget)

@@ -24,12 +24,25 @@ enum ChunkCodec {
         }
     }
 
-    static func decompress(_ compressed: UnsafeRawBufferPointer, rawSize: Int) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: rawSize)
-        let produced = out.withUnsafeMutableBytes { dst in
-            ZSTD_decompress(dst.baseAddress, rawSize, compressed.baseAddress, compressed.count)
+    /// Decompresses with a context made once per reader: `ZSTD_decompress` sets up a fresh context for
+    /// every chunk, a tenth of the time `shq grep` spent in zstd (perf).
+    final class Decompressor {
+        private let context = ZSTD_createDCtx()
+
+        deinit { ZSTD_freeDCtx(context) }
+
+        func decompress(_ compressed: UnsafeRawBufferPointer, rawSize: Int) -> [UInt8]? {
+            var failed = false
+            let out = [UInt8](unsafeUninitializedCapacity: rawSize) { dst, initialized in
+                let produced = ZSTD_decompressDCtx(context, dst.baseAddress, rawSize, compressed.baseAddress, compressed.count)
+                failed = ZSTD_isError(produced) != 0 || produced != rawSize
+                initialized = failed ? 0 : rawSize
+            }
+            return failed ? nil : out
         }
-        guard ZSTD_isError(produced) == 0, produced == rawSize else { return nil }
-        return out
+    }
+
+    static func decompress(_ compressed: UnsafeRawBufferPointer, rawSize: Int) -> [UInt8]? {
+        Decompressor().decompress(compressed, rawSize: rawSize)
     }
 }

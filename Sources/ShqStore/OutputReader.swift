@@ -37,10 +37,11 @@ extension Store {
         let query = try db.prepare("SELECT seq, raw_size, data FROM blob_chunks WHERE blob = ? AND seq > ? ORDER BY seq \(order)")
         query.bind(1, blob)
         query.bind(2, after ?? -1)
+        let decompressor = self.decompressor
         while try query.step() {
             let seq = query.int(0)
             let rawSize = Int(query.int(1))
-            let decoded = query.withBlob(2) { ChunkCodec.decompress($0, rawSize: rawSize) }
+            let decoded = query.withBlob(2) { decompressor.decompress($0, rawSize: rawSize) }
             guard let decoded else { throw StoreError(path, "output chunk \(seq) of blob \(blob) is damaged") }
             if try !body(seq, decoded) { return }
         }

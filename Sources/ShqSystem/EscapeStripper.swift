@@ -1,3 +1,5 @@
+import Glibc
+
 /// Removes ANSI/VT escape sequences (CSI, OSC, two-byte escapes) from a byte stream, keeping state across
 /// chunk boundaries; optionally carriage returns too (`shq grep` matches and shows text as a person reads
 /// it: CRLF line ends and progress-bar returns are not part of a line).
@@ -23,16 +25,16 @@ public struct EscapeStripper: Sendable {
     public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let count = bytes.count
         var index = 0
+        var nextEscape = -1, nextReturn = -1
         while index < count {
             switch state {
             case .text:
-                let start = index
-                if dropCarriageReturns {
-                    while index < count, bytes[index] != 0x1b, bytes[index] != 0x0d { index += 1 }
-                } else {
-                    while index < count, bytes[index] != 0x1b { index += 1 }
-                }
-                if index > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+                // memchr for the next ESC (and CR), found once and reused until passed.
+                if nextEscape < index { nextEscape = Self.find(0x1b, in: bytes, from: index) }
+                if dropCarriageReturns && nextReturn < index { nextReturn = Self.find(0x0d, in: bytes, from: index) }
+                let stop = dropCarriageReturns ? min(nextEscape, nextReturn) : nextEscape
+                if stop > index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<stop])) }
+                index = stop
                 if index < count {
                     if bytes[index] == 0x1b { state = .escape }
                     index += 1
@@ -50,5 +52,12 @@ public struct EscapeStripper: Sendable {
             }
             index += 1
         }
+    }
+
+    /// The offset of the next `byte` at or after `from`, or `bytes.count`.
+    private static func find(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard from < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + from, Int32(byte), bytes.count - from) else { return bytes.count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 }
