@@ -25,7 +25,7 @@ if [ ! -f "$db.done" ]; then
   done < outputs.tsv
   touch "$db.done"
 fi
-plain_mib=$(du -sm --apparent-size outputs | cut -f1)
+plain_mib=$(du -sm --apparent-size outputs/ | cut -f1)
 store_mib=$(python3 -c 'import os,sys; print("%.0f" % (sum(os.path.getsize(f) for f in sys.argv[1:] if os.path.exists(f)) / 2**20))' "$db" "$db-wal")
 
 median_ms() {
