@@ -18,6 +18,10 @@ import Testing
             #expect(result.stderrText.contains(#"eval "$(shq hook init)""#))
             #expect(result.stdoutText.isEmpty)
         }
+        // grep says the same, with grep's status for an error.
+        let grep = try ShqProcess.run(["grep", "x", "--db", missing])
+        #expect(grep.status == 2)
+        #expect(grep.stderrText.hasPrefix("shq: no history at \(missing): nothing recorded there yet; "), "\(grep.stderrText)")
         #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("no")))
         // Recording creates it.
         #expect(try ShqProcess.run(["save", "-c", "first", "--db", missing]).status == 0)

@@ -26,7 +26,7 @@ struct GrepCommand: ParsableCommand {
               shq grep 'undefined reference'
               shq grep -i error %failed .          failures in this directory
               shq grep -w FAILED --since 2d -l     which commands, not the lines
-              shq grep -F 'a.b[0]' @10: -C 2       the last ten commands, two lines of context
+              shq grep -F 'a.b[0]' @10: -C 2       the last ten, 2 lines of context
 
             Exit status as grep's: 0 when something matched, 1 when nothing did, 2 on an error.
             """
