@@ -38,7 +38,8 @@ time_it() {
   median_ms "$1.json"
 }
 rss_mib() {  # peak RSS of one run of a bash command line, MiB
-  { /usr/bin/time -f '%M' bash -c "$1" >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'
+  /usr/bin/time -f '%M' -o rss.txt bash -c "$1" >/dev/null 2>&1 || true
+  awk '{ printf "%.0f", $1 / 1024 }' rss.txt
 }
 ratio() { python3 -c 'import sys; a,b=map(float,sys.argv[1:]); print("%.2f×" % (a/b) if b else "–")' "$1" "$2"; }
 
@@ -64,8 +65,8 @@ cat <<EOF
 
 \`shq grep\` over $plain_mib MiB of generated output (\`gen_outputs.py $bytes $commands\`: build logs, compiler
 warnings, test runs; a fifth coloured, a tenth with CRLF) stored by one \`shq save --stdout\` per command
-(store: $store_mib MiB, zstd chunks), against ripgrep ($(rg --version | head -1)) and GNU grep
-($(grep --version | head -1 | sed 's/.* //')) over the same bytes as $commands plain files (warm page cache).
+(store: $store_mib MiB, zstd chunks), against ripgrep ($(rg --version | sed -n 1p)) and GNU grep
+($(grep --version | sed -n '1s/.* //p')) over the same bytes as $commands plain files (warm page cache).
 Medians of ${GREP_BENCH_RUNS:-5} \`hyperfine -N\` runs of whole processes. shq also removes escape sequences and
 carriage returns before matching (rg and grep search the raw bytes) and reads newest first.
 
