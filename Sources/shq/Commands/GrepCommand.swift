@@ -87,10 +87,8 @@ struct GrepCommand: ParsableCommand {
     @Flag(name: [.customShort("a"), .customLong("text")], help: "Search binary outputs too.")
     var binary = false
 
-    @Option(help: "auto (on a terminal, unless NO_COLOR is set), always or never.")
-    var color: ColourChoice = .auto
-
-    enum ColourChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+    @Option(name: .customLong("color"), help: "auto (a terminal, unless NO_COLOR), always or never.")
+    var colour: ColourChoice = .auto
 
     static func isNamed(_ word: String) -> Bool { word == name }
 
@@ -122,14 +120,9 @@ struct GrepCommand: ParsableCommand {
         options.raw = raw
         options.binary = binary
         let opened = try store.openExisting().ingestingHookSpool()
-        let terminal = TerminalOutput()
-        let colour = switch color {
-        case .auto: terminal.colour
-        case .always: true
-        case .never: false
-        }
+        let terminal = TerminalOutput(colour: colour)
         let output = StreamingOutput(terminal)
-        var report = GrepReport(format: format, mode: options.mode, colour: colour && format == .text) { try opened.shortID($0) }
+        var report = GrepReport(format: format, mode: options.mode, colour: terminal.colour && format == .text) { try opened.shortID($0) }
         let found = try GrepSearch(pattern: compiled, options: options).run(in: opened, where: query.conditions, window: query.window) { event in
             output.write(try report.render(event))
         }
