@@ -15,7 +15,7 @@ SWIFT ?= swift
 # Everything the build, the tests and the benchmarks need from Debian; bash-completion loads the bash
 # completions (Debian's default ~/.bashrc sources it); fish: the selector examples are typed in it.
 # fzf: the anchor of the picker benchmark (bench/50-pick.sh).
-# ripgrep: bench/50-grep.sh measures `shq grep` against it.
+# ripgrep: bench/55-grep.sh measures `shq grep` against it.
 APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh fish hyperfine python3 python3-venv time bsdutils vim less procps fzf ripgrep \
 	bash-completion man-db groff-base
 # Release: one fully static executable (Swift runtime, glibc, SQLite and zstd linked in), so no dynamic

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Deterministic synthetic command outputs for bench/50-grep.sh: TOTAL bytes over N commands, written as
+"""Deterministic synthetic command outputs for bench/55-grep.sh: TOTAL bytes over N commands, written as
 plain files OUT_DIR/outputs/NNNNN.txt (oldest first) and OUT_DIR/outputs.tsv (file, command line).
 
     OUT_DIR=dir python3 gen_outputs.py TOTAL_BYTES N

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The index `shq grep` did not take, measured: an FTS5 trigram index (contentless) over the same output
-bytes bench/50-grep.sh searches, one row per 256 KiB piece as shq stores chunks. Prints the index size per
+bytes bench/55-grep.sh searches, one row per 256 KiB piece as shq stores chunks. Prints the index size per
 GiB of output, what indexing adds per MiB captured, and the query times. Not part of `make bench`; the
 figures are quoted in Docs/design/grep.md.
 

@@ -2,7 +2,7 @@
 # shq grep: searching 1 GiB of stored output over 10 000 commands, side by side in one run with ripgrep
 # and grep -r over the same bytes written out as plain files (the physical limit: no decompression, no
 # store). Prints a markdown section.
-#   SHQ_BIN=… bash bench/50-grep.sh
+#   SHQ_BIN=… bash bench/55-grep.sh
 #   GREP_BENCH_BYTES / GREP_BENCH_COMMANDS: a smaller data set while developing (default 1 GiB, 10 000).
 set -euo pipefail
 : "${SHQ_BIN:?set SHQ_BIN to the shq binary to measure}"
