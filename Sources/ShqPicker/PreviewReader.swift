@@ -1,6 +1,7 @@
 import ShqQuery
 import ShqRender
 import ShqStore
+import ShqSystem
 
 /// Reads the preview of a line from the store: its newest record's status, duration, time and directory,
 /// and the last lines of the newest captured output among its records. Cached per line: moving the
