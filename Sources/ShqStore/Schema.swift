@@ -186,6 +186,18 @@ enum Schema {
         END;
         INSERT INTO invocations_fts(invocations_fts) VALUES ('rebuild');
         """,
+        // 4: `shq sync` (Docs/design/sync.md). `sync_state` holds this store's client id and its cursors
+        // on the server, key → value. `sync_tombstones` holds the ids of records deleted since sync was
+        // first used (`forget`, `prune`, or a deletion pulled from the server): pushed, they keep other
+        // machines from bringing a record back; pulled records with such an id are refused.
+        """
+        CREATE TABLE sync_state(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+        CREATE TABLE sync_tombstones(
+            id BLOB PRIMARY KEY,
+            deleted_at INTEGER NOT NULL,
+            pushed INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// The columns of `invocation_rows` that `storedColumns` fills, in its order.
@@ -261,7 +273,7 @@ enum Schema {
 
     /// `migrations.count`, spelled out: building the migrations' SQL cost ~0.2 ms of every start, and an
     /// up-to-date store needs none of it (StoreRoundTripTests checks the two agree).
-    static let currentVersion: Int64 = 3
+    static let currentVersion: Int64 = 4
 
     /// Brings the store up to date. Checks the version first without a write lock; migrates under
     /// BEGIN IMMEDIATE, re-checking, so concurrent first opens migrate exactly once.

@@ -48,6 +48,7 @@ struct Shq: ParsableCommand {
             KillCommand.self,
             WaitCommand.self,
             CleanCommand.self,
+            SyncCommand.self,
             DoctorCommand.self,
         ]
     )
