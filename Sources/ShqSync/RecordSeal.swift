@@ -11,7 +11,7 @@ enum RecordSeal {
     static let nonceBytes = Int(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
     static let tagBytes = Int(crypto_aead_xchacha20poly1305_ietf_ABYTES)
 
-    /// The associated data of a record (and, with `purpose` "key check", of the server's key check).
+    /// The associated data of a record: what the server keeps of it in the clear.
     static func associatedData(id: [UInt8], host: String, startedAt: Int64, version: UInt32) -> [UInt8] {
         var data = Array("shq-record".utf8)
         data += id

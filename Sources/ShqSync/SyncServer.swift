@@ -14,8 +14,8 @@ final class SyncServer {
     private static let keyCheckText = Array("shq sync key check v1".utf8)
     private static let keyCheckData = Array("shq-key-check".utf8)
 
-    /// `key` is this machine's key (nil when it has none yet); `newKey` the one to use if the server is
-    /// made now or a machine without a key meets an empty server.
+    /// `key` is the key to seal with (this machine's, or one made for its first sync): it makes the key
+    /// check of a server created now, and must open the check of an existing one. Nil on plain servers.
     init(url: String, encrypt: Bool, key: SyncKey?) throws {
         connection = try PostgresConnection(url: url)
         try connection.execute("SET client_min_messages = warning")
@@ -39,7 +39,7 @@ final class SyncServer {
                 : SyncError("the server stores plain rows (made with --no-encrypt); this machine encrypts: sync with --no-encrypt (or sync_encrypt = false) to join it, or use another database")
         }
         if encrypted {
-            guard let key else { throw SyncError("no key") }
+            guard let key else { throw SyncError(Self.wrongKeyMessage) }
             let check = meta["key_check"].flatMap(Self.hexBytes) ?? []
             guard RecordSeal.open(check, associatedData: Self.keyCheckData, key: key) == Self.keyCheckText else {
                 throw SyncError(Self.wrongKeyMessage)

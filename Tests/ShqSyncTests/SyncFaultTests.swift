@@ -18,7 +18,7 @@ struct SyncFaultTests {
 
     @Test func aForgottenCommandIsGoneOnTheOtherMachineAndStaysGone() throws {
         let (a, b) = try pair()
-        try a.shq("save", "-c", "curl -H 'token: oops' example.com")
+        try a.shq("save", "-c", "echo regret-7781")
         try a.addRecords(2, prefix: "keep", host: "a")
         try a.sync()
         #expect(try b.sync() == "pushed 0, pulled 3 from 2 hosts, 0 deleted")
@@ -26,7 +26,7 @@ struct SyncFaultTests {
         let stale = b.store.directory.file("stale.db")
         _ = try b.store.sqlite("VACUUM INTO '\(stale)'")
 
-        let forgot = try a.shq("forget", "-y", "%/oops/")
+        let forgot = try a.shq("forget", "-y", "%/regret/")
         #expect(forgot.status == 0, "\(forgot.stderrText)")
         #expect(try a.sync() == "pushed 0 (and 1 deletion), pulled 0, 0 deleted")
         #expect(try machines.psql("SELECT count(*) FROM shq_records") == ["2"])

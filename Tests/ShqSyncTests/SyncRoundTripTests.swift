@@ -44,6 +44,11 @@ struct SyncRoundTripTests {
         #expect(try a.sync() == "pushed 0, pulled 4 from 1 host, 0 deleted")
         #expect(try a.commands() == b.commands())
         #expect(try a.store.sqlite("SELECT count(*) FROM invocations WHERE host = 'desktop'") == ["4"])
+        // `--host .` narrows to this machine's own commands.
+        let here = try a.shq("history", "--host", ".").stdoutText
+        #expect(here.contains("echo secret-marker-7781"))
+        #expect(!here.contains("desktop-1") && !here.contains("laptop-1"))
+        #expect(try a.shq("history", "--host", "desktop").stdoutText.contains("desktop-1"))
     }
 
     @Test func aMachineWithoutTheKeyIsRefusedBeforeAnythingIsWritten() throws {
@@ -122,6 +127,22 @@ struct SyncRoundTripTests {
             let ordered = try machine.store.sqlite("SELECT cmd FROM invocations ORDER BY started_at")
             #expect(ordered == ["behind-1", "behind-2", "behind-3", "ahead-1", "ahead-2", "ahead-3"])
         }
+    }
+
+    @Test func syncEveryRunsAfterTheBackgroundIngestWhenDue() throws {
+        let a = try machines.machine()
+        try a.addRecords(2, prefix: "auto", host: "a")
+        let plain = try a.store.shq(arguments: ["hook", "ingest", "--background"], environment: ["SHQ_SYNC_URL": machines.url])
+        #expect(plain.status == 0)
+        #expect(try machines.psql("SELECT count(*) FROM pg_tables WHERE tablename = 'shq_records'") == ["0"], "no sync_every: no sync")
+        let every = ["SHQ_SYNC_URL": machines.url, "SHQ_SYNC_EVERY": "10m"]
+        #expect(try a.store.shq(arguments: ["hook", "ingest", "--background"], environment: every).status == 0)
+        #expect(try machines.psql("SELECT count(*) FROM shq_records") == ["2"])
+        // Not due again for ten minutes: the next background ingest leaves the new record waiting.
+        try a.addRecords(1, prefix: "later", host: "a")
+        try a.store.shq(arguments: ["hook", "ingest", "--background"], environment: every)
+        #expect(try machines.psql("SELECT count(*) FROM shq_records") == ["2"])
+        #expect(try a.shq("sync", "status").stdoutText.contains("waiting: 1 record, 0 deletions"))
     }
 
     @Test func aPlainServerStoresQueryableRowsAndAnEncryptingClientStaysOut() throws {
