@@ -108,7 +108,8 @@ final class PostgresConnection {
         var message = String(cString: text)
         while message.last == "\n" || message.last == " " { message.removeLast() }
         // libpq repeats "connection to server … failed:" per address; the last line says why.
-        return message.split(separator: "\n").map(String.init).joined(separator: "; ")
+        return message.split(separator: "\n")
+            .map { $0.drop { $0 == " " || $0 == "\t" } }.filter { !$0.isEmpty }.map(String.init).joined(separator: "; ")
     }
 }
 
