@@ -59,9 +59,6 @@ struct SyncCommand: ParsableCommand {
 
     @OptionGroup var options: SyncOptions
 
-    @Flag(help: "Print nothing on success (the background sync).")
-    var quiet = false
-
     func run() throws {
         let url = try options.serverURL()
         let store = try options.store.open()
@@ -71,7 +68,7 @@ struct SyncCommand: ParsableCommand {
         } catch let error as SyncError {
             throw CommandFailure("sync: \(error)")
         }
-        if !quiet { _ = writeAll(1, Array((report.summary + "\n").utf8)) }
+        _ = writeAll(1, Array((report.summary + "\n").utf8))
     }
 }
 
