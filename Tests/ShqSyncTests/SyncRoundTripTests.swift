@@ -44,6 +44,13 @@ struct SyncRoundTripTests {
         #expect(try a.sync() == "pushed 0, pulled 4 from 1 host, 0 deleted")
         #expect(try a.commands() == b.commands())
         #expect(try a.store.sqlite("SELECT count(*) FROM invocations WHERE host = 'desktop'") == ["4"])
+        // Status: the last success, nothing waiting, each host on the server with its records.
+        let status = try a.shq("sync", "status")
+        #expect(status.status == 0)
+        #expect(!status.stdoutText.contains("last sync: never"))
+        #expect(status.stdoutText.contains("waiting: 0 records, 0 deletions\nserver: 3 hosts\n"), "\(status.stdoutText)")
+        #expect(status.stdoutText.contains("  desktop: 4 records, latest "))
+        #expect(status.stdoutText.contains("  laptop: 2 records, latest "))
         // `--host .` narrows to this machine's own commands.
         let here = try a.shq("history", "--host", ".").stdoutText
         #expect(here.contains("echo secret-marker-7781"))
