@@ -16,7 +16,9 @@ SWIFT ?= swift
 # completions (Debian's default ~/.bashrc sources it); fish: the selector examples are typed in it.
 # fzf: the anchor of the picker benchmark (bench/50-pick.sh).
 # ripgrep: bench/55-grep.sh measures `shq grep` against it.
-APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh fish hyperfine python3 python3-venv time bsdutils vim less procps fzf ripgrep \
+# libpq-dev, libsodium-dev, libssl-dev and postgresql-server-dev-15 (libpgcommon/libpgport): shq sync, linked
+# statically; postgresql: the sync tests start a server of their own.
+APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev libpq-dev libsodium-dev libssl-dev postgresql-server-dev-15 postgresql sqlite3 tmux zsh fish hyperfine python3 python3-venv time bsdutils vim less procps fzf ripgrep \
 	bash-completion man-db groff-base
 # Release: one fully static executable (Swift runtime, glibc, SQLite and zstd linked in), so no dynamic
 # loader runs at start-up: ~5 ms less per shq process (Docs/run.md). lld links it without GNU ld's
@@ -24,9 +26,17 @@ APT_PACKAGES := pkg-config libsqlite3-dev libzstd-dev sqlite3 tmux zsh fish hype
 # The functions everyday commands run are laid out together (bench/hot-symbols.sh writes the list).
 # The release build has a folder of its own: a `swift build` waits for any other SwiftPM process using
 # its folder, and the install test runs `make install` from inside `swift test` (which holds .build).
+# libpq.a needs what its pkg-config Libs.private names and SwiftPM does not read: PostgreSQL's common and
+# port code (the _shlib builds, from postgresql-server-dev-*, in `pg_config --pkglibdir`) and OpenSSL. It
+# also names GSSAPI and LDAP functions that have no static library: build-support/libpq-static-stubs.c
+# stands in for them in this link only (Docs/design/sync.md).
+LIBPQ_STUBS := $(CURDIR)/.build-release/libpq-static-stubs.o
+LIBPQ_STATIC := -Xlinker -L$(shell pg_config --pkglibdir 2>/dev/null || echo /usr/lib/postgresql/15/lib) \
+	-Xlinker -lpgcommon_shlib -Xlinker -lpgport_shlib -Xlinker -lssl -Xlinker -lcrypto -Xlinker $(LIBPQ_STUBS)
 RELEASE_FLAGS := -c release --scratch-path $(CURDIR)/.build-release --static-swift-stdlib -Xswiftc -static-executable -Xswiftc -use-ld=lld \
 	-Xswiftc -Xfrontend -Xswiftc -function-sections \
-	-Xlinker --symbol-ordering-file=$(CURDIR)/bench/hot-symbols.txt -Xlinker --no-warn-symbol-ordering
+	-Xlinker --symbol-ordering-file=$(CURDIR)/bench/hot-symbols.txt -Xlinker --no-warn-symbol-ordering \
+	$(LIBPQ_STATIC)
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/shq
 
 .PHONY: all build deps install install-completions man test coverage bench clean
@@ -47,7 +57,10 @@ deps:
 	  fi; \
 	fi
 
-build: deps
+$(LIBPQ_STUBS): build-support/libpq-static-stubs.c
+	mkdir -p $(dir $@) && cc -O2 -fPIC -c -o $@ $<
+
+build: deps $(LIBPQ_STUBS)
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 install: build
@@ -122,7 +135,7 @@ coverage: deps
 	awk '$$1 ~ /\.swift$$|\.c$$/ && $$9 > 0 { print $$9, $$1 }' $(COVERAGE_DIR)/report.txt | sort -rn > $(COVERAGE_DIR)/uncovered.txt
 	@echo "total line coverage: $$(awk '$$1 == "TOTAL" { print $$10 }' $(COVERAGE_DIR)/report.txt); uncovered files: $(COVERAGE_DIR)/uncovered.txt"
 
-bench: deps
+bench: deps $(LIBPQ_STUBS)
 	$(SWIFT) build $(RELEASE_FLAGS)
 	SHQ_BIN=$(RELEASE_BIN) bash bench/run.sh
 

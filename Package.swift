@@ -3,7 +3,7 @@ import PackageDescription
 
 // Modules, one per concern (Docs/design/README.md): the system foundation, the store (SQLite, blobs, spool,
 // every SQL text over the schema), privacy (ignore rules, redaction), the query language, importers,
-// rendering, the run engine (spawn, signals, capture), the session proxy, the hooks, the C shims, and the thin executable.
+// rendering, the run engine (spawn, signals, capture), the session proxy, sync, the hooks, the C shims, and the thin executable.
 // Each imports only modules declared before it.
 let package = Package(
     name: "shq",
@@ -23,6 +23,17 @@ let package = Package(
             name: "CZstd",
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
+        ),
+        // The PostgreSQL client library and libsodium, for `shq sync` (Docs/design/sync.md).
+        .systemLibrary(
+            name: "CPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
         ),
         .target(
             name: "CShims",
@@ -46,13 +57,15 @@ let package = Package(
         .target(name: "ShqSession", dependencies: ["ShqSystem", "ShqStore", "ShqPrivacy", "ShqRun", "CShims"]),
         // `shq pick`, the Ctrl-R picker: matcher, model and frames (pure), and the /dev/tty driver.
         .target(name: "ShqPicker", dependencies: ["ShqSystem", "ShqStore", "ShqQuery", "ShqRender", "ShqRun", "CShims"]),
+        // `shq sync`: records sealed on the client and exchanged with a PostgreSQL server.
+        .target(name: "ShqSync", dependencies: ["ShqSystem", "ShqStore", "CPQ", "CSodium"]),
         // The bash and zsh hooks, embedded from shell-hooks/ at build time.
         .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),
         .plugin(name: "EmbedShellHooks", capability: .buildTool()),
         .executableTarget(
             name: "shq",
             dependencies: [
-                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqGrep", "ShqRender", "ShqPrivacy", "ShqRun", "ShqSession", "ShqHooks", "ShqPicker",
+                "ShqSystem", "ShqStore", "ShqQuery", "ShqImport", "ShqGrep", "ShqRender", "ShqPrivacy", "ShqRun", "ShqSession", "ShqHooks", "ShqPicker", "ShqSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +80,7 @@ let package = Package(
         .testTarget(name: "ShqPickerTests", dependencies: ["ShqPicker", "ShqStore", "ShqTestSupport"]),
         .testTarget(name: "ShqHooksTests", dependencies: ["ShqHooks", "ShqTestSupport"]),
         .testTarget(name: "ShqSessionTests", dependencies: ["ShqSession", "ShqSystem", "ShqTestSupport"]),
+        .testTarget(name: "ShqSyncTests", dependencies: ["ShqSync", "ShqStore", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "ShqCLITests", dependencies: ["ShqStore", "ShqSystem", "ShqTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ShqTestSupport"]),
         // Shared by the test targets: temporary stores, running the built `shq`, driving tmux.

@@ -1,5 +1,6 @@
 /// Forgetting: deleting invocations with everything that hangs off them, then rewriting the file so no
-/// byte of what was deleted remains in the database or its WAL.
+/// byte of what was deleted remains in the database or its WAL. Once the store has synced, the ids of
+/// the deleted records stay as tombstones (`keepTombstones`) so the deletion reaches the other machines.
 ///
 /// Deletes go through `invocation_rows` (events and outputs follow by ON DELETE CASCADE, and any trigger
 /// kept by a full-text index fires as for any delete); blobs, directories and names no longer referenced
@@ -15,6 +16,7 @@ extension Store {
             let delete = try db.prepare("DELETE FROM invocation_rows WHERE seq = ? AND status NOT IN ('running', 'stopped')")
             var count = 0
             for seq in seqs {
+                try keepTombstones(where: "seq = ?1") { $0.bind(1, seq) }
                 delete.reset()
                 delete.bind(1, seq)
                 try delete.run()
@@ -34,6 +36,7 @@ extension Store {
         let deleted = try db.writeTransaction { () throws -> Int in
             try db.execute("PRAGMA secure_delete=ON")
             let delete = try db.prepare("DELETE FROM invocation_rows WHERE started_at < ? AND status NOT IN ('running', 'stopped')")
+            try keepTombstones(where: "started_at < ?1") { $0.bind(1, cutoff.microseconds) }
             delete.bind(1, cutoff.microseconds)
             try delete.run()
             let count = db.changes
@@ -66,7 +69,7 @@ extension Store {
     }
 
     /// Blobs no `outputs` row points at (inside the caller's transaction).
-    private func deleteUnreferencedBlobs() throws {
+    func deleteUnreferencedBlobs() throws {
         try db.execute("""
             DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM outputs o WHERE o.blob = blobs.id)
             """)

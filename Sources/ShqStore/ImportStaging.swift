@@ -91,6 +91,23 @@ public final class ImportStaging {
         return added
     }
 
+    /// Moves the staged rows of records pulled from a sync server: skips ids the store already holds and
+    /// ids it deleted (`sync_tombstones`). Returns how many were added.
+    public func moveSkippingKnownAndDeleted() throws -> Int {
+        try db.execute("""
+            INSERT INTO main.invocation_rows(\(Schema.storedColumnNames))
+            SELECT \(Schema.storedColumnNames) FROM temp.import_staging s
+            WHERE NOT EXISTS (SELECT 1 FROM main.sync_tombstones t WHERE t.id = s.id) ORDER BY rowid
+            ON CONFLICT DO NOTHING
+            """)
+        let added = db.changes
+        try db.execute("DELETE FROM temp.import_staging")
+        names.removeAll(keepingCapacity: true)
+        directories.removeAll(keepingCapacity: true)
+        sources.removeAll(keepingCapacity: true)
+        return added
+    }
+
     private func name(_ value: String) throws -> Int64 {
         if let id = names[value] { return id }
         let id = try intern(internName, nameID) { $0.bind(1, value) }

@@ -204,6 +204,18 @@ enum Schema {
         ALTER TABLE blob_chunks_new RENAME TO blob_chunks;
         CREATE UNIQUE INDEX blob_chunks_key ON blob_chunks(blob, seq);
         """,
+        // 5: `shq sync` (Docs/design/sync.md). `sync_state` holds this store's client id and its cursors
+        // on the server, key → value. `sync_tombstones` holds the ids of records deleted since sync was
+        // first used (`forget`, `prune`, or a deletion pulled from the server): pushed, they keep other
+        // machines from bringing a record back; pulled records with such an id are refused.
+        """
+        CREATE TABLE sync_state(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+        CREATE TABLE sync_tombstones(
+            id BLOB PRIMARY KEY,
+            deleted_at INTEGER NOT NULL,
+            pushed INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// The columns of `invocation_rows` that `storedColumns` fills, in its order.

@@ -20,6 +20,14 @@ public struct ResolvedSettings: Sendable, Equatable {
     public var sessionCaptureCap: Int64
     /// Keep what full-screen programs draw in a session: `capture_alt_screen`, off.
     public var captureAltScreen: Bool
+    /// The PostgreSQL server `shq sync` uses, a libpq connection string: `shq sync --url`,
+    /// `SHQ_SYNC_URL`, `sync_url`, none.
+    public var syncURL: String?
+    /// Seal records before they leave this machine: `--no-encrypt` (off), `sync_encrypt`, on.
+    public var syncEncrypt: Bool
+    /// How often a hook ingest starts a background `shq sync`: `SHQ_SYNC_EVERY`, `sync_every` (a
+    /// duration such as 10m, read by ShqQuery's `DurationText`), never.
+    public var syncEvery: String?
 
     /// 32 MiB: a stream beyond the cap keeps its last half in memory, so the cap bounds shq run's memory
     /// (peak RSS relaying 1 GiB: 69 MiB with a 64 MiB cap) and the time to store the tail at the end.
@@ -38,12 +46,17 @@ public struct ResolvedSettings: Sendable, Equatable {
         public var forceCapture: Bool
         /// `hook init --capture`.
         public var capture: Bool
+        /// `shq sync --url`, `--no-encrypt`.
+        public var syncURL: String?
+        public var syncEncrypt: Bool?
 
         public init(
             captureCap: String? = nil, pty: Bool? = nil, redactOutput: Bool? = nil, forceCapture: Bool = false,
-            capture: Bool = false
+            capture: Bool = false, syncURL: String? = nil, syncEncrypt: Bool? = nil
         ) {
             self.capture = capture
+            self.syncURL = syncURL
+            self.syncEncrypt = syncEncrypt
             self.captureCap = captureCap
             self.pty = pty
             self.redactOutput = redactOutput
@@ -80,6 +93,10 @@ public struct ResolvedSettings: Sendable, Equatable {
             ?? config["session_capture_cap"].flatMap(Self.parseSize)
             ?? Self.defaultSessionCaptureCap
         captureAltScreen = config.bool("capture_alt_screen") ?? false
+        syncURL = flags.syncURL.flatMap { $0.isEmpty ? nil : $0 } ?? fromEnvironment("SHQ_SYNC_URL")
+            ?? config["sync_url"].flatMap { $0.isEmpty ? nil : $0 }
+        syncEncrypt = flags.syncEncrypt ?? config.bool("sync_encrypt") ?? true
+        syncEvery = fromEnvironment("SHQ_SYNC_EVERY") ?? config["sync_every"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The settings of this process without flags: the environment and the config file.

@@ -32,6 +32,12 @@ public struct Settings: Sendable, Equatable {
             meaning: "bytes shq run stores per stream, e.g. 64M (--capture-cap)", value: "SIZE"),
         Key(name: "session_capture_cap", isBool: false,
             meaning: "bytes shq session keeps per command, head and tail (SHQ_SESSION_CAP)", value: "SIZE"),
+        Key(name: "sync_url", isBool: false,
+            meaning: "the PostgreSQL server shq sync uses (SHQ_SYNC_URL, --url)", value: "postgresql://..."),
+        Key(name: "sync_every", isBool: false,
+            meaning: "start a background shq sync this often, e.g. 10m (SHQ_SYNC_EVERY)", value: "DURATION"),
+        Key(name: "sync_encrypt", isBool: true,
+            meaning: "false: sync plain rows, for a server made with --no-encrypt"),
     ]
 
     /// The keys as help text: `name = true|false` over an indented meaning, short enough for 80 columns

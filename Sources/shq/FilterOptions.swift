@@ -1,6 +1,7 @@
 import ArgumentParser
 import ShqQuery
 import ShqStore
+import ShqSystem
 
 /// The filters `history`, `search` and `stats` take, with the same names and meanings.
 struct FilterOptions: ParsableArguments {
@@ -19,7 +20,7 @@ struct FilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only commands from this shell session.", valueName: "id"))
     var session: String?
 
-    @Option(help: ArgumentHelp("Only commands recorded on this host.", valueName: "name"))
+    @Option(help: ArgumentHelp("Only commands recorded on this host ('.' for this machine: synced history holds others).", valueName: "name"))
     var host: String?
 
     func validate() throws {
@@ -36,7 +37,8 @@ struct FilterOptions: ParsableArguments {
     var conditions: Conditions {
         SearchFilters(
             directory: cwd, exitCode: exitCode, since: since.flatMap { SearchFilters.time($0) },
-            until: until.flatMap { SearchFilters.time($0) }, session: session, host: host
+            until: until.flatMap { SearchFilters.time($0) }, session: session,
+            host: host == "." ? ProcessEnvironment.hostName : host
         ).conditions()
     }
 }

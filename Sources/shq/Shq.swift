@@ -49,6 +49,7 @@ struct Shq: ParsableCommand {
             KillCommand.self,
             WaitCommand.self,
             CleanCommand.self,
+            SyncCommand.self,
             DoctorCommand.self,
         ]
     )

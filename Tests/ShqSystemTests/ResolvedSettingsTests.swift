@@ -25,6 +25,23 @@ import Testing
         #expect(settings.secretExclude.isEmpty)
     }
 
+    @Test func syncSettingsFlagThenEnvironmentThenConfig() {
+        let config = "sync_url = postgresql://config/db\nsync_every = 10m\nsync_encrypt = false"
+        #expect(resolve().syncURL == nil)
+        #expect(resolve().syncEncrypt)
+        #expect(resolve().syncEvery == nil)
+        #expect(resolve(config: config).syncURL == "postgresql://config/db")
+        #expect(resolve(config: config).syncEvery == "10m")
+        #expect(!resolve(config: config).syncEncrypt)
+        let environment = ["SHQ_SYNC_URL": "host=/run/postgresql dbname=shq", "SHQ_SYNC_EVERY": "1h"]
+        #expect(resolve(environment: environment, config: config).syncURL == "host=/run/postgresql dbname=shq")
+        #expect(resolve(environment: environment, config: config).syncEvery == "1h")
+        let flags = Flags(syncURL: "postgresql://flag/db", syncEncrypt: false)
+        #expect(resolve(flags, environment: environment, config: config).syncURL == "postgresql://flag/db")
+        #expect(!resolve(flags).syncEncrypt)
+        #expect(resolve(environment: ["SHQ_SYNC_URL": ""], config: config).syncURL == "postgresql://config/db")
+    }
+
     @Test func captureCapFlagThenEnvironmentThenConfig() {
         let environment = ["SHQ_CAPTURE_CAP": "2M"]
         let config = "capture_cap = 5M"

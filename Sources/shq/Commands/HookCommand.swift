@@ -1,8 +1,10 @@
 import ArgumentParser
 import ShqHooks
 import ShqPrivacy
+import ShqQuery
 import ShqSession
 import ShqStore
+import ShqSync
 import ShqSystem
 
 struct HookCommand: ParsableCommand {
@@ -85,6 +87,11 @@ struct HookCommand: ParsableCommand {
         func run() throws {
             let opened = try Store(location: store.location)
             opened.ingestingHookSpool(wait: !background, quiet: background)
+            // sync_every: the background ingest is already off the prompt's path.
+            let settings = ResolvedSettings.current
+            if background, let url = settings.syncURL, let every = settings.syncEvery.flatMap(DurationText.parse), every > 0 {
+                AutoSync.runIfDue(store: opened, url: url, encrypt: settings.syncEncrypt, interval: every)
+            }
         }
     }
 }

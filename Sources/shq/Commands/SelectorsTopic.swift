@@ -38,6 +38,10 @@ struct SelectorsTopic: ParsableCommand {
               A tag or directory runs until the next %, : or @N; a backslash
               escapes the next character.
 
+            Hosts (history pulled by shq sync holds other machines' commands)
+              history, search and stats take --host NAME, and --host . for this
+              machine: shq history --host . %failed@5:
+
             Examples
               shq show @2                 output of the command before the last
               shq history %failed@5:      the last five failures
