@@ -16,6 +16,9 @@ extension Store {
                 if case .record(let bytes) = RecordingPolicy.decide(command, entryPoint: .hook) { return bytes }
                 return nil
             }
+        } catch let error as StoreError where error.isBusy {
+            // Another process holds the store (the caller chose how long to wait): the lines simply
+            // wait for the next command, which is no fault worth a line.
         } catch {
             if !quiet {
                 _ = writeAll(2, Array("shq: \(error) (hook records stay in the spool)\n".utf8))
