@@ -25,7 +25,7 @@ public enum RecordLater {
     /// Starts `shq hook ingest --background` for the store at `location`, detached from this process's
     /// terminal and output, so a spooled record reaches the store when the lock is released even if no
     /// other shq command runs. Best effort: the next shq command that reads the store ingests it too.
-    public static func startIngest(location: StoreLocation) {
+    public static func startIngest(_ location: StoreLocation) {
         let arguments = ["/proc/self/exe", "hook", "ingest", "--background", "--db", location.databasePath]
         let argv = CStringArray(arguments.map { Array($0.utf8) })
         defer { argv.free() }

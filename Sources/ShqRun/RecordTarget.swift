@@ -51,7 +51,7 @@ struct RecordTarget {
             guard let file = try? PendingRecordFile(location: store.location, id: record.id) else { return }
             file.add(record)
             file.add(event)
-            if (try? file.commit()) != nil { RecordLater.startIngest(location: store.location) }
+            if (try? file.commit()) != nil { RecordLater.startIngest(store.location) }
             return
         }
         try? store.waitingAtMost(milliseconds: Store.startWaitMilliseconds) {

@@ -95,10 +95,14 @@ final class StoreRecorder: @unchecked Sendable {
     /// Per stream, the position (in bytes since the head ended) up to which the tail is stored.
     private var tailStored: [OutputStream: Int64] = [:]
 
+    /// Starts the ingest of a spooled record (tests, which are not shq, start none).
+    private let startIngest: (StoreLocation) -> Void
+
     init(
         target: RecordTarget, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr],
-        redactOutput: Bool = false
+        redactOutput: Bool = false, startIngest: @escaping (StoreLocation) -> Void = RecordLater.startIngest
     ) {
+        self.startIngest = startIngest
         self.redactOutput = redactOutput
         self.store = target.store
         self.seq = target.seq ?? 0
@@ -219,7 +223,7 @@ final class StoreRecorder: @unchecked Sendable {
         do {
             let path = try record.write(work, rings: rings, location: store.location)
             faults.recordWaits(store.path, spoolFile: path, lockedMicros: MonotonicClock.now() - triedAt)
-            RecordLater.startIngest(location: store.location)
+            startIngest(store.location)
         } catch {
             faults.notRecording(store.path, error)
         }

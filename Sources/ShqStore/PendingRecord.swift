@@ -91,6 +91,7 @@ public final class PendingRecordFile {
 
     /// The no-save marker was seen: what was written of the output is cut off, nothing more is added.
     public func dropOutputs() {
+        markOutput()  // nothing of the output written yet: cut nothing
         if ftruncate(fd, off_t(outputStart)) != 0, failure == 0 { failure = errno }
         _ = lseek(fd, off_t(outputStart), SEEK_SET)
         size = outputStart

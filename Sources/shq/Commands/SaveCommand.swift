@@ -107,7 +107,7 @@ struct SaveCommand: ParsableCommand {
             outputDropped = try opened.saveOutputs(of: seq, outputs: sources, filter: filter)
         } else {
             outputDropped = try Store.saveLater(invocation, location: opened.location, outputs: sources, filter: filter).outputDropped
-            RecordLater.startIngest(location: opened.location)
+            RecordLater.startIngest(opened.location)
         }
         if outputDropped {
             _ = writeAll(2, Array("shq: output not saved: it contains the no-save marker\n".utf8))
