@@ -12,10 +12,7 @@ extension Store {
     @discardableResult
     public func ingestingHookSpool(wait: Bool = true, quiet: Bool = false) -> Store {
         do {
-            try ingestSpool(wait: wait) { command in
-                if case .record(let bytes) = RecordingPolicy.decide(command, entryPoint: .hook) { return bytes }
-                return nil
-            }
+            try ingestHookSpool(wait: wait)
         } catch let error as StoreError where error.isBusy {
             // Another process holds the store (the caller chose how long to wait): the lines simply
             // wait for the next command, which is no fault worth a line.
@@ -25,6 +22,15 @@ extension Store {
             }
         }
         return self
+    }
+
+    /// `ingestingHookSpool` for a caller that handles the failure itself (`shq session`'s capture
+    /// thread tells a locked store from the rest).
+    public func ingestHookSpool(wait: Bool) throws {
+        try ingestSpool(wait: wait) { command in
+            if case .record(let bytes) = RecordingPolicy.decide(command, entryPoint: .hook) { return bytes }
+            return nil
+        }
     }
 
     /// Marks the jobs whose `shq run` died as orphaned, so a dead job is never shown as running. A

@@ -11,6 +11,7 @@ import ShqSystem
 /// (`SpoolRecord.escape`; an empty field means none), output as raw bytes after a line giving their count:
 ///
 ///     shq-record 1
+///     A <import key>                            output for an existing record, instead of I (`shq session`)
 ///     I <id> <session> <cmd> <cwd> <host> <user> <shell> <tty> <source> <started µs> <ended µs>
 ///       <duration µs> <exit> <signal> <status> <pid> <pid start> <wrapper pid> <wrapper start> <tag> <pipestatus>
 ///     E <kind> <at µs> <signal> <exit>          a lifecycle event
@@ -46,6 +47,13 @@ public final class PendingRecordFile {
 
     deinit {
         if fd >= 0 { close(fd) }
+    }
+
+    /// Instead of a record: output for the record with this import key (a hook record `shq session`
+    /// could not attach its output to while the store was locked). Ingested only if that record exists
+    /// and has no output yet.
+    public func attach(toImportKey key: String) {
+        line([[UInt8(ascii: "A")], Array(key.utf8)])
     }
 
     public func add(_ invocation: Invocation) {
@@ -161,6 +169,11 @@ extension Store {
                     seq = try insert(invocation)
                     guard let seq else { throw malformed("duplicate import key") }
                     try record(LifecycleEvent(.late), for: seq)
+                case [UInt8(ascii: "A")]?:
+                    guard fields.count >= 2 else { throw malformed("attach line") }
+                    guard let target = try self.seq(forImportKey: String(decoding: fields[1], as: UTF8.self)),
+                          try !hasOutput(target) else { return }  // its record was not kept, or has output
+                    seq = target
                 case [UInt8(ascii: "E")]?:
                     guard let seq, fields.count >= 5, let kind = LifecycleEvent.Kind(rawValue: String(decoding: fields[1], as: UTF8.self)),
                           let at = SpoolRecord.parseInteger(fields[2]) else { throw malformed("event line") }
