@@ -14,10 +14,10 @@ RUNS=40
 # Holds the write lock until $work/release exists; returns once it is held.
 lock() {
   rm -f "$work/ready" "$work/release"
-  sqlite3 "$SHQ_DB" "BEGIN EXCLUSIVE;" "INSERT INTO names(name) VALUES ('bench lock');" ".shell touch '$work/ready'" \
+  sqlite3 "$SHQ_DB" "BEGIN EXCLUSIVE;" "INSERT INTO names(name) VALUES ('bench lock ' || random());" ".shell touch '$work/ready'" \
     ".shell while [ ! -e '$work/release' ]; do sleep 0.01; done" "COMMIT;" >/dev/null &
   holder=$!
-  while [ ! -e "$work/ready" ]; do sleep 0.01; done
+  while [ ! -e "$work/ready" ]; do kill -0 "$holder" 2>/dev/null || { echo "sqlite3 could not lock the store" >&2; exit 1; }; sleep 0.01; done
 }
 unlock() { touch "$work/release"; wait "$holder"; holder=""; }
 

@@ -12,7 +12,7 @@ public final class StoreLock: @unchecked Sendable {
         let ready = directory.file("lock-ready-\(UUID().uuidString)")
         releaseFile = directory.file("lock-release-\(UUID().uuidString)")
         process = try ProcessProbe.spawn("/usr/bin/sqlite3", [
-            database, "BEGIN EXCLUSIVE;", "INSERT INTO names(name) VALUES ('lock holder');", ".shell touch '\(ready)'",
+            database, "BEGIN EXCLUSIVE;", "INSERT INTO names(name) VALUES ('lock holder ' || random());", ".shell touch '\(ready)'",
             ".shell while [ ! -e '\(releaseFile)' ]; do sleep 0.01; done", "COMMIT;",
         ])
         let locked = ProcessProbe.waitUntil(timeout: 30) { FileManager.default.fileExists(atPath: ready) || !process.isRunning }
@@ -31,7 +31,11 @@ public final class StoreLock: @unchecked Sendable {
         process.wait(timeout: 30)
     }
 
-    deinit { process.stop() }
+    /// The release file first: killing sqlite3 alone would leave its `.shell` loop running.
+    deinit {
+        _ = FileManager.default.createFile(atPath: releaseFile, contents: Data())
+        process.stop()
+    }
 }
 
 public struct StoreLockFailed: Error {}
