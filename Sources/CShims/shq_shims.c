@@ -161,6 +161,25 @@ int shq_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp
     return rc;
 }
 
+int shq_spawn_detached(pid_t *pid, const char *path, char *const argv[], char *const envp[]) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    // Nothing of the caller's: no terminal (setsid), no pipe a `$(...)` waits on (/dev/null on 0, 1, 2).
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    // Nor any descriptor shq inherited without close-on-exec (a test harness's pipe ends, say).
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    posix_spawnattr_setsigmask(&attr, &shq_saved_mask);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
+    int rc = posix_spawn(pid, path, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+}
+
 int shq_exec(const char *file, char *const argv[], char *const envp[]) {
     sigprocmask(SIG_SETMASK, &shq_saved_mask, NULL);
     execvpe(file, argv, envp);

@@ -60,7 +60,7 @@ public struct InvocationDetails {
                 var line = "  " + event.at.localDisplay + "  " + offset + String(repeating: " ", count: offsetWidth - offset.count)
                 line += "  " + Self.describe(event)
                 if event.kind == .stopped, stoppedAt == nil { stoppedAt = event.at }
-                if let since = stoppedAt, event.kind != .stopped, event.kind != .forwarded {
+                if let since = stoppedAt, ![.stopped, .forwarded, .late].contains(event.kind) {
                     line += " (after \(DurationText.format(micros: event.at.microseconds - since.microseconds)) stopped)"
                     stoppedAt = nil
                 }
@@ -81,6 +81,7 @@ public struct InvocationDetails {
 
     static func describe(_ event: LifecycleEvent) -> String {
         var text = event.kind.rawValue
+        if event.kind == .late { text += ": recorded now, the store was locked when the command started" }
         if let signal = event.signal { text += " " + SignalName.name(of: signal) }
         if let code = event.exitCode { text += " " + String(code) }
         return text

@@ -44,7 +44,7 @@ enum PtyEngine {
         faults: FaultReporter, startedMono: Int64
     ) -> Never {
         let cap = CaptureCap(bytes: request.settings.captureCap)
-        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, streams: [.pty], redactOutput: request.settings.redactOutput)
+        let recorder = StoreRecorder(target: recording, cap: cap, faults: faults, streams: [.pty], redactOutput: request.settings.redactOutput)
         recorder.start()
         var terminal = setup.terminal
         terminal.copy(to: setup.master)

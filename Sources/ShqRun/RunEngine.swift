@@ -45,7 +45,7 @@ public enum RunEngine {
             PtyEngine.run(request, setup: pty, recording: recording, signals: signals, environment: environment, faults: faults, startedMono: startedMono)
         }
         let cap = CaptureCap(bytes: request.settings.captureCap)
-        let recorder = StoreRecorder(store: recording.store, seq: recording.seq, cap: cap, faults: faults, redactOutput: request.settings.redactOutput)
+        let recorder = StoreRecorder(target: recording, cap: cap, faults: faults, redactOutput: request.settings.redactOutput)
         recorder.start()
         let stdoutPipe = makePipe(), stderrPipe = makePipe(), wakePipe = makePipe()
         let child: ChildProcess

@@ -12,16 +12,25 @@ extension Store {
     @discardableResult
     public func ingestingHookSpool(wait: Bool = true, quiet: Bool = false) -> Store {
         do {
-            try ingestSpool(wait: wait) { command in
-                if case .record(let bytes) = RecordingPolicy.decide(command, entryPoint: .hook) { return bytes }
-                return nil
-            }
+            try ingestHookSpool(wait: wait)
+        } catch let error as StoreError where error.isBusy {
+            // Another process holds the store (the caller chose how long to wait): the lines simply
+            // wait for the next command, which is no fault worth a line.
         } catch {
             if !quiet {
                 _ = writeAll(2, Array("shq: \(error) (hook records stay in the spool)\n".utf8))
             }
         }
         return self
+    }
+
+    /// `ingestingHookSpool` for a caller that handles the failure itself (`shq session`'s capture
+    /// thread tells a locked store from the rest).
+    public func ingestHookSpool(wait: Bool) throws {
+        try ingestSpool(wait: wait) { command in
+            if case .record(let bytes) = RecordingPolicy.decide(command, entryPoint: .hook) { return bytes }
+            return nil
+        }
     }
 
     /// Marks the jobs whose `shq run` died as orphaned, so a dead job is never shown as running. A

@@ -17,6 +17,11 @@ import ShqSystem
 ///
 /// A store failure mid-run (disk full, file gone) stops recording and reports once; the command and
 /// the relay go on.
+///
+/// A store locked by another process when the command started (`RecordTarget.seq` nil): the writer
+/// tries the insert every `lockedRetryMicros` while the command runs, then writes everything queued so
+/// far, with a `late` event; if the command ends first, the whole record goes to the spool
+/// (`PendingRunRecord`) and shq leaves without waiting.
 final class StoreRecorder: @unchecked Sendable {
     enum Work {
         /// Head bytes (tail bytes go through `submitTail`).
@@ -26,6 +31,11 @@ final class StoreRecorder: @unchecked Sendable {
         case event(LifecycleEvent)
         case sync(Int)
         case finish(Termination, endedAt: Timestamp, durationMicros: Int64, truncated: Set<OutputStream>)
+
+        var isFinish: Bool {
+            if case .finish = self { return true }
+            return false
+        }
     }
 
     /// A partly filled chunk is committed after this long, so `shq show --follow` sees output promptly.
@@ -49,7 +59,14 @@ final class StoreRecorder: @unchecked Sendable {
     static let startCommitDelay: Int64 = 50_000
 
     private let store: Store
-    private let seq: Int64
+    /// The row; 0 until a record that waited for a locked store is inserted (`awaitingStore`).
+    private var seq: Int64
+    /// The record still to insert, while the store is locked (read under `condition` by producers).
+    private var awaitingStore: Invocation?
+    private let triedAt: Int64
+    /// How often a locked store is tried again, and how long each try waits for the lock.
+    static let lockedRetryMicros: Int64 = 20_000
+    static let lockedTryMilliseconds: Int32 = 10
     private let faults: FaultReporter
     private let cap: CaptureCap
     /// The streams the record has (pipes: stdout and stderr, each stored even when empty; `--pty`: pty).
@@ -78,13 +95,19 @@ final class StoreRecorder: @unchecked Sendable {
     /// Per stream, the position (in bytes since the head ended) up to which the tail is stored.
     private var tailStored: [OutputStream: Int64] = [:]
 
+    /// Starts the ingest of a spooled record (tests, which are not shq, start none).
+    private let startIngest: (StoreLocation) -> Void
+
     init(
-        store: Store, seq: Int64, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr],
-        redactOutput: Bool = false
+        target: RecordTarget, cap: CaptureCap, faults: FaultReporter, streams: [OutputStream] = [.stdout, .stderr],
+        redactOutput: Bool = false, startIngest: @escaping (StoreLocation) -> Void = RecordLater.startIngest
     ) {
+        self.startIngest = startIngest
         self.redactOutput = redactOutput
-        self.store = store
-        self.seq = seq
+        self.store = target.store
+        self.seq = target.seq ?? 0
+        self.awaitingStore = target.seq == nil ? target.invocation : nil
+        self.triedAt = target.triedAt
         self.cap = cap
         self.streams = streams
         self.faults = faults
@@ -92,6 +115,7 @@ final class StoreRecorder: @unchecked Sendable {
 
     func start() {
         thread = OSThread { [self] in
+            if awaitingStore != nil, !insertWhenFree() { return }
             // Compiled while the command runs, not after it has ended (`Store.prepareRunEnd`).
             guarded { try store.prepareRunEnd() }
             writerLoop()
@@ -103,7 +127,8 @@ final class StoreRecorder: @unchecked Sendable {
     func submit(_ work: Work) {
         condition.locked {
             if case .output(_, let bytes) = work {
-                while queuedHeadBytes > Self.headQueueLimit {
+                // A writer waiting for a locked store makes no progress: not waited for at all.
+                while queuedHeadBytes > Self.headQueueLimit && awaitingStore == nil {
                     let before = written
                     condition.wait(microseconds: Self.stallMicros)
                     if written == before { break }
@@ -129,6 +154,8 @@ final class StoreRecorder: @unchecked Sendable {
     func sync(timeoutMicros: Int64) {
         let deadline = MonotonicClock.now() + timeoutMicros
         condition.locked {
+            // Nothing can be committed before the store is free: a stop does not wait for it.
+            if awaitingStore != nil { return }
             nextTicket += 1
             let ticket = nextTicket
             queue.append(.sync(ticket))
@@ -149,6 +176,59 @@ final class StoreRecorder: @unchecked Sendable {
     }
 
     // MARK: The writer thread
+
+    /// Tries the insert of a record that found the store locked until it succeeds (true: the writer goes
+    /// on with everything queued meanwhile) or the command has ended (false: the record went to the spool,
+    /// the writer is done). Any failure other than the lock stops recording, as mid-run.
+    private func insertWhenFree() -> Bool {
+        guard let invocation = awaitingStore else { return true }
+        while true {
+            do {
+                let inserted = try store.waitingAtMost(milliseconds: Self.lockedTryMilliseconds) {
+                    try store.db.writeTransaction { () throws -> Int64? in
+                        guard let seq = try store.insert(invocation) else { return nil }
+                        try store.record(LifecycleEvent(.late), for: seq)
+                        return seq
+                    }
+                }
+                guard let inserted else { throw StoreError(store.path, "the record could not be inserted") }
+                seq = inserted
+                condition.locked { awaitingStore = nil }
+                return true
+            } catch let error as StoreError where error.isBusy {
+                let finished: [Work]? = condition.locked {
+                    if !queue.contains(where: \.isFinish) { _ = condition.wait(microseconds: Self.lockedRetryMicros) }
+                    guard queue.contains(where: \.isFinish) else { return nil }
+                    let taken = queue
+                    queue.removeAll()
+                    return taken
+                }
+                guard let finished else { continue }
+                spool(invocation, finished)
+                return false
+            } catch {
+                failed = true
+                faults.notRecording(store.path, error)
+                condition.locked { awaitingStore = nil }
+                return true
+            }
+        }
+    }
+
+    /// The command ended with the store still locked: everything goes to a pending record file in one
+    /// piece, and a detached ingest writes it once the store is free.
+    private func spool(_ invocation: Invocation, _ work: [Work]) {
+        let rings = condition.locked { self.rings }
+        let record = PendingRunRecord(invocation: invocation, streams: streams, cap: cap, redactOutput: redactOutput)
+        do {
+            let path = try record.write(work, rings: rings, location: store.location)
+            faults.recordWaits(store.path, spoolFile: path, lockedMicros: MonotonicClock.now() - triedAt)
+            startIngest(store.location)
+        } catch {
+            faults.notRecording(store.path, error)
+        }
+        condition.locked { done = true }
+    }
 
     private func writerLoop() {
         var lastFlush = MonotonicClock.now()

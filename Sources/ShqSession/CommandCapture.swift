@@ -154,34 +154,58 @@ final class CommandCapture: @unchecked Sendable {
     /// Attaches the output to the record `hook:<key>`. Nothing is stored when the hook's record was
     /// dropped by the recording policy (secret-prone commands), already has output, or carried the
     /// no-save marker; a full-screen program's output only tags the record, unless asked to keep it.
+    ///
+    /// The store gets `Store.startWaitMilliseconds` at most: locked by another process, the output goes
+    /// to the spool (`PendingRecordFile`, attached at the next ingest if the hook's record was kept), so
+    /// this thread does not fall behind the relay and drop bytes.
     private func persist(_ output: PendingOutput, key: String) {
         let store = liveStore()
-        store.ingestingHookSpool(wait: true, quiet: true)
         do {
-            guard let seq = try store.seq(forImportKey: "hook:" + key) else { return }
-            if output.altScreen.found && !settings.captureAltScreen {
-                try store.tagIfUntagged(seq, Self.fullScreenTag)
-                return
+            try store.waitingAtMost(milliseconds: Store.startWaitMilliseconds) { () throws in
+                try store.ingestHookSpool(wait: true)
+                guard let seq = try store.seq(forImportKey: "hook:" + key) else { return }
+                if output.altScreen.found && !settings.captureAltScreen {
+                    try store.tagIfUntagged(seq, Self.fullScreenTag)
+                    return
+                }
+                guard try !store.hasOutput(seq) else { return }
+                guard let kept = filtered(output) else { return }
+                let writer = OutputWriter(store: store, invocation: seq, stream: .pty)
+                try store.db.writeTransaction { () throws in
+                    try writer.append(kept.head)
+                    if output.cap.isTruncated { try writer.startTail(keepingLast: output.cap.tailBytes) }
+                    try writer.append(kept.tail)
+                    try writer.finish(truncated: output.cap.isTruncated || output.gap)
+                }
             }
-            guard try !store.hasOutput(seq) else { return }
-            // Through the privacy filter first (in memory, at most the cap): the no-save marker anywhere
-            // means no byte is written at all.
-            let filter = OutputPrivacyFilter(redactOutput: settings.redactOutput)
-            let tail = output.tail.copy(from: output.tail.start, maxCount: Int(output.tail.end - output.tail.start))
-            guard let head = output.head.withUnsafeBytes(filter.process), let kept = tail.withUnsafeBytes(filter.process),
-                  let rest = filter.finish() else { return }
-            let truncated = output.cap.isTruncated || output.gap
-            let writer = OutputWriter(store: store, invocation: seq, stream: .pty)
-            try store.db.writeTransaction { () throws in
-                try writer.append(head)
-                if output.cap.isTruncated { try writer.startTail(keepingLast: output.cap.tailBytes) }
-                try writer.append(kept)
-                try writer.append(rest)
-                try writer.finish(truncated: truncated)
-            }
+        } catch let error as StoreError where error.isBusy {
+            spool(output, key: key, store: store)
         } catch {
             // Never on the terminal: the session goes on, the record stays without output.
         }
+    }
+
+    /// Through the privacy filter first (in memory, at most the cap): the no-save marker anywhere means
+    /// no byte is written at all (nil).
+    private func filtered(_ output: PendingOutput) -> (head: [UInt8], tail: [UInt8])? {
+        let filter = OutputPrivacyFilter(redactOutput: settings.redactOutput)
+        let tail = output.tail.copy(from: output.tail.start, maxCount: Int(output.tail.end - output.tail.start))
+        guard let head = output.head.withUnsafeBytes(filter.process), let kept = tail.withUnsafeBytes(filter.process),
+              let rest = filter.finish() else { return nil }
+        return (head, kept + rest)
+    }
+
+    /// The store is locked: the output waits in the spool for the hook record it belongs to. (A
+    /// full-screen program's tag is not kept this way.)
+    private func spool(_ output: PendingOutput, key: String, store: Store) {
+        guard !(output.altScreen.found && !settings.captureAltScreen), let kept = filtered(output),
+              let file = try? PendingRecordFile(location: store.location, id: InvocationID.make()) else { return }
+        file.attach(toImportKey: "hook:" + key)
+        let truncated = output.cap.isTruncated
+        kept.head.withUnsafeBytes { file.addHead(.pty, $0) }
+        kept.tail.withUnsafeBytes { truncated ? file.addTail(.pty, keep: output.cap.tailBytes, $0) : file.addHead(.pty, $0) }
+        file.endStream(.pty, truncated: truncated || output.gap)
+        if (try? file.commit()) == nil { file.abandon() }
     }
 }
 

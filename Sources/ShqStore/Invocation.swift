@@ -112,6 +112,9 @@ public struct LifecycleEvent: Sendable, Equatable {
         case started, stopped, resumed, exited, signaled, orphaned
         /// A signal shq forwarded to the command (`shq kill`, or a kill() aimed at the wrapper).
         case forwarded
+        /// The record reached the store late, at this time: another process held the store's write lock
+        /// when the command started (`shq run`, `shq save` wait at most ~50 ms, then go on without it).
+        case late
     }
 
     public var kind: Kind

@@ -159,13 +159,7 @@ extension Store {
 
     /// Appends a lifecycle event and moves the invocation's status with it.
     public func record(_ event: LifecycleEvent, for seq: Int64) throws {
-        let insert = try eventInsert()
-        insert.bind(1, seq)
-        insert.bind(2, event.at.microseconds)
-        insert.bind(3, event.kind.rawValue)
-        insert.bind(4, event.signal.map(Int64.init))
-        insert.bind(5, event.exitCode.map(Int64.init))
-        try insert.run()
+        try recordEventOnly(event, for: seq)
         let status: InvocationStatus? = switch event.kind {
         case .stopped: .stopped
         case .resumed: .running
@@ -173,6 +167,17 @@ extension Store {
         default: nil
         }
         if let status { try setStatus(status, for: seq) }
+    }
+
+    /// Appends a lifecycle event, leaving the status as it is (a pending record's events are history).
+    func recordEventOnly(_ event: LifecycleEvent, for seq: Int64) throws {
+        let insert = try eventInsert()
+        insert.bind(1, seq)
+        insert.bind(2, event.at.microseconds)
+        insert.bind(3, event.kind.rawValue)
+        insert.bind(4, event.signal.map(Int64.init))
+        insert.bind(5, event.exitCode.map(Int64.init))
+        try insert.run()
     }
 
     public func setStatus(_ status: InvocationStatus, for seq: Int64) throws {

@@ -13,7 +13,8 @@ import ShqSystem
 ///    the rename may still be writing); if one does, the file waits for the next ingest;
 /// 4. every complete line goes into the store in ONE transaction, each command with the import key
 ///    `hook:<session>:<n>`, so a file ingested twice adds nothing;
-/// 5. only after the commit are the taken files removed. A failure anywhere leaves them for next time.
+/// 5. only after the commit are the taken files removed. A failure anywhere leaves them for next time;
+/// 6. then whole records that waited for a locked store (`PendingRecordFile`), one transaction each.
 extension Store {
     public struct SpoolIngestReport: Equatable, Sendable {
         public var files = 0
@@ -42,9 +43,11 @@ extension Store {
         }
 
         var taken: [String] = []
+        var records: [String] = []
         for name in Self.pendingSpoolFiles(in: directory) {
             let path = directory + "/" + name
             if name.hasSuffix(".taken") { taken.append(path); continue }
+            if name.hasSuffix(PendingRecordFile.suffix) { records.append(path); continue }
             let session = String(name.dropLast(".spool".count))
             let target = directory + "/" + session + "." + String(Timestamp.now().microseconds) + ".taken"
             if rename(path, target) == 0 { taken.append(target) }
@@ -55,17 +58,46 @@ extension Store {
             guard let bytes = Self.readOnceUnwritten(path) else { report.busy += 1; continue }
             contents.append((path, bytes))
         }
-        guard !contents.isEmpty else { return report }
-
-        try db.writeTransaction { () throws in
-            for (_, bytes) in contents {
-                try ingest(spoolBytes: bytes, report: &report, policy: policy)
+        if !contents.isEmpty {
+            try db.writeTransaction { () throws in
+                for (_, bytes) in contents {
+                    try ingest(spoolBytes: bytes, report: &report, policy: policy)
+                }
             }
+            for (path, _) in contents { unlink(path) }
+            report.files = contents.count
+            Self.removeStaleScratchFiles(in: directory)
         }
-        for (path, _) in contents { unlink(path) }
-        report.files = contents.count
-        Self.removeStaleScratchFiles(in: directory)
+        // Whole records after the hook lines: a session's pending output attaches to a hook record.
+        for path in records {
+            try ingestPendingRecordFile(path, report: &report)
+        }
         return report
+    }
+
+    /// Writes one `PendingRecordFile` into the store and removes it after the commit. A file that is not
+    /// a pending record is set aside as `<name>.bad` (never retried, never deleted unread).
+    private func ingestPendingRecordFile(_ path: String, report: inout SpoolIngestReport) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return }  // taken by another ingest meanwhile
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return }
+        let size = Int(info.st_size)
+        // Mapped, not read: a spooled `shq save` may hold a large output.
+        let mapping = size > 0 ? mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0) : nil
+        if size > 0, mapping == MAP_FAILED { throw StoreError(path, "cannot read: \(errnoDescription(errno))") }
+        defer { if let mapping, mapping != MAP_FAILED { munmap(mapping, size) } }
+        do {
+            try ingestPendingRecord(UnsafeRawBufferPointer(start: mapping, count: size), name: path)
+        } catch let error as StoreError where error.sqliteCode == nil {
+            rename(path, path + ".bad")
+            report.malformed += 1
+            return
+        }
+        unlink(path)
+        report.files += 1
+        report.recorded += 1
     }
 
     /// The bash hook reads each command line back through `.<session>.line`, rewritten at every command;
@@ -129,7 +161,9 @@ extension Store {
 
     /// Names of spool files waiting in `directory`: live `*.spool` and leftover `*.taken`.
     static func pendingSpoolFiles(in directory: String) -> [String] {
-        entries(of: directory).filter { !$0.hasPrefix(".") && ($0.hasSuffix(".spool") || $0.hasSuffix(".taken")) }.sorted()
+        entries(of: directory).filter { name in
+            !name.hasPrefix(".") && (name.hasSuffix(".spool") || name.hasSuffix(".taken") || name.hasSuffix(PendingRecordFile.suffix))
+        }.sorted()
     }
 
     /// The names in a folder (none when it cannot be read).

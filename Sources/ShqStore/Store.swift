@@ -29,7 +29,22 @@ public final class Store {
     }
 
     /// How long a statement waits for another connection's lock before failing.
-    static let busyMilliseconds: Int32 = 10_000
+    public static let busyMilliseconds: Int32 = 10_000
+
+    /// How long `shq run` and `shq save` wait for the write lock before they go on without the store
+    /// (the record is written later: `PendingRecordFile`). Other shq writers hold the lock for a few
+    /// milliseconds; this only gives way to a long holder.
+    public static let startWaitMilliseconds: Int32 = 50
+
+    /// Runs `body` with statements waiting at most `milliseconds` for another connection's lock (they
+    /// fail with `StoreError.isBusy` after that), then restores the usual `busyMilliseconds`.
+    /// The corresponding C function is `sqlite3_busy_timeout`.
+    @discardableResult
+    public func waitingAtMost<T>(milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
+        sqlite3_busy_timeout(db.handle, milliseconds)
+        defer { sqlite3_busy_timeout(db.handle, Self.busyMilliseconds) }
+        return try body()
+    }
 
     private func configure() throws {
         sqlite3_busy_timeout(db.handle, Self.busyMilliseconds)

@@ -14,4 +14,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(subject): \(reason)" }
+
+    /// Another connection held the lock longer than this connection would wait (SQLITE_BUSY).
+    public var isBusy: Bool { sqliteCode.map { $0 & 0xff == 5 } ?? false }
 }

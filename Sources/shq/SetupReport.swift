@@ -32,8 +32,8 @@ struct SetupReport {
         }
         add("store", location.databasePath + ": " + Self.size(bytes) + ", " + Self.count(summary.commands ?? 0, "command"))
         if summary.pendingSpoolFiles > 0 {
-            add("spool", Self.count(Int64(summary.pendingSpoolFiles), "hook file")
-                + " waiting in \(location.spoolDirectory) (the next shq command moves them in)")
+            add("spool", Self.count(Int64(summary.pendingSpoolFiles), "file")
+                + " of records waiting in \(location.spoolDirectory) (the next shq command moves them in)")
         }
     }
 

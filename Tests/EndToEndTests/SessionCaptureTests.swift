@@ -215,7 +215,8 @@ import Testing
     }
 
     /// A store locked by another process never holds up the terminal: commands run and print at full
-    /// speed while the lock is held; once it is released, output is stored again.
+    /// speed while the lock is held; once it is released, output is stored again, and the output of the
+    /// commands run under the lock arrives too (it waited in the spool).
     @Test func aLockedStoreNeverStallsTheTerminal() throws {
         let session = try CaptureSession(.bash)
         try session.command("echo before")
@@ -239,6 +240,11 @@ import Testing
         locker.waitUntilExit()
         try session.command("echo after")
         try waitUntil("output is stored again") { try session.records().last.map { try session.hasOutput($0) } == true }
+        for round in 1...3 {
+            let record = try #require(try session.records().first { $0.cmd == "seq 1 300000; echo round \(round)" })
+            let bytes = try session.output(of: record).bytes
+            #expect(String(decoding: bytes.suffix(20), as: UTF8.self).hasSuffix("300000\r\nround \(round)\r\n"), "round \(round)")
+        }
     }
 
     /// The data folder removed while the session runs: the proxy does not go on writing into the deleted

@@ -1,6 +1,7 @@
 import Foundation
 @testable import ShqRun
 import ShqStore
+import ShqSystem
 import ShqTestSupport
 import Testing
 
@@ -17,8 +18,9 @@ import Testing
     }
 
     func recorder(streams: [ShqStore.OutputStream] = [.stdout, .stderr], redact: Bool = false) -> StoreRecorder {
+        let target = RecordTarget(store: store, seq: seq, invocation: try! store.invocation(seq: seq)!, triedAt: MonotonicClock.now())
         let recorder = StoreRecorder(
-            store: store, seq: seq, cap: CaptureCap(bytes: 1 << 20), faults: FaultReporter(), streams: streams, redactOutput: redact)
+            target: target, cap: CaptureCap(bytes: 1 << 20), faults: FaultReporter(), streams: streams, redactOutput: redact)
         recorder.start()
         return recorder
     }

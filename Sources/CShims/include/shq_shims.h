@@ -80,6 +80,10 @@ void shq_die_of(int signo);
 // Returns 0 and sets *pid, or an errno value (ENOENT, EACCES, ENOEXEC, ...).
 int shq_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[], int out_fd, int err_fd);
 
+// posix_spawn `path` in a session of its own with /dev/null on fds 0, 1 and 2 and the saved signal mask:
+// a helper that outlives shq without holding its terminal or its output. Returns 0 or an errno value.
+int shq_spawn_detached(pid_t *pid, const char *path, char *const argv[], char *const envp[]);
+
 // Restores the mask saved by shq_block_job_signals and replaces shq with `argv` (execvp). Returns the
 // errno only if that failed.
 int shq_exec(const char *file, char *const argv[], char *const envp[]);

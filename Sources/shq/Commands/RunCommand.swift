@@ -22,7 +22,8 @@ struct RunCommand: ParsableCommand {
             Each stream is stored up to --capture-cap (default: $SHQ_CAPTURE_CAP, else capture_cap in the \
             config file, else 32M); beyond that the first and last halves are kept and the output is marked \
             truncated. The screen always gets everything. If the store cannot be written, the command \
-            still runs and shq warns once.
+            still runs and shq warns once; if another process holds it locked, the command starts \
+            anyway (after 50 ms at most) and the record is written when the store is free.
 
             With --pty the command runs on its own pseudo-terminal, so it sees a terminal exactly as \
             without shq (colours, vim, less, top; Ctrl-Z and fg still work); its stdout and stderr are \

@@ -95,9 +95,21 @@ struct SaveCommand: ParsableCommand {
         if let stderr { sources.append((.stderr, try openForReading(stderr))) }
 
         let redact = ResolvedSettings(flags: .init(redactOutput: redactOutput, forceCapture: forceCapture)).redactOutput
-        let saved = try store.open().ingestingHookSpool()
-            .save(invocation, outputs: sources) { _ in OutputPrivacyFilter(redactOutput: redact) }
-        if saved.outputDropped {
+        let filter: (OutputStream) -> OutputFilter? = { _ in OutputPrivacyFilter(redactOutput: redact) }
+        // Another process holding the store's write lock delays the caller at most
+        // `Store.startWaitMilliseconds`: then the record goes to the spool and is written once the store
+        // is free (Docs/design/store.md, "A locked store").
+        let opened = try store.open()
+        // Without waiting for another ingest either (a detached one may be waiting for the same lock).
+        opened.waitingAtMost(milliseconds: Store.startWaitMilliseconds) { opened.ingestingHookSpool(wait: false) }
+        let outputDropped: Bool
+        if let seq = try RecordLater.insertBriefly(invocation, into: opened) {
+            outputDropped = try opened.saveOutputs(of: seq, outputs: sources, filter: filter)
+        } else {
+            outputDropped = try Store.saveLater(invocation, location: opened.location, outputs: sources, filter: filter).outputDropped
+            RecordLater.startIngest(opened.location)
+        }
+        if outputDropped {
             _ = writeAll(2, Array("shq: output not saved: it contains the no-save marker\n".utf8))
         }
     }
