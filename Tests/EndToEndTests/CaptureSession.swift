@@ -19,7 +19,7 @@ final class CaptureSession: @unchecked Sendable {
             try config.write(toFile: home.file("config/shq/config"), atomically: true, encoding: .utf8)
             environment["XDG_CONFIG_HOME"] = home.file("config")
         }
-        let rc = "eval \"$(shq hook init --capture)\"\n" + after
+        let rc = (shell == .fish ? "shq hook init --capture | source" : "eval \"$(shq hook init --capture)\"") + "\n" + after
         terminal = try TmuxTerminal(shell, database: fixture.database, rc: rc, environment: environment)
         try terminal.recordOutput(to: received)
         keep = home

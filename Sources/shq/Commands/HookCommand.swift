@@ -16,6 +16,10 @@ struct HookCommand: ParsableCommand {
 
               eval "$(shq hook init)"
 
+            or to ~/.config/fish/config.fish:
+
+              shq hook init | source
+
             Every command you type is then recorded (line, cwd, start, duration, exit status, pipestatus) \
             except those the ignore rules skip (see `shq ignore-check --help`).
 
@@ -42,7 +46,7 @@ struct HookCommand: ParsableCommand {
 
         func run() throws {
             guard let shell = shell ?? ShellHook.detect() else {
-                throw CommandFailure("hook init: cannot tell which shell this is; use --shell bash or --shell zsh")
+                throw CommandFailure("hook init: cannot tell which shell this is; use --shell bash, --shell zsh or --shell fish")
             }
             // The spool folder is made now, at shell start-up, so the prompt never needs a process for it.
             try? store.location.createSpoolDirectory()
