@@ -129,7 +129,8 @@ extension HookEndToEndTests {
             // No shq command ran: the hook's occasional background ingest moved the first batch.
             var stored = 0
             for _ in 0..<100 {
-                stored = try session.query("SELECT count(*) AS n FROM invocations").first?["n"] as? Int ?? 0
+                // (the store may not have its tables yet while that ingest creates it)
+                stored = (try? session.query("SELECT count(*) AS n FROM invocations"))?.first?["n"] as? Int ?? 0
                 if stored >= 60 { break }
                 usleep(100_000)
             }
@@ -144,7 +145,7 @@ extension HookEndToEndTests {
             try unusable.run("echo one")
             try unusable.terminal.waitFor("^one\\n\\$ $")
             try unusable.sync()
-            let screen = try unusable.terminal.screen()
+            let screen = try unusable.terminal.waitFor("^__SYNC1__\\n\\$ $")
             #expect(screen.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 == ["$ echo one", "one", "$  echo __SYNC1__", "__SYNC1__", "$"])
 
