@@ -6,6 +6,19 @@ import Testing
 /// zsh tests in HookRecordingTests check, typed in fish's syntax.
 extension HookEndToEndTests {
     @Suite struct Fish {
+        /// As in `shq hook init | source`: fish is shq's parent, whatever $SHELL says; the script is the one
+        /// in shell-hooks/, after fish's own `set -g` assignments.
+        @Test func hookInitDetectsFish() throws {
+            let binary = TmuxTerminal.shellQuote(ShqProcess.binary)
+            let result = try ShqProcess.run(["-c", "\(binary) hook init | string collect"], environment: ["SHELL": "/bin/bash"],
+                                            executable: "/usr/bin/fish")
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(result.stdoutText.hasPrefix("set -g __shq_bin '"))
+            #expect(result.stdoutText.contains("\n# shq — fish integration"))
+            let source = try String(contentsOfFile: ShqProcess.packageRoot + "/shell-hooks/shq.fish", encoding: .utf8)
+            #expect(result.stdoutText.hasSuffix(source.trimmingCharacters(in: .newlines)))
+        }
+
         @Test func recordsEachCommandAsTyped() throws {
             let session = try HookSession(.fish)
             try session.run("cd \"$HOME\"")
