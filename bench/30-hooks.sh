@@ -62,19 +62,18 @@ __bench_wrap() {
 }
 EOF
 
-# fish has no $EPOCHREALTIME: its `time` keyword reports each call ("Executed in 12.34 micros"); the
-# wrapper keeps the handler's event, and the handler still sees the command's $status.
+# fish has no $EPOCHREALTIME: its `time` keyword reports each call ("Executed in 12.34 micros") on the
+# shell's own stderr (a redirection of the block does not catch it), so the timed fish runs with stderr
+# into the log (shell_cmd). The wrapper keeps the handler's event; the handler still sees $status.
 cat > "$R/wrap.fish" <<'EOF'
-function __bench_wrap  # function tag event
+function __bench_wrap  # function event
     functions -q $argv[1]; or return 0
     functions -c $argv[1] __bench_orig_$argv[1]
     functions -e $argv[1]
-    eval "function $argv[1] --on-event $argv[3]
-        begin; time __bench_orig_$argv[1] \$argv; end 2>| string replace -rf '^Executed in +(\S+) +(\S+).*' '$argv[2] \$1 \$2' >> \$BENCH_LOG
-    end"
+    eval "function $argv[1] --on-event $argv[2]; time __bench_orig_$argv[1] \$argv; end"
 end
-# One P line per prompt closes a command (the E lines since the previous one are its cost).
-function __bench_prompt --on-event fish_prompt; echo P 0 >> $BENCH_LOG; end
+# One P line per prompt closes a command (the "Executed in" lines since the previous one are its cost).
+function __bench_prompt --on-event fish_prompt; echo P 0 >&2; end
 EOF
 # fish starts a background job that generates completions from man pages in a HOME without them: not here.
 mkdir -p "$R/atuin-home/.local/share/fish/generated_completions"
@@ -91,8 +90,8 @@ make_rc_fish() {  # tool timed
   if [ "$timed" = timed ]; then
     rc+=$'\nsource '"$R/wrap.fish"
     case $tool in
-      shq) rc+=$'\n__bench_wrap __shq_preexec E fish_preexec; __bench_wrap __shq_postexec E fish_postexec; __bench_wrap __shq_prompt E fish_prompt' ;;
-      atuin) rc+=$'\n__bench_wrap _atuin_preexec E fish_preexec; __bench_wrap _atuin_postexec E fish_postexec' ;;
+      shq) rc+=$'\n__bench_wrap __shq_preexec fish_preexec; __bench_wrap __shq_postexec fish_postexec; __bench_wrap __shq_prompt fish_prompt' ;;
+      atuin) rc+=$'\n__bench_wrap _atuin_preexec fish_preexec; __bench_wrap _atuin_postexec fish_postexec' ;;
     esac
   fi
   local dir=$R/rc-fish-$tool-$timed; mkdir -p "$dir/fish"
@@ -135,7 +134,8 @@ shell_cmd() {  # shell tool timed → the command line hyperfine runs
   case $1 in
     bash) shell="bash --noprofile --rcfile $dir/bashrc -i" ;;
     zsh) shell="env ZDOTDIR=$dir zsh -i" ;;
-    fish) shell="env XDG_CONFIG_HOME=$dir fish -i" ;;
+    fish) shell="env XDG_CONFIG_HOME=$dir fish -i"
+          [ "$3" = timed ] && shell="env XDG_CONFIG_HOME=$dir sh -c 'exec fish -i 2>>\"\$BENCH_LOG\"'" ;;
   esac
   echo "env HOME=$R/atuin-home BENCH_LOG=$R/log-$1-$2 python3 $R/drive_pty.py $R/burst.txt $shell"
 }
@@ -149,8 +149,12 @@ import sys, statistics
 cmds, pending, seen = [], 0, False
 unit = {"micros": 1, "millis": 1000, "secs": 1000000, "mins": 60000000}
 for line in open(sys.argv[1]):
-    tag, value, *scale = line.split()  # fish: "E 12.34 micros"
-    us = float(value.replace(",", ".")) * unit[scale[0]] if scale else int(value)
+    words = line.split()
+    if words[:2] == ["Executed", "in"]:  # fish's `time`: an E line, "Executed in 12.34 micros …"
+        words = ["E", str(float(words[2].replace(",", ".")) * unit[words[3]])]
+    elif len(words) != 2 or words[0] not in ("E", "P"):
+        continue  # the rest of fish's `time` report
+    tag, us = words[0], float(words[1])
     if tag == "E":
         pending += int(us)
     else:
