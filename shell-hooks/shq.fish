@@ -136,7 +136,7 @@ function __shq_compile
     set -g __shq_src_$argv[1] $argv[2]
     set -l raw
     set -l rx
-    for p in (string split ':' -- $argv[2])
+    for p in (string split ':' -- "$argv[2]")
         test -n "$p"; or continue
         set -a raw $p
         set -a rx (__shq_regex $p)
@@ -173,8 +173,8 @@ end
 # Returns 0 and sets __shq_reason when LINE ($argv[1]) is not to be recorded.
 function __shq_skip_reason
     set -g __shq_reason
-    set -l line $argv[1]
-    set -l ignore $__shq_default_ignore
+    set -l line "$argv[1]"
+    set -l ignore "$__shq_default_ignore"
     set -q SHQ_IGNORE; and set ignore "$SHQ_IGNORE"
     set -l exclude "$SHQ_EXCLUDE"
     if test -n "$SHQ_DISABLED"
@@ -186,8 +186,8 @@ function __shq_skip_reason
     else if test (string sub -l 1 -- $line) = '\\'
         set __shq_reason 'leading backslash'
     else
-        test "$__shq_src_ignore" = "$ignore"; and set -q __shq_all_ignore; or __shq_compile ignore $ignore
-        test "$__shq_src_exclude" = "$exclude"; and set -q __shq_all_exclude; or __shq_compile exclude $exclude
+        test "$__shq_src_ignore" = "$ignore"; and set -q __shq_all_ignore; or __shq_compile ignore "$ignore"
+        test "$__shq_src_exclude" = "$exclude"; and set -q __shq_all_exclude; or __shq_compile exclude "$exclude"
         if __shq_match_list ignore $line
             set __shq_reason "matches SHQ_IGNORE pattern '$__shq_pat'"
         else if __shq_match_list exclude $line
@@ -199,8 +199,10 @@ end
 
 # One spool field: backslash, TAB and newline escaped. Prints it. (The command substitution that takes
 # the output splits it at the newlines left in it; joining the pieces with a written \n escapes them.)
+# Every `string` call here gets its argument quoted: with no argument at all (an unset variable) it would
+# read stdin, the terminal, at the prompt.
 function __shq_escape
-    string join -- '\\n' (string replace -a -- '\\' '\\\\' $argv[1] | string replace -a -- \t '\\t')
+    string join -- '\\n' (string replace -a -- '\\' '\\\\' "$argv[1]" | string replace -a -- \t '\\t')
 end
 
 # The spool folder of the store this shell writes to ($SHQ_DB, else the default). Prints it.
