@@ -173,6 +173,7 @@ for shell in $SHELLS; do
     rm -f "$R/log-$shell-$tool"
     eval "$(shell_cmd $shell $tool timed)"
     latency[$shell-$tool]=$(percentiles "$R/log-$shell-$tool")
+    echo "latency $shell $tool: ${latency[$shell-$tool]}" >&2
   done
 done
 

@@ -138,7 +138,6 @@ extension HookEndToEndTests {
             let session = try HookSession(.fish)
             for i in 0..<70 { try session.run("true \(i)") }
             try session.sync(timeout: 60)
-            kill(try session.terminal.shellPID(), SIGKILL)
             // No shq command ran: the hook's occasional background ingest moved the first batch.
             var stored = 0
             for _ in 0..<100 {
@@ -148,6 +147,8 @@ extension HookEndToEndTests {
                 usleep(100_000)
             }
             #expect(stored >= 60)
+            // Killed right after its last command, the shell has already spooled it.
+            kill(try session.terminal.shellPID(), SIGKILL)
             #expect(try session.commands() == (0..<70).map { "true \($0)" })
         }
 
