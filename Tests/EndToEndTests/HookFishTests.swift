@@ -71,7 +71,8 @@ extension HookEndToEndTests {
             try session.terminal.type("echo abandoned")
             try session.terminal.waitFor("^\\$ echo abandoned$")
             try session.terminal.key("C-c")
-            try session.terminal.waitFor("^\\$ $")
+            // The new prompt under the abandoned line: keys typed before it would join the cancelled line.
+            try session.terminal.waitFor("^\\$ echo abandoned(\\^C)?\\n\\$ $")
             try session.run("set -g SHQ_EXCLUDE '*password*:curl *token*'")
             try session.run("echo password")
             try session.run("curl -H token localhost:1 2>/dev/null")
