@@ -9,16 +9,17 @@
 # The clock: fish has no $EPOCHREALTIME, and `date` would be a process per prompt. /proc/uptime (read
 # with the `read` builtin) is CLOCK_BOOTTIME in centiseconds; `shq hook init` hands over
 # __shq_clock_offset = CLOCK_REALTIME − CLOCK_BOOTTIME in µs, so offset + uptime is the time of day
-# (10 ms steps). The duration is fish's own $CMD_DURATION (ms), and start = end − duration.
+# (10 ms steps), read in fish_preexec for the start. The duration is fish's own $CMD_DURATION (ms).
 
 # __shq_default_ignore (SHQ_IGNORE when unset) is set by `shq hook init`: the binary's list, not a copy.
 
-# Sets __shq_t to µs since the epoch minus $argv[1] ms, 10 ms steps: the clock described above. One
+# Sets __shq_t to µs since the epoch for the /proc/uptime reading $argv[1] (default: now), 10 ms steps: the clock described above. One
 # `math` into `read`: a command substitution costs 0.1-0.3 ms in fish 3.6, a pipe into `read` about half,
 # so the per-command path uses none where it can.
 function __shq_now
-    read -l up _ </proc/uptime
-    math -s0 "round($__shq_clock_offset + $up * 1000000 - 0$argv[1] * 1000)" | read -g __shq_t
+    set -l up $argv[1]
+    test -n "$up"; or read up _ </proc/uptime
+    math -s0 "round($__shq_clock_offset + $up * 1000000)" | read -g __shq_t
 end
 
 # One of our globs (*, ?, [...], \ escapes; everything else literal; an unclosed [ is literal), the one
@@ -268,6 +269,9 @@ end
 function __shq_preexec --on-event fish_preexec
     set -g __shq_line $argv[1]
     set -g __shq_cwd $PWD
+    # The start, read now (the arithmetic waits for fish_postexec): in order even for commands that
+    # start within the same 10 ms step.
+    read -g __shq_up _ </proc/uptime
     set -g __shq_pending 1
     set -q __shq_mark_nonce; and __shq_mark_start
 end
@@ -297,7 +301,7 @@ function __shq_postexec --on-event fish_postexec
     set -g __shq_pending
     set -l recorded
     if not __shq_skip_reason $__shq_line
-        __shq_now $duration
+        __shq_now $__shq_up
         math $__shq_n + 1 | read -g __shq_n
         __shq_escape "$__shq_cwd"
         set -l c $__shq_e
@@ -354,7 +358,7 @@ if not set -q __shq_loaded
     if not set -q __shq_clock_offset
         set -g __shq_clock_offset (math (string match -r '^btime (\d+)' </proc/stat)[2] '* 1000000')
     end
-    __shq_now 0
+    __shq_now
     set -g __shq_started $__shq_t
     set -g __shq_n 0
     set -g __shq_batch

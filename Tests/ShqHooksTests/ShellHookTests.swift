@@ -22,7 +22,7 @@ import Testing
     @Test func fishClockIsTheTimeOfDay() throws {
         let script = ShellHook.fish.initScript(binary: nil, terminal: nil, version: "", defaultIgnore: "")
         let before = Int64(Date().timeIntervalSince1970 * 1_000_000)
-        let result = try ShqProcess.run(["-c", script + "\n__shq_now 0; echo $__shq_t"], environment: ["HOME": NSTemporaryDirectory()], executable: "/usr/bin/fish")
+        let result = try ShqProcess.run(["-c", script + "\n__shq_now; echo $__shq_t"], environment: ["HOME": NSTemporaryDirectory()], executable: "/usr/bin/fish")
         let after = Int64(Date().timeIntervalSince1970 * 1_000_000)
         #expect(result.status == 0, "\(result.stderrText)")
         let now = try #require(Int64(result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)), "\(result.stdoutText)")
