@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "ShqPicker", dependencies: ["ShqSystem", "ShqStore", "ShqQuery", "ShqRender", "ShqRun", "CShims"]),
         // `shq sync`: records sealed on the client and exchanged with a PostgreSQL server.
         .target(name: "ShqSync", dependencies: ["ShqSystem", "ShqStore", "CPQ", "CSodium"]),
-        // The bash and zsh hooks, embedded from shell-hooks/ at build time.
+        // The bash, zsh and fish hooks, embedded from shell-hooks/ at build time.
         .target(name: "ShqHooks", plugins: ["EmbedShellHooks"]),
         .plugin(name: "EmbedShellHooks", capability: .buildTool()),
         .executableTarget(

@@ -1,13 +1,13 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds shell-hooks/shq.bash and shq.zsh (the source of truth) into the ShqHooks module as string
+/// Embeds shell-hooks/shq.bash, shq.zsh and shq.fish (the source of truth) into the ShqHooks module as string
 /// constants, regenerated whenever a script changes, so the installed binary needs no files beside it.
 @main
 struct EmbedShellHooks: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let hooks = context.package.directoryURL.appending(path: "shell-hooks")
-        let inputs = ["shq.bash", "shq.zsh"].map { hooks.appending(path: $0) }
+        let inputs = ["shq.bash", "shq.zsh", "shq.fish"].map { hooks.appending(path: $0) }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedShellHooks.swift")
         // A raw string literal (####"""…"""####) holds the script byte for byte; the last newline before
         // the closing delimiter is not part of the string, so the file's own final newline is kept.

@@ -25,11 +25,18 @@ public struct HookPresence: Sendable, Equatable {
 
 extension ShellHook {
     /// The file name of shq's completion script for this shell.
-    public var completionFileName: String { self == .bash ? "shq" : "_shq" }
+    public var completionFileName: String {
+        switch self {
+        case .bash: return "shq"
+        case .zsh: return "_shq"
+        case .fish: return "shq.fish"
+        }
+    }
 
     /// Where this shell finds shq's completion script, in order: under the prefix `make install` used
     /// (the binary's folder's parent), then the user's and the system's folders. bash reads them through
-    /// the bash-completion package; zsh reads the folders on its `fpath`.
+    /// the bash-completion package; zsh reads the folders on its `fpath`; fish its own completions folder and
+    /// the `vendor_completions.d` folders under its data directories.
     public func completionDirectories(executable: String?) -> [String] {
         func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
         var prefix: String?
@@ -37,7 +44,13 @@ extension ShellHook {
             let bin = executable[..<slash]
             if bin.hasSuffix("/bin") { prefix = String(bin.dropLast(4)) }
         }
-        let installed = prefix.map { [$0 + (self == .bash ? "/share/bash-completion/completions" : "/share/zsh/site-functions")] } ?? []
+        let share: String
+        switch self {
+        case .bash: share = "/share/bash-completion/completions"
+        case .zsh: share = "/share/zsh/site-functions"
+        case .fish: share = "/share/fish/vendor_completions.d"
+        }
+        let installed = prefix.map { [$0 + share] } ?? []
         switch self {
         case .bash:
             let dataHome = value("XDG_DATA_HOME") ?? (value("HOME") ?? "") + "/.local/share"
@@ -48,6 +61,12 @@ extension ShellHook {
         case .zsh:
             let system = ["/usr/local/share/zsh/site-functions", "/usr/share/zsh/site-functions", "/usr/share/zsh/vendor-completions"]
             return unique(installed + system)
+        case .fish:
+            let config = (value("XDG_CONFIG_HOME") ?? (value("HOME") ?? "") + "/.config") + "/fish/completions"
+            let dataHome = value("XDG_DATA_HOME") ?? (value("HOME") ?? "") + "/.local/share"
+            let dataDirs = (value("XDG_DATA_DIRS") ?? "/usr/local/share:/usr/share").split(separator: ":")
+            let system: [String] = dataDirs.map { String($0) + "/fish/vendor_completions.d" }
+            return unique([config, dataHome + "/fish/vendor_completions.d"] + installed + system)
         }
     }
 

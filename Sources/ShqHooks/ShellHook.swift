@@ -2,15 +2,27 @@ import Glibc
 
 /// The shell integrations `shq hook init` prints (shell-hooks/, embedded at build time).
 public enum ShellHook: String, CaseIterable, Sendable {
-    case bash, zsh
+    case bash, zsh, fish
 
     /// The script as it is in shell-hooks/.
     public var script: String {
         switch self {
         case .bash: return EmbeddedShellHooks.shq_bash
         case .zsh: return EmbeddedShellHooks.shq_zsh
+        case .fish: return EmbeddedShellHooks.shq_fish
         }
     }
+
+    /// The file the user adds the hook to, and the line that loads it.
+    public var rcFile: String {
+        switch self {
+        case .bash: return "~/.bashrc"
+        case .zsh: return "~/.zshrc"
+        case .fish: return "~/.config/fish/config.fish"
+        }
+    }
+
+    public var initLine: String { self == .fish ? "shq hook init | source" : "eval \"$(shq hook init)\"" }
 
     /// The script to `eval`, told where this binary is (for the occasional background ingest), which
     /// terminal the shell is on (so bash need not fork `tty` at start-up), shq's version (which the
@@ -21,27 +33,44 @@ public enum ShellHook: String, CaseIterable, Sendable {
     /// Without `bindKeys` (`--no-bind`), Ctrl-R (and Up) keep the shell's own bindings.
     public func initScript(
         binary: String?, terminal: String?, version: String, defaultIgnore: String, markNonce: String? = nil, session: [String]? = nil,
-        bindKeys: Bool = true
+        bindKeys: Bool = true, clockOffset: Int64 = ShellHook.clockOffsetMicros()
     ) -> String {
+        // bash and zsh: POSIX single quotes; fish: single quotes in which only \\ and \' are escapes.
         func quoted(_ value: String) -> String {
-            "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+            if self == .fish {
+                return "'" + value.map { $0 == "\\" || $0 == "'" ? "\\" + String($0) : String($0) }.joined() + "'"
+            }
+            return "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
         }
         func assignment(_ name: String, _ value: String?) -> String {
             guard let value else { return "" }
-            return name + "=" + quoted(value) + "\n"
+            return (self == .fish ? "set -g " + name + " " : name + "=") + quoted(value) + "\n"
         }
         var prefix = ""
-        if let session, let binary {
+        if let session, let binary, self != .fish {
             // Before anything else of the hook: the rest of the rc file then runs once, in the shell
             // under the proxy. If the proxy cannot start it execs the shell itself, without capture.
+            // (Not in fish: `shq hook init | source` runs this while `shq` is still a job of the
+            // pipeline, and fish's `exec` refuses to replace a shell with jobs; see Docs/hooks.md.)
             let words = ([binary, "session", "--"] + session).map(quoted).joined(separator: " ")
             prefix = "if [[ $- == *i* && -t 0 && -t 1 && -x \(quoted(binary)) ]]; then exec \(words); fi\n"
         }
         if let markNonce {
-            prefix += assignment("__shq_mark_nonce", markNonce) + "unset SHQ_SESSION_NONCE\n"
+            prefix += assignment("__shq_mark_nonce", markNonce) + (self == .fish ? "set -e SHQ_SESSION_NONCE\n" : "unset SHQ_SESSION_NONCE\n")
         }
+        // fish has no sub-second clock of its own; the hook reads /proc/uptime (CLOCK_BOOTTIME) and adds this.
+        let clock = self == .fish ? assignment("__shq_clock_offset", String(clockOffset)) : ""
         return prefix + assignment("__shq_bin", binary) + assignment("__shq_tty", terminal ?? "") + assignment("__shq_version", version)
-            + assignment("__shq_default_ignore", defaultIgnore) + assignment("__shq_no_bind", bindKeys ? "" : "1") + script
+            + assignment("__shq_default_ignore", defaultIgnore) + assignment("__shq_no_bind", bindKeys ? "" : "1") + clock + script
+    }
+
+    /// CLOCK_REALTIME − CLOCK_BOOTTIME in µs: what turns /proc/uptime (which counts CLOCK_BOOTTIME) into
+    /// the time of day. The corresponding C function is `clock_gettime`.
+    public static func clockOffsetMicros() -> Int64 {
+        var real = timespec(), boot = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &boot)
+        clock_gettime(CLOCK_REALTIME, &real)
+        return (Int64(real.tv_sec) - Int64(boot.tv_sec)) * 1_000_000 + (Int64(real.tv_nsec) - Int64(boot.tv_nsec)) / 1000
     }
 
     /// The words that start the parent shell again as it was started: its executable (prefixed with `-`

@@ -50,6 +50,9 @@ public struct DefaultHistoryLocation: Sendable {
             add((variable("ZDOTDIR") ?? home) + "/.zsh_history")
             add(home + "/.zsh_history")
             add(home + "/.histfile")
+        case .fish:
+            // fish keeps one file per `fish_history` session name, "fish" unless the user set another.
+            add((variable("XDG_DATA_HOME") ?? home + "/.local/share") + "/fish/" + (variable("fish_history") ?? "fish") + "_history")
         case .atuin:
             add((variable("XDG_DATA_HOME") ?? home + "/.local/share") + "/atuin/history.db")
         case .zshHistdb:
@@ -98,6 +101,7 @@ extension ImportFormat {
         switch self {
         case .bash: "bash history"
         case .zsh: "zsh history"
+        case .fish: "fish history"
         case .atuin: "atuin database"
         case .zshHistdb: "zsh-histdb database"
         }

@@ -138,6 +138,7 @@ extension ImportFormat {
         switch self {
         case .bash: "b"
         case .zsh: "z"
+        case .fish: "f"
         case .zshHistdb: "h"
         case .atuin: "a"
         }

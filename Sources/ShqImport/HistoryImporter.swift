@@ -4,7 +4,7 @@ import ShqStore
 /// identifies it in its source (a timestamp and text, a row id, a uuid), so importing the same history
 /// twice adds nothing, and importing a grown file adds only the new commands.
 public enum ImportFormat: String, CaseIterable, Sendable {
-    case bash, zsh
+    case bash, zsh, fish
     case zshHistdb = "zsh-histdb"
     case atuin
 
@@ -13,6 +13,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
         switch self {
         case .bash: BashHistoryImporter()
         case .zsh: ZshHistoryImporter()
+        case .fish: FishHistoryImporter()
         case .zshHistdb: ZshHistdbImporter()
         case .atuin: AtuinImporter()
         }

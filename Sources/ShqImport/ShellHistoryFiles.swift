@@ -105,7 +105,7 @@ public struct ZshHistoryImporter: HistoryFileImporter {
     }
 }
 
-/// What the bash and zsh readers share: reading the file, timing untimed entries.
+/// What the bash, zsh and fish readers share: reading the file, timing untimed entries.
 enum ShellHistoryFile {
     /// `: 1700000000:12;command` → (start, elapsed µs, command).
     static func extendedHeader(_ line: [UInt8]) -> (Int64, Int64, [UInt8])? {
@@ -171,6 +171,13 @@ enum ShellHistoryFile {
     public static func mismatch(_ data: [UInt8], as format: ImportFormat) -> String? {
         if data.starts(with: Array("SQLite format 3\u{0}".utf8)) {
             return "it is an SQLite database, not a \(format.rawValue) history file: try zsh-histdb or atuin"
+        }
+        let fish = FishHistoryImporter.looksLikeFish(data)
+        if format != .fish, fish {
+            return "it looks like a fish history ('- cmd:' entries), not \(format.rawValue)'s: try shq import fish"
+        }
+        if format == .fish, !fish, data.contains(where: { $0 != 10 && $0 != 32 }) {
+            return "it is not a fish history: fish's starts with a '- cmd:' line"
         }
         var bashTimes = 0, zshTimes = 0
         for line in data.split(separator: 10) {

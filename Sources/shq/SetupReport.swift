@@ -54,8 +54,7 @@ struct SetupReport {
 
     mutating func checkHook(store summary: StoreSummary) {
         let location = summary.location
-        let rcFile = shell.map { $0 == .bash ? "~/.bashrc" : "~/.zshrc" } ?? "your shell's rc file"
-        let advice = "add to \(rcFile): eval \"$(shq hook init)\""
+        let advice = "add to \(shell?.rcFile ?? "your shell's rc file"): \(shell?.initLine ?? "eval \"$(shq hook init)\"")"
         guard let hook = HookPresence.current else {
             add("hook", "not loaded in this shell")
             problems.append("hook: not loaded in this shell; " + advice)

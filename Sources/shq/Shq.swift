@@ -11,7 +11,8 @@ struct Shq: ParsableCommand {
         commandName: name,
         abstract: "Remembers every command you run: what, where, when, how long, how it ended, and its output.",
         discussion: """
-            Record interactive commands with the shell hook (eval "$(shq hook init)" in ~/.bashrc or ~/.zshrc), \
+            Record interactive commands with the shell hook (eval "$(shq hook init)" in ~/.bashrc or ~/.zshrc; \
+            shq hook init | source in fish's config.fish), \
             run a command through `shq run` to also capture its output (or keep every command's output: \
             eval "$(shq hook init --capture)", see `shq session --help`), then ask the history. \
             `shq doctor` checks the set-up.

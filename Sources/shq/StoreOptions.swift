@@ -30,7 +30,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     static let howToStart = "to record every command, add eval \"$(shq hook init)\" to ~/.bashrc or ~/.zshrc "
-        + "(shq run CMD also keeps its output)"
+        + "(fish: shq hook init | source, in ~/.config/fish/config.fish; shq run CMD also keeps its output)"
 }
 
 /// `--format` for commands that print records: an aligned table, a JSON array, JSON Lines, or CSV.

@@ -134,7 +134,8 @@ extension HookEndToEndTests {
             // No shq command ran: the hook's occasional background ingest moved the first batch.
             var stored = 0
             for _ in 0..<100 {
-                stored = try session.query("SELECT count(*) AS n FROM invocations").first?["n"] as? Int ?? 0
+                // (the store may have no tables yet, or be locked, while that ingest creates it)
+                stored = (try? session.query("SELECT count(*) AS n FROM invocations"))?.first?["n"] as? Int ?? 0
                 if stored >= 60 { break }
                 usleep(100_000)
             }

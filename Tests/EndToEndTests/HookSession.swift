@@ -1,7 +1,8 @@
 import Foundation
 import ShqTestSupport
 
-/// An interactive bash or zsh in tmux with the hook loaded (`eval "$(shq hook init)"`), and its store.
+/// An interactive bash, zsh or fish in tmux with the hook loaded (`eval "$(shq hook init)"`, in fish
+/// `shq hook init | source`), and its store.
 final class HookSession: @unchecked Sendable {
     let fixture = StoreFixture()
     let terminal: TmuxTerminal
@@ -9,7 +10,7 @@ final class HookSession: @unchecked Sendable {
 
     /// `before` runs ahead of the hook in the rc file (user settings the hook must live with), `after` after it.
     init(_ shell: TmuxTerminal.Shell, before: String = "", after: String = "", database: String? = nil) throws {
-        let rc = before + "\neval \"$(shq hook init)\"\n" + after
+        let rc = before + "\n" + shell.hookLine + "\n" + after
         terminal = try TmuxTerminal(shell, database: database ?? fixture.database, rc: rc)
     }
 
@@ -51,4 +52,9 @@ final class HookSession: @unchecked Sendable {
     }
 
     var home: String { terminal.home.path }
+}
+
+extension TmuxTerminal.Shell {
+    /// The rc-file line that loads the hook, as the user guide gives it.
+    var hookLine: String { self == .fish ? "shq hook init | source" : "eval \"$(shq hook init)\"" }
 }

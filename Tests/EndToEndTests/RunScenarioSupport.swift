@@ -11,11 +11,15 @@ struct ScenarioShell: Sendable, CustomTestStringConvertible {
 
     static let all = TmuxTerminal.Shell.allCases.flatMap { [ScenarioShell(shell: $0, hooked: false), ScenarioShell(shell: $0, hooked: true)] }
     static let hookedOnly = all.filter(\.hooked)
+    /// The same, and fish with and without its hook: the scenarios whose lines read the same in fish, or
+    /// that type fish's own syntax there.
+    static let withFish = all + [ScenarioShell(shell: .fish, hooked: false), ScenarioShell(shell: .fish, hooked: true)]
+    static let hookedWithFish = withFish.filter(\.hooked)
 
     var testDescription: String { shell.rawValue + (hooked ? "+hook" : "") }
 
     /// The rc-file lines that load the hook (none without it).
-    var rc: String { hooked ? "\neval \"$(shq hook init)\"\n" : "" }
+    var rc: String { hooked ? "\n" + shell.hookLine + "\n" : "" }
 }
 
 /// One terminal scenario for `shq run`: a real interactive shell in tmux with its own store, plus
@@ -107,19 +111,59 @@ struct ScenarioTimeout: Error, CustomStringConvertible {
 
 /// How each shell words job-control notices.
 extension TmuxTerminal.Shell {
-    /// A job stopped by Ctrl-Z (SIGTSTP).
-    var stopped: String { self == .bash ? "Stopped" : "suspended" }
-    /// The notice (or `jobs` line) of a job stopped by Ctrl-Z, naming it: `[1]+  Stopped   shq run sleep 30`
-    /// in bash, `zsh: suspended  shq run sleep 30`. zsh cuts a long job text short: `whole: false` checks
-    /// only that the text starts with `name`.
-    func stoppedJob(_ name: String, whole: Bool = true) -> String {
-        stopped + " +" + NSRegularExpression.escapedPattern(for: name) + (whole ? "$" : "")
+    /// A job stopped by Ctrl-Z (SIGTSTP): bash's notice and `jobs` say "Stopped", zsh's "suspended"; fish's
+    /// notice says "fish: Job 1, 'NAME' has stopped" and its `jobs` table "stopped".
+    var stopped: String {
+        switch self {
+        case .bash: return "Stopped"
+        case .zsh: return "suspended"
+        case .fish: return "stopped"
+        }
     }
-    /// Stopped by SIGTTIN / SIGTTOU: bash's `jobs` says just "Stopped".
-    var stoppedTTYInput: String { self == .bash ? "Stopped" : "suspended \\(tty input\\)" }
-    var stoppedTTYOutput: String { self == .bash ? "Stopped" : "suspended \\(tty output\\)" }
+    /// The notice (or `jobs` line) of a job stopped by Ctrl-Z, naming it: `[1]+  Stopped   shq run sleep 30`
+    /// in bash, `zsh: suspended  shq run sleep 30`, `fish: Job 1, 'shq run sleep 30' has stopped` or the
+    /// `jobs` row `1  4242  0%  stopped  shq run sleep 30` in fish. zsh cuts a long job text short: `whole:
+    /// false` checks only that the text starts with `name`. fish's notice cuts a long name with `…`:
+    /// accepted only as a prefix of `name` of at least 20 characters.
+    func stoppedJob(_ name: String, whole: Bool = true) -> String {
+        let escaped = NSRegularExpression.escapedPattern(for: name)
+        guard self == .fish else { return stopped + " +" + escaped + (whole ? "$" : "") }
+        let cut = name.count > 20 ? (20..<name.count).map { NSRegularExpression.escapedPattern(for: String(name.prefix($0))) + "…" } : []
+        let noticed = "Job \\d+, '(" + ([escaped] + cut).joined(separator: "|") + (whole ? ")' has stopped$" : ")")
+        return "(" + noticed + "|stopped\\s+" + escaped + (whole ? "$" : "") + ")"
+    }
+    /// Stopped by SIGTTIN / SIGTTOU: bash's `jobs` says just "Stopped", fish's "stopped".
+    var stoppedTTYInput: String {
+        switch self {
+        case .bash: return "Stopped"
+        case .zsh: return "suspended \\(tty input\\)"
+        case .fish: return "stopped"
+        }
+    }
+    var stoppedTTYOutput: String {
+        switch self {
+        case .bash: return "Stopped"
+        case .zsh: return "suspended \\(tty output\\)"
+        case .fish: return "stopped"
+        }
+    }
     /// What `bg` prints.
-    var continued: String { self == .bash ? "&$" : "continued" }
+    var continued: String {
+        switch self {
+        case .bash: return "&$"
+        case .zsh: return "continued"
+        case .fish: return "Send job \\d+ '.*' to background$"
+        }
+    }
     /// The exit status of a pipeline's first command.
-    var firstPipeStatus: String { self == .bash ? "${PIPESTATUS[0]}" : "${pipestatus[1]}" }
+    var firstPipeStatus: String {
+        switch self {
+        case .bash: return "${PIPESTATUS[0]}"
+        case .zsh: return "${pipestatus[1]}"
+        case .fish: return "$pipestatus[1]"
+        }
+    }
+    /// `$?` after `fg` brought back a job that then ended with `status`. fish 3's `fg` returns 0 whatever
+    /// became of the job (so does a plain `sleep 30` there, without shq); the record keeps the signal.
+    func statusAfterForeground(_ status: Int32) -> Int32 { self == .fish ? 0 : status }
 }

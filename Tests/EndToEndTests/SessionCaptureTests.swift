@@ -16,7 +16,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func plainFailingPipelineAndNoTrailingNewline(_ shell: TmuxTerminal.Shell) throws {
         let session = try CaptureSession(shell)
         try session.command("echo hello; printf '\\033[31mred\\033[0m\\n'")
@@ -29,10 +29,21 @@ import Testing
                                        "printf 'b\\na\\nc\\n' | sort | tr a-z A-Z", "printf 'no newline'"])
         #expect(records.map(\.exit) == [0, 2, 0, 0])
         try expectStoredMatchesTerminal(session, records: records)
-        #expect(try session.output(of: records[0]).bytes == Data("hello\r\n\u{1B}[31mred\u{1B}[0m\r\n".utf8))
-        let sorted = String(decoding: try session.output(of: records[2]).bytes, as: UTF8.self)
+        // fish writes its window title, terminal modes and a carriage return after fish_preexec, where the
+        // hook's start mark is: they open each output there, and nothing else does (Docs/session.md).
+        func output(_ record: CaptureSession.Record) throws -> Data {
+            let bytes = try session.output(of: record).bytes
+            guard shell == .fish else { return bytes }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let housekeeping = try #require(text.range(of: "^(\u{1B}\\[\\?2004l|\u{1B}\\]0;[^\u{07}]*\u{07}|\u{1B}\\[[0-9;]*m|\u{1B}\\(B)*\r?",
+                                                       options: .regularExpression))
+            #expect(text[housekeeping].contains("\u{1B}]0;"), "\(text.debugDescription)")
+            return Data(text[housekeeping.upperBound...].utf8)
+        }
+        #expect(try output(records[0]) == Data("hello\r\n\u{1B}[31mred\u{1B}[0m\r\n".utf8))
+        let sorted = String(decoding: try output(records[2]), as: UTF8.self)
         #expect(sorted == "A\r\nB\r\nC\r\n", "\(sorted.debugDescription)")
-        #expect(try session.output(of: records[3]).bytes == Data("no newline".utf8))
+        #expect(try output(records[3]) == Data("no newline".utf8))
         #expect(try session.proxyCount() == 1)
     }
 
@@ -183,7 +194,7 @@ import Testing
     }
 
     /// Closing the window hangs up the shell under the proxy, as without one; so does killing the proxy.
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func hangUpReachesTheShell(_ shell: TmuxTerminal.Shell) throws {
         let closed = try CaptureSession(shell)
         let first = try #require(try closed.innerShellPID())

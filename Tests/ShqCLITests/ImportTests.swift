@@ -104,6 +104,51 @@ import Testing
         #expect(rows.contains { $0["cmd"] as? String == "plain line without header" })
     }
 
+    /// fish's YAML-like file: `- cmd:` with `\\` and `\n` escaped, `when:` seconds, `paths:` lists skipped.
+    @Test func fishHistoryWithEscapesPathsAndRepeats() throws {
+        let fixture = StoreFixture()
+        let file = fixture.directory.file("fish_history")
+        let history = """
+            - cmd: git status
+              when: 1700000000
+            - cmd: for i in 1 2\\necho $i\\nend
+              when: 1700000010
+              paths:
+                - src/main.c
+                - - cmd: not an entry
+            - cmd: printf '%s\\\\n' a\\\\b
+              when: 1700000020
+            - cmd: git status
+              when: 1700000000
+            - cmd: echo é
+              when: 1700000030
+              future_key: kept out
+
+            """
+        try history.write(toFile: file, atomically: true, encoding: .utf8)
+        try importTwice(fixture, "fish", file, expect: 5)
+        let rows = try records(fixture)
+        #expect(rows.map { $0["cmd"] as? String } == [
+            "git status", "git status", "for i in 1 2\necho $i\nend", "printf '%s\\n' a\\b", "echo é",
+        ])
+        #expect(rows[0]["started_at"] as? String == "2023-11-14T22:13:20.000000Z")
+        #expect(rows[2]["started_at"] as? String == "2023-11-14T22:13:30.000000Z")
+        #expect(rows.allSatisfy { $0["source"] as? String == "import" && $0["cwd"] is NSNull })
+        // A grown file adds only what is new.
+        try (history + "- cmd: make test\n  when: 1700000040\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let grown = try fixture.shq("import", "fish", file)
+        #expect(grown.stderrText.contains("imported 1 of 6 commands, 5 already present"), "\(grown.stderrText)")
+        // Read as bash it would store `- cmd:` lines as commands: refused, and the other way round too.
+        let asBash = try fixture.shq("import", "bash", file)
+        #expect(asBash.status == 1)
+        #expect(asBash.stderrText == "shq: import bash: \(file): it looks like a fish history ('- cmd:' entries), not bash's: try shq import fish\n")
+        let bash = fixture.directory.file("bash_history")
+        try "#1700000000\nls -la\n".write(toFile: bash, atomically: true, encoding: .utf8)
+        let asFish = try fixture.shq("import", "fish", bash)
+        #expect(asFish.status == 1)
+        #expect(asFish.stderrText == "shq: import fish: \(bash): it is not a fish history: fish's starts with a '- cmd:' line\n")
+    }
+
     /// Writes an SQLite file from SQL with the sqlite3 shell.
     static func makeDatabase(_ path: String, _ sql: String) throws {
         let result = try ShqProcess.run([path], input: Data(sql.utf8), executable: "/usr/bin/sqlite3")

@@ -5,7 +5,7 @@ import Testing
 
 /// The hook scripts carry their own copy of the ignore rules (the prompt path cannot call shq). Random
 /// lines and pattern lists, multibyte included, must get the same verdict, with the same reason, from
-/// bash, zsh and IgnoreRules.
+/// bash, zsh, fish and IgnoreRules.
 @Suite struct ShellMatcherAgreementTests {
     struct Case { var ignore: String?; var exclude: String; var line: String }
 
@@ -42,13 +42,23 @@ import Testing
     /// Feeds every case through the shell's `__shq_skip_reason`; returns one reason per case ("" = recorded).
     /// The hook is loaded as users load it, from `shq hook init`, which hands it the default list.
     static func shellVerdicts(_ shell: String, _ cases: [Case]) throws -> [String] {
-        let loop = """
+        var loop = """
             eval "$(\(TmuxTerminal.shellQuote(ShqProcess.binary)) hook init --shell \(shell))"
             while IFS= read -r -d '' mode && IFS= read -r -d '' SHQ_EXCLUDE && IFS= read -r -d '' line; do
                 if [[ $mode == default ]]; then unset SHQ_IGNORE; else SHQ_IGNORE=; fi
                 if __shq_skip_reason "$line"; then printf '%s\\0' "$__shq_reason"; else printf '\\0'; fi
             done < "$1"
             """
+        if shell == "fish" {
+            loop = """
+                \(TmuxTerminal.shellQuote(ShqProcess.binary)) hook init --shell fish | source
+                while read -lz mode; and read -lz exclude; and read -lz line
+                    if test "$mode" = default; set -e SHQ_IGNORE; else; set -g SHQ_IGNORE ''; end
+                    set -g SHQ_EXCLUDE $exclude
+                    if __shq_skip_reason $line; printf '%s\\0' $__shq_reason; else; printf '\\0'; end
+                end < $argv[1]
+                """
+        }
         var input = Data()
         for c in cases {
             for field in [c.ignore == nil ? "default" : "empty", c.exclude, c.line] {
@@ -58,7 +68,7 @@ import Testing
         let directory = TemporaryDirectory()
         try input.write(to: URL(fileURLWithPath: directory.file("cases")))
         let result = try ShqProcess.run(
-            ["-c", loop, shell, directory.file("cases")],
+            shell == "fish" ? ["-c", loop, directory.file("cases")] : ["-c", loop, shell, directory.file("cases")],
             environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": NSTemporaryDirectory(), "SHQ_DB": directory.file("history.db")],
             executable: "/usr/bin/" + shell)
         #expect(result.stderrText == "", "\(shell) stderr: \(result.stderrText.prefix(2000))")
@@ -67,7 +77,7 @@ import Testing
         return verdicts
     }
 
-    @Test(arguments: ["bash", "zsh"])
+    @Test(arguments: ["bash", "zsh", "fish"])
     func shellAgreesWithSwift(_ shell: String) throws {
         let cases = Self.randomCases(count: 3000, seed: 0x5EED)
         let verdicts = try Self.shellVerdicts(shell, cases)

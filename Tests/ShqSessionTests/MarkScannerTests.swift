@@ -150,3 +150,27 @@ private struct Relayed: Equatable {
     }
 }
 
+
+/// fish ≥ 4 writes its own OSC 133 marks (A with `click_events=1`, C with `cmdline_url=`, D;status); the
+/// fish hook then writes only the private ones, the way fish orders them: ours inside fish's. fish's marks
+/// reach the terminal, are not part of any output, and cut nothing: one record per command.
+@Suite struct FishOwnMarksTests {
+    @Test func fishFourMarksBesideOursMakeOneRecordPerCommand() {
+        let nonce = MarkScannerTests.nonce
+        func command(_ line: String, _ output: String, key: String, status: Int) -> String {
+            "\u{1B}]133;A;click_events=1\u{07}$ \(line)\r\n\u{1B}]133;C;cmdline_url=\(line.replacingOccurrences(of: " ", with: "%20"))\u{07}"
+                + "\u{1B}]shq;mark;\(nonce);C\u{07}" + output + "\u{1B}]shq;mark;\(nonce);D;\(key)\u{07}\u{1B}]133;D;\(status)\u{07}"
+        }
+        let stream = command("echo hi", "hi\r\n", key: "s:1", status: 0) + command("false", "", key: "s:2", status: 1)
+            + "\u{1B}]133;A;click_events=1\u{07}$ "   // an empty Enter: a prompt, no command
+        // Split at every byte too: marks cut across reads are held, never doubled.
+        for chunks in [[MarkScannerTests.bytes(stream)], MarkScannerTests.bytes(stream).map { [$0] }] {
+            let relayed = Relayed(chunks)
+            #expect(relayed.commands == [.init(key: "s:1", output: MarkScannerTests.bytes("hi\r\n")), .init(key: "s:2", output: [])])
+            let terminal = String(decoding: relayed.terminal, as: UTF8.self)
+            #expect(!terminal.contains("shq;mark"))
+            #expect(terminal.components(separatedBy: "\u{1B}]133;D;").count - 1 == 2)
+            #expect(terminal.components(separatedBy: "\u{1B}]133;C;").count - 1 == 2)
+        }
+    }
+}

@@ -5,9 +5,11 @@ import Foundation
 public final class TmuxTerminal: @unchecked Sendable {
     public enum Shell: String, Sendable, CaseIterable {
         case bash, zsh, fish
-        /// The shells shq hooks into, which every hook and job-control scenario runs in. fish (no hook)
-        /// only runs the tests that name it: what it passes to shq as typed.
+        /// The shells every hook and job-control scenario runs in. fish runs the tests that name it
+        /// (`withFish`, ScenarioShell.withFish, HookEndToEndTests.Fish): most type bash syntax.
         public static var allCases: [Shell] { [.bash, .zsh] }
+        /// bash, zsh and fish: for the scenarios whose lines read the same in fish.
+        public static var withFish: [Shell] { [.bash, .zsh, .fish] }
     }
 
     public let shell: Shell
@@ -16,11 +18,11 @@ public final class TmuxTerminal: @unchecked Sendable {
     private static let counter = Counter()
 
     /// Starts `shell` interactively with a plain prompt (`$ `), `shq`'s folder first on PATH, and
-    /// `SHQ_DB` at `database`. `rc` is extra shell code run at start-up (after the prompt is set), from
+    /// `SHQ_DB` at `database` (`underSession`: started as `shq session -- SHELL`). `rc` is extra shell code run at start-up (after the prompt is set), from
     /// the rc file the shell reads by itself in the temporary HOME: ~/.bashrc, or $ZDOTDIR/.zshrc.
     public init(
         _ shell: Shell, database: String, rc: String = "", environment: [String: String] = [:],
-        width: Int = 120, height: Int = 40
+        width: Int = 120, height: Int = 40, underSession: Bool = false
     ) throws {
         self.shell = shell
         self.home = TemporaryDirectory("shq-term")
@@ -50,7 +52,7 @@ public final class TmuxTerminal: @unchecked Sendable {
             try (config + rc + "\n").write(toFile: home.file(".config/fish/config.fish"), atomically: true, encoding: .utf8)
             command = "fish -i"
         }
-        if Self.underSession { command = "shq session -- " + command }
+        if Self.underSession || underSession { command = "shq session -- " + command }
         let envArgs = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.shellQuote($0.value))" }.joined(separator: " ")
         try tmux(["new-session", "-d", "-x", String(width), "-y", String(height), "exec env -i \(envArgs) \(command)"])
         _ = try waitFor("\\$ $", timeout: 10)

@@ -16,6 +16,10 @@ struct HookCommand: ParsableCommand {
 
               eval "$(shq hook init)"
 
+            or to ~/.config/fish/config.fish:
+
+              shq hook init | source
+
             Every command you type is then recorded (line, cwd, start, duration, exit status, pipestatus) \
             except those the ignore rules skip (see `shq ignore-check --help`).
 
@@ -42,7 +46,7 @@ struct HookCommand: ParsableCommand {
 
         func run() throws {
             guard let shell = shell ?? ShellHook.detect() else {
-                throw CommandFailure("hook init: cannot tell which shell this is; use --shell bash or --shell zsh")
+                throw CommandFailure("hook init: cannot tell which shell this is; use --shell bash, --shell zsh or --shell fish")
             }
             // The spool folder is made now, at shell start-up, so the prompt never needs a process for it.
             try? store.location.createSpoolDirectory()
@@ -55,6 +59,9 @@ struct HookCommand: ParsableCommand {
                 markNonce: served ? ProcessEnvironment.nonEmpty(Session.nonceVariable) : nil,
                 session: !served && terminal != nil && ResolvedSettings(flags: .init(capture: capture)).capture ? ShellHook.parentCommandLine() : nil,
                 bindKeys: !noBind)
+            if shell == .fish, !served, terminal != nil, ResolvedSettings(flags: .init(capture: capture)).capture {
+                _ = writeAll(2, Array("shq: hook init: output capture cannot restart fish under shq session from config.fish; start fish as `shq session -- fish` (commands are recorded, without their output)\n".utf8))
+            }
             _ = writeAll(1, Array(script.utf8))
         }
     }

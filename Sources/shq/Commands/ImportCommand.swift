@@ -11,12 +11,12 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         _superCommandName: Shq.name,
-        abstract: "Import another tool's history: bash, zsh, zsh-histdb or atuin.",
+        abstract: "Import another tool's history: bash, zsh, fish, zsh-histdb or atuin.",
         discussion: """
             Importing is idempotent: each command is keyed by what identifies it in its source, so \
             importing the same file again adds nothing, and a file that grew adds only its new commands. \
-            Commands go through the same ignore rules as everything shq records. A bash or zsh file in \
-            the other shell's format is refused. Lines without a timestamp are placed before the oldest \
+            Commands go through the same ignore rules as everything shq records. A bash, zsh or fish file \
+            in another shell's format is refused. Lines without a timestamp are placed before the oldest \
             command already recorded, a second apart, in the file's order.
 
             Without a file, the usual location is read and named on stderr: bash $HISTFILE (when exported \
@@ -26,6 +26,7 @@ struct ImportCommand: ParsableCommand {
 
               shq import bash ~/.bash_history        (#epoch lines, from HISTTIMEFORMAT, give times)
               shq import zsh ~/.zsh_history          (EXTENDED_HISTORY: start and duration)
+              shq import fish ~/.local/share/fish/fish_history   (when: gives the start)
               shq import zsh-histdb ~/.histdb/zsh-history.db
               shq import atuin ~/.local/share/atuin/history.db
             """
@@ -33,7 +34,7 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "bash, zsh, zsh-histdb or atuin.")
+    @Argument(help: "bash, zsh, fish, zsh-histdb or atuin.")
     var format: ImportFormat
 
     @Argument(help: ArgumentHelp("The history file or database (default: the usual location).", valueName: "file"))
