@@ -122,13 +122,14 @@ import Testing
     func statsPicturesFitTheTerminal(width: Int) throws {
         let fixture = try store(80)
         let terminal = try TmuxTerminal(.bash, database: fixture.database, width: width, height: 40)
-        // Each typed line shorter than the terminal, so only shq's lines could wrap.
-        try terminal.run("shq stats --only calendar")
-        try terminal.run("shq stats --only programs")
-        try terminal.run("shq stats --only hours; echo drawn-$?")
-        try terminal.waitFor("^drawn-0", timeout: 20)
+        // Each typed line shorter than the terminal, so only shq's lines could wrap; each typed after the
+        // last one's output (a line typed ahead echoes into the output and wraps with it).
+        for (part, last) in [("calendar", " more"), ("programs", "false "), ("hours", "failed ")] {
+            try terminal.run("shq stats --only \(part)")
+            try terminal.waitFor("\(last).*\n\\$ $", timeout: 20)
+        }
         let rows = try terminal.rows()
-        #expect(rows.contains { $0.hasPrefix("Mon ") } && rows.contains { $0.hasPrefix("echo ") }, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("Mon ") } && rows.contains { $0.hasPrefix("echo ") } && rows.contains { $0.hasPrefix("commands ") }, "\(rows)")
         // tmux joins wrapped rows in `screen()`: the same number of lines means nothing wrapped.
         let joined = try terminal.screen().split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(joined.count == rows.count, "\(joined) vs \(rows)")
