@@ -16,7 +16,7 @@ enum BarChart {
             let (cells, failedCells) = ChartStyle.cells(row.count, failed: row.failed, maximum: maximum, width: barWidth)
             let bar = style.bar(cells: cells, failedCells: failedCells) + String(repeating: " ", count: barWidth - cells)
             let count = String(row.count)
-            return cut + String(repeating: " ", count: labelWidth - cut.displayWidth) + " " + bar + " "
+            return cut.padding(labelWidth) + " " + bar + " "
                 + String(repeating: " ", count: countWidth - count.count) + count + " " + percent(row.failed, of: row.count)
         }.map { $0.trailingSpacesRemoved }
     }
@@ -27,13 +27,5 @@ enum BarChart {
         let share = Int((Double(failed) * 100 / Double(count)).rounded())
         let text = share == 0 ? "<1%" : "\(share)%"
         return String(repeating: " ", count: max(0, 4 - text.count)) + text
-    }
-}
-
-extension String {
-    var trailingSpacesRemoved: String {
-        var text = self
-        while text.hasSuffix(" ") { text.removeLast() }
-        return text
     }
 }

@@ -9,7 +9,7 @@ enum CalendarHeatMap {
     /// `perDay` as `shq stats` gives it (`YYYY-MM-DD` local days); `today` a day number (days since
     /// 1970-01-01). Fits `width` by showing fewer weeks (at most 53).
     static func lines(_ perDay: [HistoryStats.Count], today: Int64, width: Int, style: ChartStyle) -> [String] {
-        let weeks = max(1, min(53, width - 4))
+        let weeks = weeks(width: width)
         let monday = today - weekday(today)
         let start = monday - Int64(weeks - 1) * 7
         var counts: [Int64: Int64] = [:]
@@ -46,6 +46,9 @@ enum CalendarHeatMap {
         lines.append(String(repeating: " ", count: 4) + style.shadeLegend)
         return lines
     }
+
+    /// How many weeks fit `width` columns beside the weekday labels, at most 53.
+    static func weeks(width: Int) -> Int { max(1, min(53, width - 4)) }
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

@@ -88,4 +88,14 @@ extension String {
         }
         return "…" + kept
     }
+
+    /// Padded with spaces to `width` columns (never cut).
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - displayWidth)) }
+
+    /// Without the spaces at its end.
+    var trailingSpacesRemoved: String {
+        var text = self
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
 }

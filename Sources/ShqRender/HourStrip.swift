@@ -30,8 +30,3 @@ enum HourStrip {
         ].map { $0.trailingSpacesRemoved }
     }
 }
-
-extension String {
-    /// Padded with spaces to `width` columns (never cut).
-    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - displayWidth)) }
-}

@@ -29,7 +29,7 @@ extension HistoryStats {
         add(.programs, "top programs", note: legend, BarChart.lines(topPrograms, width: width, style: style))
         add(.directories, "busiest directories", BarChart.lines(topDirectories, width: width, style: style, keepEnd: true))
         if let last, let newest = perDay.last {
-            add(.calendar, "activity, \(min(53, max(1, width - 4))) weeks to \(newest.key)",
+            add(.calendar, "activity, \(CalendarHeatMap.weeks(width: width)) weeks to \(newest.key)",
                 CalendarHeatMap.lines(perDay, today: HistoryStats.localDay(last), width: width, style: style))
         }
         add(.hours, "hour of day", total == 0 ? [] : HourStrip.lines(perHour, width: width, style: style))
