@@ -1,7 +1,7 @@
 import ShqStore
 import ShqSystem
 
-/// The filter options of `shq history`, `shq search` and `shq stats`, as SQL conditions.
+/// The filter options of `shq history`, `search`, `stats` and `grep`, as SQL conditions.
 public struct SearchFilters: Sendable {
     public var directory: String?
     public var exitCode: Int32?

@@ -3,7 +3,7 @@ import ShqQuery
 import ShqStore
 import ShqSystem
 
-/// The filters `history`, `search` and `stats` take, with the same names and meanings.
+/// The filters `history`, `search`, `stats` and `grep` take, with the same names and meanings.
 struct FilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only commands run in this directory.", valueName: "dir"))
     var cwd: String?
