@@ -124,8 +124,10 @@ test: deps
 COVERAGE_DIR := .build/coverage-report
 COVERAGE_BUILD := .build/coverage
 COVERAGE_FILTER ?= .
-LLVM_PROFDATA ?= $(shell command -v llvm-profdata || echo /opt/swift/usr/bin/llvm-profdata)
-LLVM_COV ?= $(shell command -v llvm-cov || echo /opt/swift/usr/bin/llvm-cov)
+# The LLVM tools ship beside swift in the toolchain, which need not put them on PATH.
+TOOLCHAIN_BIN := $(dir $(realpath $(shell command -v $(SWIFT))))
+LLVM_PROFDATA ?= $(shell command -v llvm-profdata || echo $(TOOLCHAIN_BIN)llvm-profdata)
+LLVM_COV ?= $(shell command -v llvm-cov || echo $(TOOLCHAIN_BIN)llvm-cov)
 coverage: deps
 	$(SWIFT) build --build-tests --build-path $(COVERAGE_BUILD) -Xswiftc -profile-generate -Xswiftc -profile-coverage-mapping
 	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)/profiles
