@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # shq run and shq save while another process holds the store's write lock (sqlite3 in BEGIN EXCLUSIVE),
+# and the end of a run whose lock was taken during it,
 # against the same commands on a free store, side by side. Prints a markdown section. Needs $SHQ_BIN.
 set -euo pipefail
 : "${SHQ_BIN:?set SHQ_BIN to the shq binary to measure}"
@@ -73,3 +74,34 @@ echo
 late=$(sqlite3 "$SHQ_DB" "SELECT count(*) FROM invocation_events WHERE kind = 'late'")
 echo "Records made under the lock: $((2 * (RUNS + 3) + RUNS)) ($spooled still in the spool when the lock was released);"
 echo "with a \`late\` event in the store after it: $late."
+echo
+echo "### End latency of \`shq run\` when the lock is taken during the run"
+echo
+echo "Median of $RUNS runs: the command's row and start are stored, then the lock is taken and the command"
+echo "told to end; from the time it prints as its last act (\`date +%s.%N\`) to just after \`shq run\` returns."
+echo
+# Milliseconds from the command's last instruction to shq's exit; LOCKED=1 takes the lock mid-run.
+end_latency() {
+  local samples=()
+  for _ in $(seq "$RUNS"); do
+    rm -f "$work/go" "$work/printed"
+    "$SHQ_BIN" run sh -c "while [ ! -e '$work/go' ]; do sleep 0.005; done; date +%s.%N" >"$work/printed" &
+    local run=$!
+    # The record exists with its pid (the start is committed ~50 ms after the spawn).
+    while [ "$(sqlite3 "$SHQ_DB" "SELECT count(*) FROM invocations WHERE status = 'running' AND pid IS NOT NULL" 2>/dev/null)" != 1 ]; do sleep 0.005; done
+    [ "$1" = 1 ] && lock
+    touch "$work/go"
+    wait "$run"
+    local after=$EPOCHREALTIME
+    samples+=("$(awk -v a="$(cat "$work/printed")" -v b="$after" 'BEGIN { printf "%.2f", (b - a) * 1000 }')")
+    [ "$1" = 1 ] && unlock
+    "$SHQ_BIN" hook ingest
+  done
+  printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+free_end=$(end_latency 0)
+locked_end=$(end_latency 1)
+echo "| store | end latency (ms) | ratio |"
+echo "|---|---|---|"
+echo "| free | $free_end | 1.00 |"
+echo "| locked during the run | $locked_end | $(awk -v a="$locked_end" -v b="$free_end" 'BEGIN { printf "%.2f", a / b }') |"

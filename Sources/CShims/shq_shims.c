@@ -30,12 +30,92 @@ __attribute__((constructor)) static void shq_sqlite_configure(void) {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+// --- shq run: lock waits that give up when the run ends ---------------------------------------------
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct shq_busy_gate {
+    _Atomic int64_t closes_at;  // monotonic µs; 0: open
+    _Atomic int64_t grace_us;   // after closing, a wait that starts still gets this long
+    int64_t wait_started;       // only the connection's thread touches it
+    int timeout_ms;
+    sqlite3 *db;
+};
+
+// SQLite has no per-connection user data in Debian's 3.40: the checkpoint below finds the gate of the
+// connection it restores the handler on here (the last connection gated; one per `shq run`).
+static pthread_mutex_t shq_gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static shq_busy_gate *shq_gate_attached;
+
+static int64_t shq_monotonic_us(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+static int shq_gated_busy(void *arg, int count) {
+    shq_busy_gate *gate = arg;
+    int64_t now = shq_monotonic_us();
+    if (count == 0) gate->wait_started = now;
+    int64_t closes = atomic_load(&gate->closes_at);
+    if (closes != 0 && now >= closes && now - gate->wait_started >= atomic_load(&gate->grace_us)) return 0;
+    if (now - gate->wait_started >= (int64_t)gate->timeout_ms * 1000) return 0;
+    // Short sleeps: a closing gate is noticed within 2 ms.
+    struct timespec nap = {0, count < 4 ? 250000 : 2000000};
+    nanosleep(&nap, (struct timespec *)0);
+    return 1;
+}
+
+shq_busy_gate *shq_busy_gate_new(int timeout_ms) {
+    shq_busy_gate *gate = calloc(1, sizeof *gate);
+    if (gate) gate->timeout_ms = timeout_ms;
+    return gate;
+}
+
+void shq_busy_gate_attach(shq_busy_gate *gate, sqlite3 *db) {
+    if (!gate) return;
+    pthread_mutex_lock(&shq_gate_lock);
+    gate->db = db;
+    shq_gate_attached = gate;
+    sqlite3_busy_handler(db, shq_gated_busy, gate);
+    pthread_mutex_unlock(&shq_gate_lock);
+}
+
+void shq_busy_gate_detach(shq_busy_gate *gate) {
+    if (!gate || !gate->db) return;
+    pthread_mutex_lock(&shq_gate_lock);
+    if (shq_gate_attached == gate) shq_gate_attached = 0;
+    sqlite3_busy_timeout(gate->db, gate->timeout_ms);
+    gate->db = 0;
+    pthread_mutex_unlock(&shq_gate_lock);
+}
+
+void shq_busy_gate_close(shq_busy_gate *gate, int after_ms) {
+    if (!gate) return;
+    atomic_store(&gate->grace_us, (int64_t)after_ms * 1000);
+    atomic_store(&gate->closes_at, shq_monotonic_us() + (int64_t)after_ms * 1000);
+}
+
+void shq_busy_gate_free(shq_busy_gate *gate) {
+    shq_busy_gate_detach(gate);
+    free(gate);
+}
+
+static void shq_sqlite_restore_busy(sqlite3 *db, int busy_ms) {
+    pthread_mutex_lock(&shq_gate_lock);
+    if (shq_gate_attached && shq_gate_attached->db == db) sqlite3_busy_handler(db, shq_gated_busy, shq_gate_attached);
+    else sqlite3_busy_timeout(db, busy_ms);
+    pthread_mutex_unlock(&shq_gate_lock);
+}
+
 int shq_sqlite_truncate_wal(sqlite3 *db, const char *schema, int busy_ms) {
     // Without waiting: a reader holding an old snapshot makes it return SQLITE_BUSY after copying what
     // it can, and a later commit tries again.
     sqlite3_busy_timeout(db, 0);
     int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, (int *)0, (int *)0);
-    sqlite3_busy_timeout(db, busy_ms);
+    shq_sqlite_restore_busy(db, busy_ms);
     return rc;
 }
 

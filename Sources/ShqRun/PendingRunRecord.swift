@@ -24,17 +24,9 @@ struct PendingRunRecord {
             case .event(let event):
                 events.append(event)
             case .finish(let termination, let endedAt, let duration, _):
-                record.endedAt = endedAt
-                record.durationMicros = duration
-                record.status = termination.invocationStatus
-                switch termination {
-                case .exited(let code):
-                    record.exitCode = code
-                    events.append(LifecycleEvent(.exited, at: endedAt, exitCode: code))
-                case .signaled(let signal):
-                    record.signal = signal
-                    events.append(LifecycleEvent(.signaled, at: endedAt, signal: signal))
-                }
+                let event: LifecycleEvent
+                (record, event) = Self.ended(record, termination, at: endedAt, durationMicros: duration)
+                events.append(event)
             case .output, .sync:
                 break
             }
@@ -50,6 +42,24 @@ struct PendingRunRecord {
             throw error
         }
         return file.path
+    }
+
+    /// The record with its end filled in, and the event that says how it ended.
+    static func ended(
+        _ invocation: Invocation, _ termination: Termination, at endedAt: Timestamp, durationMicros: Int64
+    ) -> (Invocation, LifecycleEvent) {
+        var record = invocation
+        record.endedAt = endedAt
+        record.durationMicros = durationMicros
+        record.status = termination.invocationStatus
+        switch termination {
+        case .exited(let code):
+            record.exitCode = code
+            return (record, LifecycleEvent(.exited, at: endedAt, exitCode: code))
+        case .signaled(let signal):
+            record.signal = signal
+            return (record, LifecycleEvent(.signaled, at: endedAt, signal: signal))
+        }
     }
 
     /// The output, filtered as the store writer filters it; false when the no-save marker refused it.

@@ -2,6 +2,7 @@ import Glibc
 import ShqPrivacy
 import ShqStore
 import ShqSystem
+import Synchronization
 
 /// The one thread that writes the running command's record: output chunks, lifecycle events, the end.
 /// It owns the store connection (a connection is used by one thread only); readers and the main loop
@@ -22,6 +23,10 @@ import ShqSystem
 /// tries the insert every `lockedRetryMicros` while the command runs, then writes everything queued so
 /// far, with a `late` event; if the command ends first, the whole record goes to the spool
 /// (`PendingRunRecord`) and shq leaves without waiting.
+///
+/// A lock taken during the run (the row exists): the writer's lock waits give up `Store.startWaitMilliseconds`
+/// after the command ended (`LockGate`), and what the store did not get — the rest of the
+/// output, events, the end — goes to the spool (`PendingRunEnd`); shq leaves without waiting for the lock.
 final class StoreRecorder: @unchecked Sendable {
     enum Work {
         /// Head bytes (tail bytes go through `submitTail`).
@@ -64,6 +69,16 @@ final class StoreRecorder: @unchecked Sendable {
     /// The record still to insert, while the store is locked (read under `condition` by producers).
     private var awaitingStore: Invocation?
     private let triedAt: Int64
+    /// The record as inserted (its id names it in a spooled end).
+    private let invocation: Invocation
+    /// Set when the command has ended: a lock wait that gives up from then on spools the end.
+    private let finishing = Atomic<Bool>(false)
+    private let lockGate = LockGate()
+    /// The store was locked at the end: nothing more is written, the rest is collected for the spool.
+    private var endLocked = false
+    /// Head bytes (filtered) and events the store did not get once `endLocked`.
+    private var unstoredHead: [OutputStream: [UInt8]] = [:]
+    private var unstoredEvents: [LifecycleEvent] = []
     /// How often a locked store is tried again, and how long each try waits for the lock.
     static let lockedRetryMicros: Int64 = 20_000
     static let lockedTryMilliseconds: Int32 = 10
@@ -108,6 +123,7 @@ final class StoreRecorder: @unchecked Sendable {
         self.seq = target.seq ?? 0
         self.awaitingStore = target.seq == nil ? target.invocation : nil
         self.triedAt = target.triedAt
+        self.invocation = target.invocation
         self.cap = cap
         self.streams = streams
         self.faults = faults
@@ -118,6 +134,8 @@ final class StoreRecorder: @unchecked Sendable {
             if awaitingStore != nil, !insertWhenFree() { return }
             // Compiled while the command runs, not after it has ended (`Store.prepareRunEnd`).
             guarded { try store.prepareRunEnd() }
+            store.gateLockWaits(lockGate)
+            defer { store.ungateLockWaits(lockGate) }
             writerLoop()
         }
     }
@@ -170,6 +188,8 @@ final class StoreRecorder: @unchecked Sendable {
 
     /// Queues the end of the record and waits until the writer has written everything.
     func finish(_ termination: Termination, endedAt: Timestamp, durationMicros: Int64, truncated: Set<OutputStream>) {
+        lockGate.close(afterMilliseconds: Store.startWaitMilliseconds)
+        finishing.store(true, ordering: .releasing)
         submit(.finish(termination, endedAt: endedAt, durationMicros: durationMicros, truncated: truncated))
         thread?.join()
         thread = nil
@@ -290,6 +310,7 @@ final class StoreRecorder: @unchecked Sendable {
                     try store.record(event, for: seq)
                 }
             }
+            if endLocked { unstoredEvents.append(event) }
         case .sync(let ticket):
             commitTails()
             guarded {
@@ -303,6 +324,7 @@ final class StoreRecorder: @unchecked Sendable {
         case .finish(let termination, let endedAt, let duration, let truncated):
             commitTails()
             defer { store.endBulkWrite() }
+            // A busy error can only come from BEGIN (WAL): the body below has not run when it does.
             guarded {
                 // One commit for the end: both streams' last chunks, their hashes, the event, the status.
                 try store.db.writeTransaction { () throws in
@@ -321,9 +343,47 @@ final class StoreRecorder: @unchecked Sendable {
                     try store.finish(seq, termination: termination, endedAt: endedAt, durationMicros: duration)
                 }
             }
+            if endLocked { spoolEnd(termination, endedAt: endedAt, durationMicros: duration, truncated: truncated) }
             return true
         }
         return false
+    }
+
+    /// The store was locked at the end (a lock taken during the run): the end, the events and the whole
+    /// output go to the spool (`PendingRunEnd`) and a background ingest writes them when the lock goes.
+    /// The head is read back from the store (reading needs no write lock) so the spooled output is whole.
+    private func spoolEnd(_ termination: Termination, endedAt: Timestamp, durationMicros: Int64, truncated: Set<OutputStream>) {
+        do {
+            let end = try PendingRunEnd(
+                location: store.location, invocation: invocation, termination: termination, endedAt: endedAt,
+                durationMicros: durationMicros, start: pendingStart.map { ($0.pid, $0.startTicks, $0.at) }, events: unstoredEvents)
+            let rings = condition.locked { self.rings }
+            var kept = !outputDropped
+            for stream in streams where kept {
+                let writer = writers[stream]
+                var head = try writer?.committedHead() ?? []
+                if writer?.tailFirstChunk == nil { head += writer?.unflushed ?? [] }
+                head += unstoredHead[stream] ?? []
+                // The stream's filter has seen only head bytes unless tail pieces went through it.
+                if rings[stream] == nil || tailStored[stream] == nil {
+                    guard let rest = filter(for: stream).finish() else { kept = false; break }
+                    head += rest
+                }
+                var tail: [UInt8]?
+                if let ring = rings[stream] {
+                    let raw = condition.locked { ring.copy(from: ring.start, maxCount: Int(ring.end - ring.start)) }
+                    let fresh = OutputPrivacyFilter(redactOutput: redactOutput)
+                    guard let bytes = raw.withUnsafeBytes(fresh.process), let rest = fresh.finish() else { kept = false; break }
+                    tail = bytes + rest
+                }
+                end.add(stream, head: head, tail: tail, keep: cap.tailBytes, truncated: truncated.contains(stream))
+            }
+            if !kept { end.dropOutputs() }
+            _ = try end.commit()
+            startIngest(store.location)
+        } catch {
+            faults.notRecording(store.path, error)
+        }
     }
 
     /// Writes the spawned command's pid and `started` event, if not yet written (inside a transaction).
@@ -341,6 +401,8 @@ final class StoreRecorder: @unchecked Sendable {
     /// when the ring no longer moves. Returns true if the ring had moved past bytes the store lacked.
     @discardableResult
     private func commitTails() -> Bool {
+        // Locked at the end: the rings go to the spool whole.
+        guard !endLocked else { return false }
         var lostBytes = false
         // Head chunks still queued come before every tail byte: the tail waits for them.
         let streams = condition.locked { queuedHeadBytes == 0 ? Array(rings.keys) : [] }
@@ -367,6 +429,7 @@ final class StoreRecorder: @unchecked Sendable {
                     if tailStored[stream] == nil { try writer.startTail(keepingLast: cap.tailBytes) }
                     if gap { try writer.resetTail() }
                 }
+                if endLocked { return lostBytes }
                 store(piece, of: stream)
                 position += Int64(piece.count)
                 tailStored[stream] = position
@@ -381,6 +444,10 @@ final class StoreRecorder: @unchecked Sendable {
     private func store(_ bytes: [UInt8], of stream: OutputStream) {
         guard !outputDropped else { return }
         let kept = bytes.withUnsafeBytes { filter(for: stream).process($0) }
+        if endLocked {
+            if let kept { unstoredHead[stream, default: []] += kept } else { outputDropped = true }
+            return
+        }
         guarded {
             if let kept { try writer(for: stream).append(kept) } else { try dropOutput() }
         }
@@ -408,10 +475,13 @@ final class StoreRecorder: @unchecked Sendable {
     }
 
     /// Runs a store operation unless recording already failed; the first failure is reported once.
+    /// A lock wait that gave up after the command ended is no failure: the end goes to the spool.
     private func guarded(_ body: () throws -> Void) {
-        guard !failed else { return }
+        guard !failed, !endLocked else { return }
         do {
             try body()
+        } catch let error as StoreError where error.isBusy && finishing.load(ordering: .acquiring) {
+            endLocked = true
         } catch {
             failed = true
             faults.notRecording(store.path, error)

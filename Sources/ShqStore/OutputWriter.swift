@@ -44,8 +44,36 @@ public final class OutputWriter {
             let take = min(chunkSize - buffer.count, bytes.count - offset)
             buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
             offset += take
-            if buffer.count == chunkSize { try flush() }
+            if buffer.count == chunkSize {
+                do {
+                    try flush()
+                } catch {
+                    // The store was locked: nothing of these bytes is lost, the buffer keeps them all
+                    // (`unflushed`), for a later flush or for the spool.
+                    buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                    throw error
+                }
+            }
         }
+    }
+
+    /// The blob being written (nil before the first chunk).
+    public var blobID: Int64? { blob }
+    /// The first chunk of the tail, once the tail started (chunks before it are the head).
+    public private(set) var tailFirstChunk: Int64?
+    /// Bytes appended but not yet committed.
+    public var unflushed: [UInt8] { buffer }
+
+    /// The head as committed so far: every chunk before the tail (reads need no write lock).
+    public func committedHead() throws -> [UInt8] {
+        guard let blob else { return [] }
+        var head: [UInt8] = []
+        try store.forEachChunk(ofBlob: blob) { seq, bytes in
+            if let tailFirstChunk, seq >= tailFirstChunk { return false }
+            head.append(contentsOf: bytes)
+            return true
+        }
+        return head
     }
 
     public func append(_ bytes: [UInt8]) throws {
@@ -85,6 +113,7 @@ public final class OutputWriter {
     public func startTail(keepingLast bytes: Int64) throws {
         try flush()
         tailLimit = bytes
+        tailFirstChunk = nextChunk
         headHasher = hasher
         // Smaller chunks in the tail, so what is kept stays close to `bytes` even for a small cap.
         chunkSize = max(4096, min(chunkSize, Int(bytes / 4)))

@@ -12,6 +12,8 @@ import ShqSystem
 ///
 ///     shq-record 1
 ///     A <import key>                            output for an existing record, instead of I (`shq session`)
+///     R <fields as I>                           the end of a stored record (a lock taken during its run):
+///                                               its row gets the final fields, its output is replaced
 ///     I <id> <session> <cmd> <cwd> <host> <user> <shell> <tty> <source> <started µs> <ended µs>
 ///       <duration µs> <exit> <signal> <status> <pid> <pid start> <wrapper pid> <wrapper start> <tag> <pipestatus>
 ///     E <kind> <at µs> <signal> <exit>          a lifecycle event
@@ -57,10 +59,20 @@ public final class PendingRecordFile {
     }
 
     public func add(_ invocation: Invocation) {
+        add(invocation, tag: "I")
+    }
+
+    /// Instead of a record: the end of the stored record with `invocation`'s id, whose run found the
+    /// store locked at its end. The output that follows replaces what the store holds of it.
+    public func complete(_ invocation: Invocation) {
+        add(invocation, tag: "R")
+    }
+
+    private func add(_ invocation: Invocation, tag: Unicode.Scalar) {
         func text(_ value: String?) -> [UInt8] { Array((value ?? "").utf8) }
         func number<N: BinaryInteger>(_ value: N?) -> [UInt8] { value.map { Array(String($0).utf8) } ?? [] }
         line([
-            [UInt8(ascii: "I")], text(invocation.id), text(invocation.session), invocation.cmd, invocation.cwd ?? [],
+            [UInt8(ascii: tag)], text(invocation.id), text(invocation.session), invocation.cmd, invocation.cwd ?? [],
             text(invocation.host), text(invocation.user), text(invocation.shell), text(invocation.tty),
             text(invocation.source.rawValue), number(invocation.startedAt.microseconds),
             number(invocation.endedAt?.microseconds), number(invocation.durationMicros), number(invocation.exitCode),
@@ -169,6 +181,16 @@ extension Store {
                     seq = try insert(invocation)
                     guard let seq else { throw malformed("duplicate import key") }
                     try record(LifecycleEvent(.late), for: seq)
+                case [UInt8(ascii: "R")]?:
+                    guard let end = PendingRecordReader.invocation(fields), let endedAt = end.endedAt,
+                          let termination = end.termination else { throw malformed("end line") }
+                    // Forgotten since, or ended before (an ingest that died before removing the file).
+                    guard let target = try runningSeq(id: end.id) else { return }
+                    seq = target
+                    try discardOutputs(of: target)
+                    if let pid = end.pid { try setProcess(pid: pid, startTicks: end.pidStartTicks, for: target) }
+                    try finish(target, termination: termination, endedAt: endedAt, durationMicros: end.durationMicros ?? 0)
+                    try record(LifecycleEvent(.late), for: target)
                 case [UInt8(ascii: "A")]?:
                     guard fields.count >= 2 else { throw malformed("attach line") }
                     guard let target = try self.seq(forImportKey: String(decoding: fields[1], as: UTF8.self)),
@@ -201,6 +223,14 @@ extension Store {
                 }
             }
         }
+    }
+
+    /// The row of the record with this id if it is stored and has not ended.
+    func runningSeq(id: String) throws -> Int64? {
+        guard let bytes = InvocationID.bytes(id) else { return nil }
+        let lookup = try db.prepare("SELECT seq FROM invocation_rows WHERE id = ? AND ended_at IS NULL")
+        bytes.withUnsafeBytes { lookup.bindBlob(1, $0) }
+        return try lookup.step() ? lookup.int(0) : nil
     }
 
     /// Whether a record with this id is stored.

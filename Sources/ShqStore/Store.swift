@@ -47,6 +47,18 @@ public final class Store {
         return try body()
     }
 
+    /// For the run's store writer: its lock waits last up to `busyMilliseconds` as before, but give up
+    /// (`StoreError.isBusy`) once `gate` is closed, so a lock another process takes during a run never
+    /// delays the run's end (the end goes to the spool). Call on the connection's thread; `ungate` before
+    /// the gate goes. The corresponding C function is `sqlite3_busy_handler`.
+    public func gateLockWaits(_ gate: LockGate) {
+        shq_busy_gate_attach(gate.raw, db.handle)
+    }
+
+    public func ungateLockWaits(_ gate: LockGate) {
+        shq_busy_gate_detach(gate.raw)
+    }
+
     private func configure() throws {
         sqlite3_busy_timeout(db.handle, Self.busyMilliseconds)
         // Most shq processes live a few milliseconds. By default the last connection to close checkpoints
@@ -95,5 +107,19 @@ public final class Store {
         try reader.execute("PRAGMA query_only=1")
         try reader.restrictToReading()
         return reader
+    }
+}
+
+/// When the lock waits of one connection give up (`Store.gateLockWaits`): closed from any thread.
+public final class LockGate: @unchecked Sendable {
+    fileprivate let raw: OpaquePointer?
+
+    public init() { raw = shq_busy_gate_new(Store.busyMilliseconds) }
+
+    deinit { shq_busy_gate_free(raw) }
+
+    /// From `milliseconds` from now, lock waits give up (one that starts later: after `milliseconds`).
+    public func close(afterMilliseconds milliseconds: Int32) {
+        shq_busy_gate_close(raw, milliseconds)
     }
 }

@@ -93,4 +93,58 @@ import Testing
         #expect(try events(fixture, command: quoted) == ["started", "late", "exited"])
         #expect(try fixture.shq("show", "@1", "-O").stdoutText == "first\nsecond\n")
     }
+
+    /// The lock is taken during the run, after the record and its first output are stored, and held past
+    /// the command's end: shq leaves without waiting for it (exit status and output while it is held),
+    /// and the rest of the record — the end, the output after the lock, a tail past the capture cap —
+    /// arrives when it is released.
+    @Test(arguments: [false, true]) func aLockTakenDuringTheRunDoesNotDelayItsEnd(pastTheCap: Bool) throws {
+        let fixture = StoreFixture()
+        try fixture.shq("save", "-c", "before")
+        let started = fixture.directory.file("started"), go = fixture.directory.file("go")
+        let rest = pastTheCap ? "seq 1 3000" : "echo second"
+        let line = "echo first; touch '\(started)'; while [ ! -e '\(go)' ]; do sleep 0.01; done; \(rest); echo err >&2; exit 3"
+        let quoted = line.replacingOccurrences(of: "'", with: "''")
+        let out = fixture.directory.file("run.out")
+        let run = try ProcessProbe.spawn(
+            ShqProcess.binary, ["run"] + (pastTheCap ? ["--capture-cap", "4K"] : []) + ["-c", line],
+            environment: ["SHQ_DB": fixture.database], stdout: out, stderr: fixture.directory.file("run.err"))
+        defer { run.stop() }
+        // Stored before the lock: the running record, its start and its first output.
+        #expect(ProcessProbe.waitUntil(timeout: 30) {
+            (try? fixture.sqlite("""
+                SELECT o.bytes FROM outputs o JOIN invocations i ON i.seq = o.invocation
+                WHERE i.cmd = '\(quoted)' AND o.stream = 'stdout' AND i.pid IS NOT NULL
+                """)) == ["6"]
+        })
+        #expect(FileManager.default.fileExists(atPath: started))
+        let lock = try StoreLock(database: fixture.database, directory: fixture.directory)
+        _ = FileManager.default.createFile(atPath: go, contents: Data())
+        // Well under the 10 s busy timeout (`Store.busyMilliseconds`) that the end would otherwise wait
+        // out: this bound only tells "does not wait for the lock" from "waits until it gives up".
+        #expect(run.wait(timeout: 5) != nil)
+        #expect(run.exitCode == 3)
+        // shq has left with the lock still held; the store still says running.
+        #expect(lock.isHeld)
+        let expected = "first\n" + (pastTheCap ? (1...3000).map { "\($0)\n" }.joined() : "second\n")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == expected)
+        #expect(try fixture.sqlite("SELECT status FROM invocations WHERE cmd = '\(quoted)'") == ["running"])
+        lock.release()
+
+        #expect(try value(fixture, "SELECT exit_code, status FROM invocations WHERE cmd = '\(quoted)'") == ["3,failed"])
+        #expect(try events(fixture, command: quoted) == ["started", "exited", "late"])
+        let stored = try fixture.shq("show", "@1", "-O").stdoutText
+        if pastTheCap {
+            // Head: the first 2 KiB; tail: at least the last 2 KiB (whole chunks); the middle dropped.
+            #expect(stored.hasPrefix(String(expected.prefix(2048))))
+            #expect(stored.hasSuffix(String(expected.suffix(2048))))
+            #expect(stored.utf8.count < expected.utf8.count)
+            #expect(try value(fixture, "SELECT o.truncated FROM outputs o JOIN invocations i ON i.seq = o.invocation WHERE i.cmd = '\(quoted)' AND o.stream = 'stdout'") == ["1"])
+        } else {
+            #expect(stored == expected)
+        }
+        #expect(try fixture.shq("show", "@1", "-E").stdoutText == "err\n")
+        let spool = try FileManager.default.contentsOfDirectory(atPath: fixture.database + "-spool")
+        #expect(!spool.contains { $0.hasSuffix(".record") || $0.hasSuffix(".partial") }, "\(spool)")
+    }
 }

@@ -108,4 +108,43 @@ import Testing
         let (stored, _, reader) = try #require(try record(invocation.id))
         #expect(try reader.outputs(for: stored.seq!).isEmpty)
     }
+
+    /// A lock taken during the run, after the row and the first output are stored, and held past the
+    /// end: `finish` returns without waiting for it; the end, the events and the whole output (the head
+    /// read back from the store, the rest of it, the tail from the ring) go to the spool, and the ingest
+    /// replaces the stored output and ends the record.
+    @Test func aLockTakenDuringTheRunSpoolsTheEnd() throws {
+        let store = try Store(location: location)
+        let invocation = Invocation(cmd: Array("make".utf8), source: .run, startedAt: .now(), status: .running)
+        let seq = try #require(try RecordLater.insertBriefly(invocation, into: store))
+        let target = RecordTarget(store: store, seq: seq, invocation: invocation, triedAt: MonotonicClock.now())
+        let recorder = StoreRecorder(target: target, cap: CaptureCap(bytes: 16), faults: FaultReporter(), startIngest: { _ in })
+        recorder.start()
+        recorder.submit(.child(pid: 4242, startTicks: 77))
+        recorder.submit(.output(.stdout, Array("head".utf8)))
+        recorder.sync(timeoutMicros: 60_000_000)
+        #expect(try text(.stdout, of: seq, in: Store(location: location)) == "head")
+
+        let holder = try Store(location: location)
+        try holder.db.execute("BEGIN IMMEDIATE")
+        recorder.submit(.output(.stdout, Array("1234".utf8)))  // the head is 8 bytes, the tail the last 8
+        Array("dropped-middle-TAIL5678".utf8).withUnsafeBytes { recorder.submitTail(.stdout, $0) }
+        recorder.submit(.event(LifecycleEvent(.forwarded, signal: 15)))
+        recorder.submit(.output(.stderr, Array("oops\n".utf8)))
+        recorder.finish(.exited(3), endedAt: .now(), durationMicros: 1_234, truncated: [.stdout])
+        // Returned with the lock still held: the store still says running, the end waits in the spool.
+        #expect(try record(invocation.id)?.0.status == .running)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: location.spoolDirectory) == [invocation.id + ".record"])
+
+        try holder.db.execute("COMMIT")
+        try Store(location: location).ingestSpool { $0 }
+        let (stored, events, reader) = try #require(try record(invocation.id))
+        #expect(stored.exitCode == 3 && stored.status == .failed && stored.durationMicros == 1_234)
+        #expect(stored.pid == 4242 && stored.pidStartTicks == 77)
+        #expect(events.map(\.kind) == [.started, .forwarded, .exited, .late])
+        #expect(try text(.stdout, of: seq, in: reader) == "head1234TAIL5678")
+        #expect(try reader.outputs(for: seq).first { $0.stream == .stdout }?.truncated == true)
+        #expect(try text(.stderr, of: seq, in: reader) == "oops\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: location.spoolDirectory).filter { !$0.hasPrefix(".") }.isEmpty)
+    }
 }

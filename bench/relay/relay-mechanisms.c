@@ -6,6 +6,9 @@
 //   splice     splice(2) pipe -> fd 1; no tail kept (the floor of any relay)
 //   tee        tee(2) each piece into a chain of 1 MiB pipes holding the last 16 MiB, then splice(2)
 //              it to fd 1: the tail kept without copying it
+//   direct     no pipe: cat writes to fd 1 itself (what the command costs when nothing relays it)
+// A "-64k" suffix (read-64k, splice-64k) leaves the pipe at the default 64 KiB instead of 1 MiB: whether
+// the bigger pipe lowers the command's own cost (fewer wake-ups).
 // Usage: relay-mechanisms MODE FILE >DEST
 #define _GNU_SOURCE
 #include <errno.h>
@@ -97,19 +100,25 @@ static void relay_tee(int in) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) { fprintf(stderr, "usage: relay-mechanisms read-ring|read|splice|tee FILE\n"); return 2; }
+  if (argc != 3) { fprintf(stderr, "usage: relay-mechanisms read-ring|read|splice|tee|direct[-64k] FILE\n"); return 2; }
+  char mode[32];
+  snprintf(mode, sizeof mode, "%s", argv[1]);
+  size_t length = strlen(mode);
+  int small = length > 4 && !strcmp(mode + length - 4, "-64k");
+  if (small) mode[length - 4] = 0;
+  int direct = !strcmp(mode, "direct");
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) { perror("pipe2"); return 1; }
-  fcntl(p[0], F_SETPIPE_SZ, piece);
+  if (!small) fcntl(p[0], F_SETPIPE_SZ, piece);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, p[1], 1);
+  if (!direct) posix_spawn_file_actions_adddup2(&actions, p[1], 1);
   pid_t pid;
   char *child[] = {"cat", argv[2], NULL};
   if (posix_spawnp(&pid, "cat", &actions, NULL, child, environ) != 0) { perror("spawn"); return 1; }
   close(p[1]);
-  const char *mode = argv[1];
-  if (!strcmp(mode, "read-ring")) relay_read(p[0], 1);
+  if (direct) close(p[0]);
+  else if (!strcmp(mode, "read-ring")) relay_read(p[0], 1);
   else if (!strcmp(mode, "read")) relay_read(p[0], 0);
   else if (!strcmp(mode, "splice")) relay_splice(p[0]);
   else if (!strcmp(mode, "tee")) relay_tee(p[0]);
@@ -118,6 +127,6 @@ int main(int argc, char **argv) {
   struct rusage child_usage, own;
   wait4(pid, &status, 0, &child_usage);
   getrusage(RUSAGE_SELF, &own);
-  fprintf(stderr, "%s child %.3f relay %.3f\n", mode, seconds(&child_usage), seconds(&own));
+  fprintf(stderr, "%s child %.3f relay %.3f\n", argv[1], seconds(&child_usage), seconds(&own));
   return 0;
 }

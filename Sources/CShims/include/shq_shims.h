@@ -34,6 +34,17 @@ int shq_sqlite_db_config_int(sqlite3 *db, int option, int value);
 void shq_sqlite_truncating_checkpoints(sqlite3 *db, int pages, int busy_ms);
 // That checkpoint once, now (`schema` NULL: every attached database); returns SQLite's result code.
 int shq_sqlite_truncate_wal(sqlite3 *db, const char *schema, int busy_ms);
+// The run's store writer: once a gate is attached to its connection, lock waits last up to
+// `timeout_ms`, as with sqlite3_busy_timeout, but give up (SQLITE_BUSY) `after_ms` after
+// `shq_busy_gate_close(gate, after_ms)` (a wait that starts later: after `after_ms` of its own), so a
+// lock taken by another process never delays the end of the run. Close from any thread; attach and
+// detach on the connection's thread. The checkpoint above restores the handler of the last gate attached.
+typedef struct shq_busy_gate shq_busy_gate;
+shq_busy_gate *shq_busy_gate_new(int timeout_ms);
+void shq_busy_gate_attach(shq_busy_gate *gate, sqlite3 *db);
+void shq_busy_gate_detach(shq_busy_gate *gate);
+void shq_busy_gate_close(shq_busy_gate *gate, int after_ms);
+void shq_busy_gate_free(shq_busy_gate *gate);
 
 // --- shq run: job-control signals -------------------------------------------------------------------
 
