@@ -50,13 +50,20 @@ enum RedactorPatterns {
         "mask", "read", "forgot", "has", "is", "always",
     ].map { Array($0.utf8) }
 
-    // MARK: Programs whose short options carry secrets
+    // MARK: Programs whose options carry secrets (their names alone do not say so)
 
-    /// How a program takes a secret in a short option.
-    struct ShortOption {
-        enum Value { case attachedOnly, attachedOrNext }
+    /// How a program takes a secret in one of its options.
+    struct ProgramOption {
+        enum Value {
+            /// `-pVALUE` only (`mysql -p` alone prompts).
+            case attachedOnly
+            /// `-pVALUE` or `-p VALUE`.
+            case attachedOrNext
+            /// A long option: `--key=VALUE` or `--key VALUE`.
+            case equalsOrNext
+        }
         let programs: [[UInt8]]
-        /// The option's letter with its dash, e.g. `-p`.
+        /// The option with its dashes, e.g. `-p`, `--key`.
         let option: [UInt8]
         let value: Value
         /// `user:password` values: only what follows the first of these bytes is secret (`:`, smbclient's `%`).
@@ -65,50 +72,53 @@ enum RedactorPatterns {
         var subcommand: [UInt8]? = nil
     }
 
-    static let shortOptions: [ShortOption] = [
+    static let programOptions: [ProgramOption] = [
         // `mysql -p` alone prompts; `-pSECRET` carries the password. `-P` is the port.
-        ShortOption(programs: [
+        ProgramOption(programs: [
             "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlslap", "mysqlpump",
             "mariadb", "mariadb-dump", "mariadb-admin",
         ].map { Array($0.utf8) }, option: Array("-p".utf8), value: .attachedOnly, afterColon: nil),
-        ShortOption(programs: [Array("sshpass".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: ["mongo", "mongosh", "mongodump", "mongorestore"].map { Array($0.utf8) },
+        ProgramOption(programs: [Array("sshpass".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: ["mongo", "mongosh", "mongodump", "mongorestore"].map { Array($0.utf8) },
                     option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: [Array("redis-cli".utf8)], option: Array("-a".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-u".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
-        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-U".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
-        ShortOption(programs: ["http", "https", "xh"].map { Array($0.utf8) }, option: Array("-a".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
-        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-N".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: [Array("az".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil,
+        ProgramOption(programs: [Array("redis-cli".utf8)], option: Array("-a".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-u".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ProgramOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-U".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ProgramOption(programs: ["http", "https", "xh"].map { Array($0.utf8) }, option: Array("-a".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ProgramOption(programs: [Array("ssh-keygen".utf8)], option: Array("-N".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: [Array("ssh-keygen".utf8)], option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: [Array("az".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil,
                     subcommand: Array("login".utf8)),
         // `docker login -p`, `podman login -p` (elsewhere their `-p` publishes a port).
-        ShortOption(programs: ["docker", "podman", "nerdctl"].map { Array($0.utf8) }, option: Array("-p".utf8),
+        ProgramOption(programs: ["docker", "podman", "nerdctl"].map { Array($0.utf8) }, option: Array("-p".utf8),
                     value: .attachedOrNext, afterColon: nil, subcommand: Array("login".utf8)),
-        ShortOption(programs: ["helm", "oc"].map { Array($0.utf8) }, option: Array("-p".utf8),
+        ProgramOption(programs: ["helm", "oc"].map { Array($0.utf8) }, option: Array("-p".utf8),
                     value: .attachedOrNext, afterColon: nil, subcommand: Array("login".utf8)),
-        ShortOption(programs: [Array("twine".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: [Array("twine".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
         // `doctl auth init -t TOKEN`.
-        ShortOption(programs: [Array("doctl".utf8)], option: Array("-t".utf8), value: .attachedOrNext, afterColon: nil,
+        ProgramOption(programs: [Array("doctl".utf8)], option: Array("-t".utf8), value: .attachedOrNext, afterColon: nil,
                     subcommand: Array("auth".utf8)),
         // `gh secret set NAME -b VALUE`.
-        ShortOption(programs: [Array("gh".utf8)], option: Array("-b".utf8), value: .attachedOrNext, afterColon: nil,
+        ProgramOption(programs: [Array("gh".utf8)], option: Array("-b".utf8), value: .attachedOrNext, afterColon: nil,
                     subcommand: Array("secret".utf8)),
         // OpenLDAP's bind password.
-        ShortOption(programs: ["ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapmodrdn"]
+        ProgramOption(programs: ["ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapmodrdn"]
                         .map { Array($0.utf8) }, option: Array("-w".utf8), value: .attachedOrNext, afterColon: nil),
         // Archive passwords: `zip -P pw`, `unzip -P pw`, `7z x -pPW` (`7z -p` alone prompts).
-        ShortOption(programs: ["zip", "unzip"].map { Array($0.utf8) }, option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: ["7z", "7za", "7zz", "unrar", "rar"].map { Array($0.utf8) }, option: Array("-p".utf8),
+        ProgramOption(programs: ["zip", "unzip"].map { Array($0.utf8) }, option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: ["7z", "7za", "7zz", "unrar", "rar"].map { Array($0.utf8) }, option: Array("-p".utf8),
                     value: .attachedOnly, afterColon: nil),
         // `smbclient -U user%password`; curl's cookie data `-b 'name=VALUE'` (a file name has no `=`).
-        ShortOption(programs: ["smbclient", "rpcclient", "smbcacls"].map { Array($0.utf8) }, option: Array("-U".utf8),
+        ProgramOption(programs: ["smbclient", "rpcclient", "smbcacls"].map { Array($0.utf8) }, option: Array("-U".utf8),
                     value: .attachedOrNext, afterColon: UInt8(ascii: "%")),
-        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-b".utf8), value: .attachedOrNext,
+        ProgramOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-b".utf8), value: .attachedOrNext,
                     afterColon: UInt8(ascii: "=")),
         // SQL Server tools, IPMI, MQTT clients.
-        ShortOption(programs: ["sqlcmd", "bcp", "ipmitool", "mosquitto_pub", "mosquitto_sub"].map { Array($0.utf8) },
+        ProgramOption(programs: ["sqlcmd", "bcp", "ipmitool", "mosquitto_pub", "mosquitto_sub"].map { Array($0.utf8) },
                     option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
+        // `gem push --key NAME`: the name of an API key in ~/.gem/credentials; kept out all the same, as
+        // users paste the key itself there too.
+        ProgramOption(programs: [Array("gem".utf8)], option: Array("--key".utf8), value: .equalsOrNext, afterColon: nil),
     ]
 
     /// Words after which a bare secret name is followed by its value: `aws configure set
@@ -146,9 +156,6 @@ enum RedactorPatterns {
         "json", "pem", "key", "txt", "p12", "pfx", "crt", "cer", "jks", "keystore", "yaml", "yml", "env", "gpg", "asc",
         "age", "enc", "ini", "cfg", "conf", "toml", "kdbx", "ovpn", "pub",
     ].map { Array($0.utf8) }
-
-    /// The rule whose programs read `--password` without a value as "prompt me" (the next word is not it).
-    static let promptingPasswordRule = 0
 
     // MARK: Token formats: see `TokenFormats` (RedactorTokenFormats.swift)
 
