@@ -4,52 +4,89 @@
 /// precomputed indexes, so each word costs a first-byte check and, rarely, a short bucket walk (this runs
 /// for every word of every redacted output line).
 struct ProgramsSeen {
-    private var programs: UInt64 = 0
+    private var programs: UInt64 = Index.anyProgram
     private var subcommands: UInt64 = 0
     /// A word after which a bare secret name announces its value (`set`, `config`).
     private(set) var sawSetter = false
     /// `secret`/`secrets`: the command handles secrets, so `--from-literal`, `--body` carry one.
     private(set) var sawSecretNoun = false
-    /// `PositionalSecret` rows whose program was named (waiting for a subcommand, when the row has some).
-    private var positionalPrograms: UInt64 = 0
+    /// For each `PositionalSecret` row, 4 bits: 0 before its program, then 1 + the path words seen.
+    private var positionalProgress: UInt64 = 0
     /// The positional row whose arguments are being counted, and how many were seen.
     private var counting: (rule: Int, arguments: Int)?
+    /// The last argument counted, for rows whose secret comes last.
+    private var lastArgument: Range<Int>?
+    /// Letters seen in single-dash options (`-nbB`): bit `letter & 63`.
+    private var shortFlags: UInt64 = 0
 
     /// `fly secrets set K=V`: every `K=V` sets a secret, whatever K is called.
     var setsSecrets: Bool { sawSetter && sawSecretNoun }
 
     func contains(rule index: Int) -> Bool {
         let bit: UInt64 = 1 << UInt64(index)
-        return programs & bit != 0 && (RedactorPatterns.programOptions[index].subcommand == nil || subcommands & bit != 0)
+        return programs & bit != 0 && (RedactorPatterns.programOptions[index].subcommands.isEmpty || subcommands & bit != 0)
     }
 
     /// Counts one argument (a word that is not an option, an option's value or a redirection's file)
     /// and returns how it holds a secret when it is the one its positional row names.
-    mutating func countArgument() -> RedactorPatterns.PositionalSecret.Form? {
+    mutating func countArgument(_ word: Range<Int>) -> RedactorPatterns.PositionalSecret.Form? {
         guard let (rule, seen) = counting else { return nil }
         counting = (rule, seen + 1)
         let row = RedactorPatterns.positionalSecrets[rule]
-        guard row.position == nil || row.position == seen + 1 else { return nil }
-        return row.form
+        switch row.position {
+        case .every: break
+        case .nth(let place): guard place == seen + 1 else { return nil }
+        case .last:
+            lastArgument = word
+            return nil
+        }
+        return flagAllows(row) ? row.form : nil
+    }
+
+    /// At the end of the command: the last argument, when the row counting wants that one.
+    func lastSecretArgument() -> (Range<Int>, RedactorPatterns.PositionalSecret.Form)? {
+        guard let (rule, _) = counting, let lastArgument else { return nil }
+        let row = RedactorPatterns.positionalSecrets[rule]
+        guard row.position == .last, flagAllows(row) else { return nil }
+        return (lastArgument, row.form)
+    }
+
+    private func flagAllows(_ row: RedactorPatterns.PositionalSecret) -> Bool {
+        guard let flag = row.flag else { return true }
+        return shortFlags & (1 << UInt64(flag & 63)) != 0
     }
 
     mutating func note(_ word: Range<Int>, in text: UnsafeBufferPointer<UInt8>) {
+        if word.count > 1 && text[word.lowerBound] == UInt8(ascii: "-") && text[word.lowerBound + 1] != UInt8(ascii: "-") {
+            for byte in text[(word.lowerBound + 1)..<word.upperBound] where isAlphanumeric(byte) { shortFlags |= 1 << UInt64(byte & 63) }
+            return
+        }
         var start = word.lowerBound
         if let slash = text[word].lastIndex(of: UInt8(ascii: "/")) { start = slash + 1 }
         guard start < word.upperBound else { return }
         let base = UnsafeBufferPointer(rebasing: text[start..<word.upperBound])
         for candidate in Index.byFirstByte[Int(base[0])] where candidate.word.count == base.count && candidate.word.elementsEqual(base) {
-            programs |= candidate.programs
+            programs = (programs | candidate.programs) & ~candidate.exceptions
             subcommands |= candidate.subcommands & programs
             if candidate.isSetter { sawSetter = true }
             if candidate.isSecretNoun { sawSecretNoun = true }
-            if let rule = candidate.positionalProgram {
-                positionalPrograms |= 1 << UInt64(rule)
-                if RedactorPatterns.positionalSecrets[rule].subcommands.isEmpty { counting = (rule, 0) }
+            for rule in candidate.positionalPrograms {
+                setProgress(rule, 1)
             }
-            for rule in candidate.positionalSubcommands where positionalPrograms & (1 << UInt64(rule)) != 0 {
-                counting = (rule, 0)
+            for (rule, step) in candidate.positionalSteps where progress(rule) == step + 1 {
+                setProgress(rule, step + 2)
             }
+        }
+    }
+
+    private func progress(_ rule: Int) -> Int { Int((positionalProgress >> UInt64(4 * rule)) & 15) }
+
+    /// Moves a row on; once its program and whole path were seen, its arguments are counted from here.
+    private mutating func setProgress(_ rule: Int, _ value: Int) {
+        positionalProgress = positionalProgress & ~(15 << UInt64(4 * rule)) | UInt64(value) << UInt64(4 * rule)
+        if value == RedactorPatterns.positionalSecrets[rule].path.count + 1 {
+            counting = (rule, 0)
+            lastArgument = nil
         }
     }
 
@@ -60,10 +97,19 @@ struct ProgramsSeen {
             let word: [UInt8]
             var programs: UInt64 = 0
             var subcommands: UInt64 = 0
+            /// Rows that do not apply once this program is named.
+            var exceptions: UInt64 = 0
             var isSetter = false
             var isSecretNoun = false
-            var positionalProgram: Int?
-            var positionalSubcommands: [Int] = []
+            /// Positional rows this word is the program of.
+            var positionalPrograms: [Int] = []
+            /// (row, step): this word is one spelling of step `step` of the row's path.
+            var positionalSteps: [(rule: Int, step: Int)] = []
+        }
+
+        /// The program-option rows that apply whatever the program (`… login -p`).
+        static let anyProgram: UInt64 = RedactorPatterns.programOptions.enumerated().reduce(0) { mask, row in
+            row.element.programs.isEmpty ? mask | 1 << UInt64(row.offset) : mask
         }
 
         /// Built on every `shq run` and hook ingest: filled bucket by bucket (a few words each) rather than
@@ -83,11 +129,14 @@ struct ProgramsSeen {
             for (position, rule) in RedactorPatterns.programOptions.enumerated() {
                 let bit: UInt64 = 1 << UInt64(position)
                 for program in rule.programs { update(program) { $0.programs |= bit } }
-                if let subcommand = rule.subcommand { update(subcommand) { $0.subcommands |= bit } }
+                for subcommand in rule.subcommands { update(subcommand) { $0.subcommands |= bit } }
+                for program in rule.exceptPrograms { update(program) { $0.exceptions |= bit } }
             }
             for (position, rule) in RedactorPatterns.positionalSecrets.enumerated() {
-                for program in rule.programs { update(program) { $0.positionalProgram = position } }
-                for subcommand in rule.subcommands { update(subcommand) { $0.positionalSubcommands.append(position) } }
+                for program in rule.programs { update(program) { $0.positionalPrograms.append(position) } }
+                for (step, spellings) in rule.path.enumerated() {
+                    for spelling in spellings { update(spelling) { $0.positionalSteps.append((position, step)) } }
+                }
             }
             for setter in RedactorPatterns.setterWords { update(setter) { $0.isSetter = true } }
             for noun in RedactorPatterns.secretNouns { update(noun) { $0.isSecretNoun = true } }

@@ -24,15 +24,19 @@ struct ShellScan {
         var pending = Pending.none
         // Which programs the current simple command has named so far, for program-specific options.
         var programs = ProgramsSeen()
-        // The word after a redirection is a file, not an argument.
+        // The word after a redirection is a file, not an argument; nor is the word after a long option
+        // without `=` (`--vault-id dev`): taken as the option's value, it is not counted as a positional one.
         var redirected = false
+        var afterLongOption = false
         while index < upper {
             let byte = text[index]
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { index += 1; continue }
             if Self.isCommandSeparator(byte) {
+                if let (argument, form) = programs.lastSecretArgument() { addPositional(argument, form) }
                 programs = ProgramsSeen()
                 pending = .none
                 redirected = false
+                afterLongOption = false
                 index += 1
                 continue
             }
@@ -50,15 +54,18 @@ struct ShellScan {
                 addValue((word.lowerBound + passPrefix)..<word.upperBound, after: separator)
                 pending = .none
             } else {
-                if !redirected && text[index] != UInt8(ascii: "-"), let form = programs.countArgument() {
+                if !redirected && !afterLongOption && text[index] != UInt8(ascii: "-"), let form = programs.countArgument(word) {
                     addPositional(word, form)
                 }
                 pending = examine(word, programs: programs, depth: depth)
             }
             redirected = false
+            afterLongOption = word.count > 2 && text[index] == UInt8(ascii: "-") && text[index + 1] == UInt8(ascii: "-")
+                && !text[word].contains(UInt8(ascii: "="))
             programs.note(word, in: text)
             index = end
         }
+        if let (argument, form) = programs.lastSecretArgument() { addPositional(argument, form) }
     }
 
     /// Looks at one word: its `=` assignments, its option name, its quoted parts. Returns what it says
@@ -66,6 +73,8 @@ struct ShellScan {
     private mutating func examine(_ word: Range<Int>, programs: ProgramsSeen, depth: Int) -> Pending {
         if text[word.lowerBound] == UInt8(ascii: "-") {
             if let pending = examineOption(word, programs: programs) { return pending }
+        } else if text[word.lowerBound] == UInt8(ascii: "/"), let pending = programOption(word, programs: programs) {
+            return pending  // xfreerdp's `/p:PW`
         }
         if startsWith(word, "pass:") && word.count > 5 {
             // openssl -pass/-passin/-passout pass:SECRET (env:VAR and file:PATH are not secrets).
@@ -135,18 +144,26 @@ struct ShellScan {
             // typed it meant WORD as the password (held-out set 2), so it goes like any other value.
             return .value(after: separator)
         }
-        for (index, rule) in RedactorPatterns.programOptions.enumerated() where rule.value != .equalsOrNext && startsWith(word, rule.option) {
-            guard programs.contains(rule: index) else { continue }
-            if word.count > rule.option.count {
-                addValue((word.lowerBound + rule.option.count)..<word.upperBound, after: rule.afterColon)
-                return Pending.none
-            }
-            return rule.value == .attachedOrNext ? .value(after: rule.afterColon) : Pending.none
-        }
+        if let pending = programOption(word, programs: programs) { return pending }
         // Single-dash long options: `keytool -storepass VALUE`, `-password VALUE`.
         let name = (word.lowerBound + 1)..<word.upperBound
         if !isLong && name.count > 1 && text[name].allSatisfy(SecretName.isNameByte) && SecretName.isSecret(text[name]) {
             return .value(after: nil)
+        }
+        return nil
+    }
+
+    /// A program's own option carrying a secret (`RedactorPatterns.programOptions`): `mysql -pVALUE`,
+    /// `sshpass -p VALUE`, `openssl -k VALUE`, `xfreerdp /p:VALUE`.
+    private mutating func programOption(_ word: Range<Int>, programs: ProgramsSeen) -> Pending? {
+        for (index, rule) in RedactorPatterns.programOptions.enumerated() where rule.value != .equalsOrNext && startsWith(word, rule.option) {
+            guard programs.contains(rule: index) else { continue }
+            if word.count > rule.option.count {
+                if rule.value == .nextOnly { continue }
+                addValue((word.lowerBound + rule.option.count)..<word.upperBound, after: rule.afterColon)
+                return Pending.none
+            }
+            return rule.value == .attachedOnly ? Pending.none : .value(after: rule.afterColon)
         }
         return nil
     }

@@ -21,6 +21,7 @@ public struct SecretExclusion: Sendable {
         "cat *credentials*", "cat *.pgpass",
         // Secrets typed on the command line in a form the redactor cannot locate.
         "htpasswd *-b*", "*--password-stdin*", "echo * | docker login*", "echo * | sudo -S*", "echo * | sudo --stdin*",
+        "echo * | *chpasswd*", "printf * | *chpasswd*",
         // The whole environment, tokens included.
         "env", "printenv", "printenv *TOKEN*", "printenv *SECRET*", "printenv *PASSWORD*", "printenv *KEY*",
     ]

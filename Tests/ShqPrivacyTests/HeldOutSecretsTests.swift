@@ -26,13 +26,10 @@ let knownLeaks: [String] = []
 
 /// `Fixtures/held-out-secrets-3.tsv`: a third set, written and committed after set 2's fixes and measured
 /// before any further tuning; `thirdSetKnownLeaks` lists how the lines still leaking begin. Measured
-/// first (the rules of set 2's fixes): 21 of 40 leaked.
+/// first (the rules of set 2's fixes): 21 of 40 leaked; 1 after the rows and rules that followed
+/// (`echo -n 'PW' | base64` looks like `echo -n 'hello' | base64`).
 let thirdHeldOutLines = readHeldOut("held-out-secrets-3.tsv")
-let thirdSetKnownLeaks: [String] = [
-    "mysqladmin", "lftp", "ansible-vault", "echo -n", "htpasswd -nbB", "az sql", "kubectl -n app exec", "mysql -u root -e",
-    "echo 'alice", "usermod", "mc alias", "snmpwalk", "openssl enc", "xfreerdp", "cf login", "ldappasswd", "isql",
-    "tailscale", "racadm", "mc admin", "drush",
-]
+let thirdSetKnownLeaks: [String] = ["echo -n"]
 
 /// `Fixtures/held-out-benign-3.txt`: ordinary lines of the same programs, written with set 3.
 let thirdBenignLines: [String] = {
