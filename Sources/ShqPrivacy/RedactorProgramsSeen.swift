@@ -22,10 +22,14 @@ struct ProgramsSeen {
     /// `fly secrets set K=V`: every `K=V` sets a secret, whatever K is called.
     var setsSecrets: Bool { sawSetter && sawSecretNoun }
 
-    func contains(rule index: Int) -> Bool {
-        let bit: UInt64 = 1 << UInt64(index)
-        return programs & bit != 0 && (RedactorPatterns.programOptions[index].subcommands.isEmpty || subcommands & bit != 0)
-    }
+    /// Whether a `--long` program-option row applies (most commands name none: the check is skipped).
+    var mayHaveLongOptionRule: Bool { applicableOptionRows & Index.longOptionRows != 0 }
+
+    func contains(rule index: Int) -> Bool { applicableOptionRows & (1 << UInt64(index)) != 0 }
+
+    /// The program-option rows whose program (and subcommand, when the row has some) were named: most
+    /// commands name none, and then no row is looked at.
+    var applicableOptionRows: UInt64 { programs & (Index.rowsWithoutSubcommand | subcommands) }
 
     /// Counts one argument (a word that is not an option, an option's value or a redirection's file)
     /// and returns how it holds a secret when it is the one its positional row names.
@@ -70,11 +74,17 @@ struct ProgramsSeen {
             subcommands |= candidate.subcommands & programs
             if candidate.isSetter { sawSetter = true }
             if candidate.isSecretNoun { sawSecretNoun = true }
-            for rule in candidate.positionalPrograms {
+            if candidate.positionalPrograms != 0 || candidate.positionalSteps != 0 { notePositional(candidate) }
+        }
+    }
+
+    /// A positional row's program (its progress starts at 1) or the next word of its path (+1).
+    private mutating func notePositional(_ entry: Index.Entry) {
+        for rule in 0..<RedactorPatterns.positionalSecrets.count {
+            if entry.positionalPrograms & (1 << UInt16(rule)) != 0 {
                 setProgress(rule, 1)
-            }
-            for (rule, step) in candidate.positionalSteps where progress(rule) == step + 1 {
-                setProgress(rule, step + 2)
+            } else if case let step = Int((entry.positionalSteps >> UInt64(4 * rule)) & 15), step != 0, progress(rule) == step {
+                setProgress(rule, step + 1)
             }
         }
     }
@@ -101,15 +111,26 @@ struct ProgramsSeen {
             var exceptions: UInt64 = 0
             var isSetter = false
             var isSecretNoun = false
-            /// Positional rows this word is the program of.
-            var positionalPrograms: [Int] = []
-            /// (row, step): this word is one spelling of step `step` of the row's path.
-            var positionalSteps: [(rule: Int, step: Int)] = []
+            /// Positional rows this word is the program of (bit per row). Bit sets rather than arrays:
+            /// an entry is copied for every word looked up, and arrays made that cost a retain each.
+            var positionalPrograms: UInt16 = 0
+            /// For each positional row, 4 bits: 1 + the step of its path this word spells (0: none).
+            var positionalSteps: UInt64 = 0
         }
 
         /// The program-option rows that apply whatever the program (`… login -p`).
         static let anyProgram: UInt64 = RedactorPatterns.programOptions.enumerated().reduce(0) { mask, row in
             row.element.programs.isEmpty ? mask | 1 << UInt64(row.offset) : mask
+        }
+
+        /// The program-option rows that need no subcommand.
+        static let rowsWithoutSubcommand: UInt64 = RedactorPatterns.programOptions.enumerated().reduce(0) { mask, row in
+            row.element.subcommands.isEmpty ? mask | 1 << UInt64(row.offset) : mask
+        }
+
+        /// The program-option rows of `--long` options.
+        static let longOptionRows: UInt64 = RedactorPatterns.programOptions.enumerated().reduce(0) { mask, row in
+            row.element.value == .equalsOrNext ? mask | 1 << UInt64(row.offset) : mask
         }
 
         /// Built on every `shq run` and hook ingest: filled bucket by bucket (a few words each) rather than
@@ -133,9 +154,9 @@ struct ProgramsSeen {
                 for program in rule.exceptPrograms { update(program) { $0.exceptions |= bit } }
             }
             for (position, rule) in RedactorPatterns.positionalSecrets.enumerated() {
-                for program in rule.programs { update(program) { $0.positionalPrograms.append(position) } }
+                for program in rule.programs { update(program) { $0.positionalPrograms |= 1 << UInt16(position) } }
                 for (step, spellings) in rule.path.enumerated() {
-                    for spelling in spellings { update(spelling) { $0.positionalSteps.append((position, step)) } }
+                    for spelling in spellings { update(spelling) { $0.positionalSteps |= UInt64(step + 1) << UInt64(4 * position) } }
                 }
             }
             for setter in RedactorPatterns.setterWords { update(setter) { $0.isSetter = true } }

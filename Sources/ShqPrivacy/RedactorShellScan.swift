@@ -130,7 +130,7 @@ struct ShellScan {
             // Under `kubectl create secret`, `gh secret set`: `--from-literal=k=VALUE`, `--body VALUE`.
             let secretContext = programs.sawSecretNoun ? RedactorPatterns.secretContextOptions.first { equals(name, $0.name) } : nil
             // A long option of a program-option row: `gem push --key VALUE`.
-            let programRule = RedactorPatterns.programOptions.indices.first { index in
+            let programRule = !programs.mayHaveLongOptionRule ? nil : RedactorPatterns.programOptions.indices.first { index in
                 RedactorPatterns.programOptions[index].value == .equalsOrNext && equals(name, RedactorPatterns.programOptions[index].option)
                     && programs.contains(rule: index)
             }
@@ -156,8 +156,12 @@ struct ShellScan {
     /// A program's own option carrying a secret (`RedactorPatterns.programOptions`): `mysql -pVALUE`,
     /// `sshpass -p VALUE`, `openssl -k VALUE`, `xfreerdp /p:VALUE`.
     private mutating func programOption(_ word: Range<Int>, programs: ProgramsSeen) -> Pending? {
-        for (index, rule) in RedactorPatterns.programOptions.enumerated() where rule.value != .equalsOrNext && startsWith(word, rule.option) {
-            guard programs.contains(rule: index) else { continue }
+        var rows = programs.applicableOptionRows
+        while rows != 0 {
+            let index = rows.trailingZeroBitCount
+            rows &= rows - 1
+            let rule = RedactorPatterns.programOptions[index]
+            guard rule.value != .equalsOrNext && startsWith(word, rule.option) else { continue }
             if word.count > rule.option.count {
                 if rule.value == .nextOnly { continue }
                 addValue((word.lowerBound + rule.option.count)..<word.upperBound, after: rule.afterColon)

@@ -1,4 +1,5 @@
 @testable import ShqImport
+import ShqPrivacy
 import ShqStore
 import ShqSystem
 import ShqTestSupport
@@ -36,7 +37,7 @@ import Testing
             + "signal, status, pid, tag, pipestatus, import_key"
         #expect(try rows(bulk, "SELECT \(columns) FROM invocations ORDER BY seq")
                 == rows(single, "SELECT \(columns) FROM invocations ORDER BY seq"))
-        let search = "SELECT rowid FROM invocations_fts WHERE cmd MATCH '\"change 1\"' ORDER BY rowid"
+        let search = "SELECT rowid FROM invocations_fts WHERE cmd LIKE '%change 1%' ORDER BY rowid"
         #expect(try rows(bulk, search) == rows(single, search))
         #expect(try rows(bulk, search).count == 111)
         try bulk.db.execute("INSERT INTO invocations_fts(invocations_fts, rank) VALUES ('integrity-check', 1)")
