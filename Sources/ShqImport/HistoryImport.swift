@@ -16,7 +16,7 @@ extension Store {
     /// Stores `commands` through the recording policy, in transactions of `batchSize` (nil: sized by
     /// `importBatchSize(storedRows:)`), reporting progress as (done, total) after each batch.
     ///
-    /// Each batch is written in one transaction through `ImportStaging`.
+    /// Each batch is written in one transaction through `ImportStaging.insertImported`.
     ///
     /// The recording policy and the records of the next batch are made on another thread while this
     /// one writes the current batch: the two took about as long as each other (100k bash lines here:
@@ -35,7 +35,6 @@ extension Store {
     ) throws -> ImportSummary {
         // A 64 MiB page cache for this connection: the unique indexes (id, import_key) take random
         // inserts, and past a few hundred thousand rows the default 2 MiB cache made every batch re-read them.
-        // The staging table lives in memory.
         try db.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         beginBulkWrite()
         defer { endBulkWrite() }
@@ -54,8 +53,7 @@ extension Store {
             next = records(size(stored: storedBefore + summary.added + prepared.rows.count))
             do {
                 try db.writeTransaction { () throws in
-                    for row in prepared.rows { try staging.add(row) }
-                    let added = try staging.move()
+                    let added = try staging.insertImported(prepared.rows)
                     summary.skipped += prepared.skipped
                     summary.added += added
                     summary.alreadyPresent += prepared.read - prepared.skipped - added

@@ -29,6 +29,13 @@ public struct GlobPattern: Sendable, Equatable {
 
     public init(_ source: String) { self.init(Array(source.utf8)) }
 
+    /// The ASCII byte every line the pattern matches starts with, when the pattern starts with a literal
+    /// ASCII character (`pass show*`): a list of patterns can skip this one for other lines undecoded.
+    public var leadingASCIIByte: UInt8? {
+        guard case .literal(let character)? = tokens.first, character < 0x80 else { return nil }
+        return UInt8(character)
+    }
+
     /// A command line decoded once into the characters patterns compare, for matching it against a list.
     public struct Subject {
         fileprivate let text: [UInt32]

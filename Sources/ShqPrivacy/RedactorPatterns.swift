@@ -10,7 +10,7 @@ enum RedactorPatterns {
     /// Words that mark a name as secret wherever they appear in it (`PGPASSWORD`, `clientSecret`).
     static let secretSubstrings: [[UInt8]] = [
         "password", "passwd", "passphrase", "secret", "credential", "apikey", "privatekey", "accesskey",
-        "secretkey", "sessionkey", "authtoken", "accesstoken", "refreshtoken", "authorization",
+        "secretkey", "sessionkey", "authtoken", "accesstoken", "refreshtoken", "authorization", "authkey",
     ].map { Array($0.utf8) }
 
     /// Words that mark a name as secret only as a whole segment or a segment's ending (`GITHUB_TOKEN`,
@@ -50,66 +50,99 @@ enum RedactorPatterns {
         "mask", "read", "forgot", "has", "is", "always",
     ].map { Array($0.utf8) }
 
-    // MARK: Programs whose short options carry secrets
+    // MARK: Programs whose options carry secrets (their names alone do not say so)
 
-    /// How a program takes a secret in a short option.
-    struct ShortOption {
-        enum Value { case attachedOnly, attachedOrNext }
+    /// How a program takes a secret in one of its options.
+    struct ProgramOption {
+        enum Value {
+            /// `-pVALUE` only (`mysql -p` alone prompts).
+            case attachedOnly
+            /// `-pVALUE` or `-p VALUE`.
+            case attachedOrNext
+            /// A long option: `--key=VALUE` or `--key VALUE`.
+            case equalsOrNext
+            /// `-k VALUE` only (`openssl -k PW`, where `-kfile` is another option).
+            case nextOnly
+        }
+        /// Empty: any program (`… login -p PW`).
         let programs: [[UInt8]]
-        /// The option's letter with its dash, e.g. `-p`.
+        /// The option with its dashes, e.g. `-p`, `--key`, or xfreerdp's `/p:`.
         let option: [UInt8]
         let value: Value
         /// `user:password` values: only what follows the first of these bytes is secret (`:`, smbclient's `%`).
         let afterColon: UInt8?
-        /// A word that must follow the program (`docker login -p`, not `docker run -p 8080:80`).
-        var subcommand: [UInt8]? = nil
+        /// Programs the row does not apply to (`gh auth login -p ssh`: the git protocol).
+        var exceptPrograms: [[UInt8]] = []
+        /// Words one of which must follow the program (`docker login -p`, not `docker run -p 8080:80`).
+        var subcommands: [[UInt8]] = []
     }
 
-    static let shortOptions: [ShortOption] = [
+    static let programOptions: [ProgramOption] = [
         // `mysql -p` alone prompts; `-pSECRET` carries the password. `-P` is the port.
-        ShortOption(programs: [
+        ProgramOption(programs: [
             "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlslap", "mysqlpump",
             "mariadb", "mariadb-dump", "mariadb-admin",
         ].map { Array($0.utf8) }, option: Array("-p".utf8), value: .attachedOnly, afterColon: nil),
-        ShortOption(programs: [Array("sshpass".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: ["mongo", "mongosh", "mongodump", "mongorestore"].map { Array($0.utf8) },
+        ProgramOption(programs: [Array("sshpass".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: ["mongo", "mongosh", "mongodump", "mongorestore"].map { Array($0.utf8) },
                     option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: [Array("redis-cli".utf8)], option: Array("-a".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-u".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
-        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-U".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
-        ShortOption(programs: ["http", "https", "xh"].map { Array($0.utf8) }, option: Array("-a".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
-        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-N".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: [Array("ssh-keygen".utf8)], option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: [Array("az".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil,
-                    subcommand: Array("login".utf8)),
-        // `docker login -p`, `podman login -p` (elsewhere their `-p` publishes a port).
-        ShortOption(programs: ["docker", "podman", "nerdctl"].map { Array($0.utf8) }, option: Array("-p".utf8),
-                    value: .attachedOrNext, afterColon: nil, subcommand: Array("login".utf8)),
-        ShortOption(programs: ["helm", "oc"].map { Array($0.utf8) }, option: Array("-p".utf8),
-                    value: .attachedOrNext, afterColon: nil, subcommand: Array("login".utf8)),
-        ShortOption(programs: [Array("twine".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: [Array("redis-cli".utf8)], option: Array("-a".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-u".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ProgramOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-U".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ProgramOption(programs: ["http", "https", "xh"].map { Array($0.utf8) }, option: Array("-a".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ":")),
+        ProgramOption(programs: [Array("ssh-keygen".utf8)], option: Array("-N".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: [Array("ssh-keygen".utf8)], option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
+        // `az sql server create -u NAME -p PW` (and postgres, mysql); elsewhere az's `-p` can be a path.
+        ProgramOption(programs: [Array("az".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil,
+                    subcommands: words("server", "flexible-server")),
+        // `docker login -p PW`, `podman`, `helm registry`, `oc`, `cf`, `az`, `skopeo`, `buildah login -p PW`: after a
+        // `login` word, `-p` is the password whatever the program (elsewhere docker's `-p` publishes a port).
+        ProgramOption(programs: [], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil,
+                      exceptPrograms: words("gh", "glab"), subcommands: words("login")),
+        ProgramOption(programs: [Array("twine".utf8)], option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
         // `doctl auth init -t TOKEN`.
-        ShortOption(programs: [Array("doctl".utf8)], option: Array("-t".utf8), value: .attachedOrNext, afterColon: nil,
-                    subcommand: Array("auth".utf8)),
+        ProgramOption(programs: [Array("doctl".utf8)], option: Array("-t".utf8), value: .attachedOrNext, afterColon: nil,
+                    subcommands: words("auth")),
         // `gh secret set NAME -b VALUE`.
-        ShortOption(programs: [Array("gh".utf8)], option: Array("-b".utf8), value: .attachedOrNext, afterColon: nil,
-                    subcommand: Array("secret".utf8)),
+        ProgramOption(programs: [Array("gh".utf8)], option: Array("-b".utf8), value: .attachedOrNext, afterColon: nil,
+                    subcommands: words("secret")),
         // OpenLDAP's bind password.
-        ShortOption(programs: ["ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapmodrdn"]
+        ProgramOption(programs: ["ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapmodrdn"]
                         .map { Array($0.utf8) }, option: Array("-w".utf8), value: .attachedOrNext, afterColon: nil),
         // Archive passwords: `zip -P pw`, `unzip -P pw`, `7z x -pPW` (`7z -p` alone prompts).
-        ShortOption(programs: ["zip", "unzip"].map { Array($0.utf8) }, option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
-        ShortOption(programs: ["7z", "7za", "7zz", "unrar", "rar"].map { Array($0.utf8) }, option: Array("-p".utf8),
+        ProgramOption(programs: ["zip", "unzip"].map { Array($0.utf8) }, option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: ["7z", "7za", "7zz", "unrar", "rar"].map { Array($0.utf8) }, option: Array("-p".utf8),
                     value: .attachedOnly, afterColon: nil),
         // `smbclient -U user%password`; curl's cookie data `-b 'name=VALUE'` (a file name has no `=`).
-        ShortOption(programs: ["smbclient", "rpcclient", "smbcacls"].map { Array($0.utf8) }, option: Array("-U".utf8),
+        ProgramOption(programs: ["smbclient", "rpcclient", "smbcacls"].map { Array($0.utf8) }, option: Array("-U".utf8),
                     value: .attachedOrNext, afterColon: UInt8(ascii: "%")),
-        ShortOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-b".utf8), value: .attachedOrNext,
+        ProgramOption(programs: ["curl"].map { Array($0.utf8) }, option: Array("-b".utf8), value: .attachedOrNext,
                     afterColon: UInt8(ascii: "=")),
         // SQL Server tools, IPMI, MQTT clients.
-        ShortOption(programs: ["sqlcmd", "bcp", "ipmitool", "mosquitto_pub", "mosquitto_sub"].map { Array($0.utf8) },
+        ProgramOption(programs: ["sqlcmd", "bcp", "ipmitool", "mosquitto_pub", "mosquitto_sub"].map { Array($0.utf8) },
                     option: Array("-P".utf8), value: .attachedOrNext, afterColon: nil),
+        // `lftp -u user,PW`; Dell's `racadm -p PW`; net-snmp's `-A AUTHPASS -X PRIVPASS`.
+        ProgramOption(programs: words("lftp"), option: Array("-u".utf8), value: .attachedOrNext, afterColon: UInt8(ascii: ",")),
+        ProgramOption(programs: words("racadm"), option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: snmpTools, option: Array("-A".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: snmpTools, option: Array("-X".utf8), value: .attachedOrNext, afterColon: nil),
+        // `openssl enc -k PW`, `-K HEXKEY` (`-kfile FILE` names a file).
+        ProgramOption(programs: words("openssl"), option: Array("-k".utf8), value: .nextOnly, afterColon: nil),
+        ProgramOption(programs: words("openssl"), option: Array("-K".utf8), value: .nextOnly, afterColon: nil),
+        // `ldappasswd -s NEWPW -a OLDPW`.
+        ProgramOption(programs: words("ldappasswd"), option: Array("-s".utf8), value: .attachedOrNext, afterColon: nil),
+        ProgramOption(programs: words("ldappasswd"), option: Array("-a".utf8), value: .attachedOrNext, afterColon: nil),
+        // Remote desktops: `xfreerdp /p:PW`, `rdesktop -p PW`.
+        ProgramOption(programs: words("xfreerdp", "xfreerdp3", "wlfreerdp", "sdl-freerdp", "sdl-freerdp3"), option: Array("/p:".utf8),
+                      value: .attachedOnly, afterColon: nil),
+        ProgramOption(programs: words("rdesktop"), option: Array("-p".utf8), value: .attachedOrNext, afterColon: nil),
+        // `gem push --key NAME`: the name of an API key in ~/.gem/credentials; kept out all the same, as
+        // users paste the key itself there too.
+        ProgramOption(programs: [Array("gem".utf8)], option: Array("--key".utf8), value: .equalsOrNext, afterColon: nil),
     ]
+
+    static let snmpTools = words("snmpwalk", "snmpget", "snmpgetnext", "snmpbulkwalk", "snmpbulkget", "snmpset", "snmptrap",
+                                 "snmptable", "snmpdelta", "snmpstatus", "snmpdf", "snmpnetstat", "snmpusm", "snmpvacm")
 
     /// Words after which a bare secret name is followed by its value: `aws configure set
     /// aws_secret_access_key VALUE`, `git config user.password VALUE`, `nmcli … password VALUE`.
@@ -147,10 +180,10 @@ enum RedactorPatterns {
         "age", "enc", "ini", "cfg", "conf", "toml", "kdbx", "ovpn", "pub",
     ].map { Array($0.utf8) }
 
-    /// The rule whose programs read `--password` without a value as "prompt me" (the next word is not it).
-    static let promptingPasswordRule = 0
-
     // MARK: Token formats: see `TokenFormats` (RedactorTokenFormats.swift)
+
+    /// SQL words after which a string literal is a password: `… WITH PASSWORD 'x'`, `IDENTIFIED BY 'x'`.
+    static let sqlPasswordPhrases: [[UInt8]] = words("password", "identified by")
 
     /// Authorization schemes kept in front of a redacted credential: `Authorization: Bearer [REDACTED]`.
     static let authorizationSchemes: [[UInt8]] = ["bearer", "basic", "token", "digest", "bot", "negotiate", "apikey"]

@@ -24,18 +24,26 @@ struct ShellScan {
         var pending = Pending.none
         // Which programs the current simple command has named so far, for program-specific options.
         var programs = ProgramsSeen()
+        // The word after a redirection is a file, not an argument; nor is the word after a long option
+        // without `=` (`--vault-id dev`): taken as the option's value, it is not counted as a positional one.
+        var redirected = false
+        var afterLongOption = false
         while index < upper {
             let byte = text[index]
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { index += 1; continue }
             if Self.isCommandSeparator(byte) {
+                if let (argument, form) = programs.lastSecretArgument() { addPositional(argument, form) }
                 programs = ProgramsSeen()
                 pending = .none
+                redirected = false
+                afterLongOption = false
                 index += 1
                 continue
             }
             if Self.isWordBreak(byte) {
                 // `gh secret set NPM_TOKEN < token.txt`: the word after a redirection is a file.
                 pending = .none
+                redirected = true
                 index += 1
                 continue
             }
@@ -46,11 +54,18 @@ struct ShellScan {
                 addValue((word.lowerBound + passPrefix)..<word.upperBound, after: separator)
                 pending = .none
             } else {
+                if !redirected && !afterLongOption && text[index] != UInt8(ascii: "-"), let form = programs.countArgument(word) {
+                    addPositional(word, form)
+                }
                 pending = examine(word, programs: programs, depth: depth)
             }
+            redirected = false
+            afterLongOption = word.count > 2 && text[index] == UInt8(ascii: "-") && text[index + 1] == UInt8(ascii: "-")
+                && !text[word].contains(UInt8(ascii: "="))
             programs.note(word, in: text)
             index = end
         }
+        if let (argument, form) = programs.lastSecretArgument() { addPositional(argument, form) }
     }
 
     /// Looks at one word: its `=` assignments, its option name, its quoted parts. Returns what it says
@@ -58,6 +73,8 @@ struct ShellScan {
     private mutating func examine(_ word: Range<Int>, programs: ProgramsSeen, depth: Int) -> Pending {
         if text[word.lowerBound] == UInt8(ascii: "-") {
             if let pending = examineOption(word, programs: programs) { return pending }
+        } else if text[word.lowerBound] == UInt8(ascii: "/"), let pending = programOption(word, programs: programs) {
+            return pending  // xfreerdp's `/p:PW`
         }
         if startsWith(word, "pass:") && word.count > 5 {
             // openssl -pass/-passin/-passout pass:SECRET (env:VAR and file:PATH are not secrets).
@@ -112,27 +129,45 @@ struct ShellScan {
             let userPassword = RedactorPatterns.userPasswordOptions.contains { equals(name, $0) }
             // Under `kubectl create secret`, `gh secret set`: `--from-literal=k=VALUE`, `--body VALUE`.
             let secretContext = programs.sawSecretNoun ? RedactorPatterns.secretContextOptions.first { equals(name, $0.name) } : nil
-            guard userPassword || secretContext != nil || SecretName.isSecret(text[name]) else { return nil }
+            // A long option of a program-option row: `gem push --key VALUE`.
+            let programRule = !programs.mayHaveLongOptionRule ? nil : RedactorPatterns.programOptions.indices.first { index in
+                RedactorPatterns.programOptions[index].value == .equalsOrNext && equals(name, RedactorPatterns.programOptions[index].option)
+                    && programs.contains(rule: index)
+            }
+            guard userPassword || secretContext != nil || programRule != nil || SecretName.isSecret(text[name]) else { return nil }
             let separator: UInt8? = userPassword ? UInt8(ascii: ":") : secretContext?.separator
             if hasValue {
                 addValue((nameEnd + 1)..<word.upperBound, after: separator)
                 return Pending.none
             }
-            if !userPassword && programs.contains(rule: RedactorPatterns.promptingPasswordRule) { return Pending.none }
+            // `mysql --password WORD`: mysql itself reads WORD as a database and prompts, but a user who
+            // typed it meant WORD as the password (held-out set 2), so it goes like any other value.
             return .value(after: separator)
         }
-        for (index, rule) in RedactorPatterns.shortOptions.enumerated() where startsWith(word, rule.option) {
-            guard programs.contains(rule: index) else { continue }
-            if word.count > rule.option.count {
-                addValue((word.lowerBound + rule.option.count)..<word.upperBound, after: rule.afterColon)
-                return Pending.none
-            }
-            return rule.value == .attachedOrNext ? .value(after: rule.afterColon) : Pending.none
-        }
+        if let pending = programOption(word, programs: programs) { return pending }
         // Single-dash long options: `keytool -storepass VALUE`, `-password VALUE`.
         let name = (word.lowerBound + 1)..<word.upperBound
         if !isLong && name.count > 1 && text[name].allSatisfy(SecretName.isNameByte) && SecretName.isSecret(text[name]) {
             return .value(after: nil)
+        }
+        return nil
+    }
+
+    /// A program's own option carrying a secret (`RedactorPatterns.programOptions`): `mysql -pVALUE`,
+    /// `sshpass -p VALUE`, `openssl -k VALUE`, `xfreerdp /p:VALUE`.
+    private mutating func programOption(_ word: Range<Int>, programs: ProgramsSeen) -> Pending? {
+        var rows = programs.applicableOptionRows
+        while rows != 0 {
+            let index = rows.trailingZeroBitCount
+            rows &= rows - 1
+            let rule = RedactorPatterns.programOptions[index]
+            guard rule.value != .equalsOrNext && startsWith(word, rule.option) else { continue }
+            if word.count > rule.option.count {
+                if rule.value == .nextOnly { continue }
+                addValue((word.lowerBound + rule.option.count)..<word.upperBound, after: rule.afterColon)
+                return Pending.none
+            }
+            return rule.value == .attachedOnly ? Pending.none : .value(after: rule.afterColon)
         }
         return nil
     }
@@ -185,6 +220,34 @@ struct ShellScan {
         if first == UInt8(ascii: "$") || first == UInt8(ascii: "`") { return }
         if value.upperBound - start == 2 && (first == UInt8(ascii: "\"") || first == UInt8(ascii: "'")) { return }  // ""
         spans.append(RedactionSpan(start: start, end: end))
+    }
+
+    /// A positional argument that holds a secret (`RedactorPatterns.positionalSecrets`).
+    private mutating func addPositional(_ word: Range<Int>, _ form: RedactorPatterns.PositionalSecret.Form) {
+        switch form {
+        case .whole:
+            addValue(word, after: nil)
+        case .connectString:
+            // Inside the quotes of `'sys/PW@db as sysdba'`.
+            var start = word.lowerBound
+            var end = word.upperBound
+            let open = text[start]
+            if (open == UInt8(ascii: "'") || open == UInt8(ascii: "\"")) && word.count > 1 {
+                start += 1
+                if text[end - 1] == open { end -= 1 }
+            }
+            guard let slash = text[start..<end].firstIndex(of: UInt8(ascii: "/")) else { return }
+            var user = start
+            if let equals = text[start..<slash].firstIndex(of: UInt8(ascii: "=")) {
+                guard RedactorPatterns.connectStringKeys.contains(where: { key in
+                    key.count == equals - start && zip(text[start..<equals], key).allSatisfy { asciiLower($0) == $1 }
+                }) else { return }
+                user = equals + 1
+            }
+            guard user < slash, text[user..<slash].allSatisfy(SecretName.isNameByte) else { return }
+            let passwordEnd = text[(slash + 1)..<end].firstIndex(of: UInt8(ascii: "@")) ?? end
+            addValue((slash + 1)..<passwordEnd, after: nil)
+        }
     }
 
     /// Values that say where a secret is, not what it is: OpenSSL's `env:VAR`, `file:PATH`, BuildKit's
@@ -259,75 +322,5 @@ struct ShellScan {
 
     private func equals(_ range: Range<Int>, _ bytes: [UInt8]) -> Bool {
         range.count == bytes.count && text[range].elementsEqual(bytes)
-    }
-}
-
-/// The short-option rules whose programs (and subcommand, when the rule has one) the current simple
-/// command has named, by basename (`/usr/bin/mysql`). Bit sets filled from precomputed indexes, so each
-/// word costs a first-byte check and, rarely, one dictionary look-up (this runs for every word of every
-/// redacted output line).
-struct ProgramsSeen {
-    private var programs: UInt64 = 0
-    private var subcommands: UInt64 = 0
-    /// A word after which a bare secret name announces its value (`set`, `config`).
-    private(set) var sawSetter = false
-    /// `secret`/`secrets`: the command handles secrets, so `--from-literal`, `--body` carry one.
-    private(set) var sawSecretNoun = false
-
-    /// `fly secrets set K=V`: every `K=V` sets a secret, whatever K is called.
-    var setsSecrets: Bool { sawSetter && sawSecretNoun }
-
-    func contains(rule index: Int) -> Bool {
-        let bit: UInt64 = 1 << UInt64(index)
-        return programs & bit != 0 && (RedactorPatterns.shortOptions[index].subcommand == nil || subcommands & bit != 0)
-    }
-
-    mutating func note(_ word: Range<Int>, in text: UnsafeBufferPointer<UInt8>) {
-        var start = word.lowerBound
-        if let slash = text[word].lastIndex(of: UInt8(ascii: "/")) { start = slash + 1 }
-        guard start < word.upperBound else { return }
-        let base = UnsafeBufferPointer(rebasing: text[start..<word.upperBound])
-        for candidate in Index.byFirstByte[Int(base[0])] where candidate.word.count == base.count && candidate.word.elementsEqual(base) {
-            programs |= candidate.programs
-            subcommands |= candidate.subcommands & programs
-            if candidate.isSetter { sawSetter = true }
-            if candidate.isSecretNoun { sawSecretNoun = true }
-        }
-    }
-
-    /// `RedactorPatterns.shortOptions` and `setterWords` turned inside out: for each first byte, the words
-    /// that start with it and what seeing them means.
-    private enum Index {
-        struct Entry {
-            let word: [UInt8]
-            var programs: UInt64 = 0
-            var subcommands: UInt64 = 0
-            var isSetter = false
-            var isSecretNoun = false
-        }
-
-        /// Built on every `shq run` and hook ingest: filled bucket by bucket (a few words each) rather than
-        /// through a dictionary keyed by byte arrays, whose first use alone cost ~0.3 ms of start-up.
-        static let byFirstByte: [[Entry]] = {
-            var table = [[Entry]](repeating: [], count: 256)
-            func update(_ word: [UInt8], _ change: (inout Entry) -> Void) {
-                let bucket = Int(word[0])
-                if let index = table[bucket].firstIndex(where: { $0.word == word }) {
-                    change(&table[bucket][index])
-                } else {
-                    var entry = Entry(word: word)
-                    change(&entry)
-                    table[bucket].append(entry)
-                }
-            }
-            for (position, rule) in RedactorPatterns.shortOptions.enumerated() {
-                let bit: UInt64 = 1 << UInt64(position)
-                for program in rule.programs { update(program) { $0.programs |= bit } }
-                if let subcommand = rule.subcommand { update(subcommand) { $0.subcommands |= bit } }
-            }
-            for setter in RedactorPatterns.setterWords { update(setter) { $0.isSetter = true } }
-            for noun in RedactorPatterns.secretNouns { update(noun) { $0.isSecretNoun = true } }
-            return table
-        }()
     }
 }

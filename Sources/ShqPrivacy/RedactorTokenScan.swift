@@ -25,7 +25,7 @@ struct TokenScan {
             case UInt8(ascii: ":"):
                 if let span = urlPassword(colon: index) { spans.append(span) }
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                if let span = quotedKeyValue(quote: index) { spans.append(span) }
+                if let span = quotedKeyValue(quote: index) ?? sqlPasswordLiteral(quote: index) { spans.append(span) }
             case UInt8(ascii: "b"), UInt8(ascii: "B"):
                 if atBoundary, let span = bearerCredential(at: index) { spans.append(span) }
             case UInt8(ascii: "-"):
@@ -50,6 +50,25 @@ struct TokenScan {
             guard secondBytes[row].contains(second) else { continue }
             if let filter = runFilters[row], !filter.admits(text, at: start) { continue }
             if let span = rows[row].match(text, at: start) { return span }
+        }
+        return nil
+    }
+
+    // MARK: SQL that sets a password
+
+    /// `ALTER USER app WITH PASSWORD 'VALUE'`, `CREATE USER 'app'@'%' IDENTIFIED BY 'VALUE'`: a string
+    /// literal after one of `RedactorPatterns.sqlPasswordPhrases` (any case, then blanks).
+    private func sqlPasswordLiteral(quote: Int) -> RedactionSpan? {
+        guard text[quote] == UInt8(ascii: "'") else { return nil }
+        var end = quote
+        while end > 0 && text[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        guard end < quote else { return nil }
+        for phrase in RedactorPatterns.sqlPasswordPhrases where end >= phrase.count {
+            let start = end - phrase.count
+            guard start == 0 || !isAlphanumeric(text[start - 1]),
+                  zip(text[start..<end], phrase).allSatisfy({ asciiLower($0) == $1 }) else { continue }
+            guard let close = text[(quote + 1)...].firstIndex(of: UInt8(ascii: "'")), close > quote + 1 else { return nil }
+            return RedactionSpan(start: quote + 1, end: close)
         }
         return nil
     }

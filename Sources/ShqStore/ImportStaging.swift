@@ -1,7 +1,6 @@
-/// Imported rows on their way into `invocation_rows`, a batch at a time, inside the caller's write
-/// transaction: staged in a temporary table in their stored form, then moved with one INSERT … SELECT.
-/// One statement, because FTS5 flushes its pending terms at the end of every statement that writes the
-/// trigram index: row by row, that made imports 3× slower.
+/// Imported or pulled rows on their way into `invocation_rows`, a batch at a time, inside the caller's
+/// write transaction. Imports insert them directly (`insertImported`); rows pulled by sync are staged in
+/// a temporary table in their stored form, then moved with one INSERT … SELECT that skips deleted ids.
 ///
 /// Names, directories and sources are interned as rows are staged, through a cache of the batch's
 /// distinct values (a few hundred in a batch of 10 000 zsh-histdb rows). Looked up in SQL instead (two
@@ -15,6 +14,7 @@ public final class ImportStaging {
     private let store: Store
     private let db: Database
     private let stage: Statement
+    private let insertRow: Statement
     private let internName: Statement
     private let nameID: Statement
     private let internDirectory: Statement
@@ -35,6 +35,11 @@ public final class ImportStaging {
             INSERT INTO temp.import_staging(\(Schema.storedColumnNames))
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
             """)
+        insertRow = try db.prepare("""
+            INSERT INTO main.invocation_rows(\(Schema.storedColumnNames))
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+            ON CONFLICT(import_key) DO NOTHING
+            """)
         internName = try db.prepare(Schema.internNameSQL)
         nameID = try db.prepare(Schema.nameIDSQL("?1"))
         internDirectory = try db.prepare(Schema.internDirectorySQL)
@@ -44,47 +49,54 @@ public final class ImportStaging {
 
     /// Stages one row, its names and directory interned (columns in `Store.insertedColumnList` order).
     public func add(_ row: StorableInvocation) throws {
-        let invocation = row.invocation
-        stage.reset()
-        try store.bindStoredValues(row, to: stage)
-        stage.bind(2, try invocation.session.map(name))
-        stage.bind(4, try invocation.cwd.map(directory))
-        stage.bind(5, try invocation.host.map(name))
-        stage.bind(6, try invocation.user.map(name))
-        stage.bind(7, try invocation.shell.map(name))
-        stage.bind(8, try invocation.tty.map(name))
-        stage.bind(9, try source(invocation.source.rawValue))
+        try bindInterned(row, to: stage)
         try stage.run()
     }
 
-    /// Moves the staged rows into the store, oldest first, skipping import keys already present; returns
-    /// how many were added. The next batch interns afresh.
+    /// Binds a row's stored values, its names and directory as their interned ids.
+    private func bindInterned(_ row: StorableInvocation, to statement: Statement) throws {
+        let invocation = row.invocation
+        statement.reset()
+        try store.bindStoredValues(row, to: statement)
+        statement.bind(2, try invocation.session.map(name))
+        statement.bind(4, try invocation.cwd.map(directory))
+        statement.bind(5, try invocation.host.map(name))
+        statement.bind(6, try invocation.user.map(name))
+        statement.bind(7, try invocation.shell.map(name))
+        statement.bind(8, try invocation.tty.map(name))
+        statement.bind(9, try source(invocation.source.rawValue))
+    }
+
+    /// Writes a batch of imported rows straight into `invocation_rows`, oldest first, skipping import
+    /// keys already present (a repeat within the batch too); returns how many were added. Call inside
+    /// the caller's write transaction.
     ///
-    /// The trigram index is fed by one statement after the rows moved, not by the insert trigger row by
-    /// row: triggers are off on this connection for the move (other connections keep theirs, and the
-    /// rows are new, so the index misses nothing: `ImportIndexTests` runs FTS5's integrity check).
-    /// Replaying 1M commands in batches of 100 000 with the sqlite3 shell: 10.5 s of CPU through the
-    /// trigger, 7.3 s this way (Docs/queries.md).
-    public func move() throws -> Int {
+    /// Row by row through one prepared statement, with triggers off on this connection (other
+    /// connections keep theirs), then the trigram index fed by one statement with the rows added: FTS5
+    /// flushes its pending terms at the end of every statement that writes it, so through the trigger row
+    /// by row made imports 3× slower, while with the trigger off a row costs no more than when it was
+    /// moved from a staging table — which no longer has to be written and read (1M zsh-histdb commands:
+    /// Docs/queries.md). The rows are new, so the index misses nothing: `ImportIndexTests` runs FTS5's
+    /// integrity check.
+    public func insertImported(_ rows: [StorableInvocation]) throws -> Int {
         let newestBefore = try db.scalarInt("SELECT max(seq) FROM main.invocation_rows") ?? 0
         try db.setTriggers(enabled: false)
+        var added = 0
         do {
-            try db.execute("""
-                INSERT INTO main.invocation_rows(\(Schema.storedColumnNames))
-                SELECT \(Schema.storedColumnNames) FROM temp.import_staging WHERE true ORDER BY rowid
-                ON CONFLICT(import_key) DO NOTHING
-                """)
+            for row in rows {
+                try bindInterned(row, to: insertRow)
+                try insertRow.run()
+                added += db.changes
+            }
         } catch {
             try? db.setTriggers(enabled: true)
             throw error
         }
-        let added = db.changes
         try db.setTriggers(enabled: true)
         try db.execute("""
             INSERT INTO main.invocations_fts(rowid, cmd)
             SELECT seq, cmd FROM main.invocation_rows WHERE seq > \(newestBefore)
             """)
-        try db.execute("DELETE FROM temp.import_staging")
         names.removeAll(keepingCapacity: true)
         directories.removeAll(keepingCapacity: true)
         sources.removeAll(keepingCapacity: true)

@@ -18,10 +18,25 @@ let heldOutLines = readHeldOut("held-out-secrets.tsv")
 /// once without tuning; the lines it still leaks are listed in `knownLeaks`.
 let secondHeldOutLines = readHeldOut("held-out-secrets-2.tsv")
 
-/// How the second set's lines that are still stored with their secret begin (Docs/privacy.md): positional
-/// passwords and option values the tables do not know. Measured first, 8 leaked; `curl -b`, `smbclient -U`
-/// and `echo … | sudo -S` were fixed after that measurement.
-let knownLeaks: [String] = ["gem push", "sqlplus", "rabbitmqctl", "mysql -h", "wpa_passphrase"]
+/// How the second set's lines that are still stored with their secret begin (Docs/privacy.md). Measured
+/// first, 8 leaked; `curl -b`, `smbclient -U` and `echo … | sudo -S` were fixed after that measurement,
+/// then the positional passwords (`rabbitmqctl`, `wpa_passphrase`, `sqlplus`), `mysql --password PW` and
+/// `gem push --key` as rows of `RedactorPatterns`.
+let knownLeaks: [String] = []
+
+/// `Fixtures/held-out-secrets-3.tsv`: a third set, written and committed after set 2's fixes and measured
+/// before any further tuning; `thirdSetKnownLeaks` lists how the lines still leaking begin. Measured
+/// first (the rules of set 2's fixes): 21 of 40 leaked; 1 after the rows and rules that followed
+/// (`echo -n 'PW' | base64` looks like `echo -n 'hello' | base64`).
+let thirdHeldOutLines = readHeldOut("held-out-secrets-3.tsv")
+let thirdSetKnownLeaks: [String] = ["echo -n"]
+
+/// `Fixtures/held-out-benign-3.txt`: ordinary lines of the same programs, written with set 3.
+let thirdBenignLines: [String] = {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/held-out-benign-3.txt")
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+}()
 
 func readHeldOut(_ name: String) -> [HeldOutLine] {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + name)
@@ -67,5 +82,22 @@ func storedForm(_ line: String) -> String? {
     func secondSetSecretIsNotStored(_ heldOut: HeldOutLine) {
         let known = knownLeaks.contains { heldOut.line.hasPrefix($0) }
         #expect(keepsSecret(heldOut) == known, "\(storedForm(heldOut.line) ?? "not stored")")
+    }
+
+    /// The third set, likewise against `thirdSetKnownLeaks`.
+    @Test(arguments: thirdHeldOutLines)
+    func thirdSetSecretIsNotStored(_ heldOut: HeldOutLine) {
+        let known = thirdSetKnownLeaks.contains { heldOut.line.hasPrefix($0) }
+        #expect(keepsSecret(heldOut) == known, "\(storedForm(heldOut.line) ?? "not stored")")
+    }
+
+    @Test func thirdSetHasFortyOfEach() {
+        #expect(thirdHeldOutLines.count == 40)
+        #expect(thirdBenignLines.count == 40)
+    }
+
+    @Test(arguments: thirdBenignLines)
+    func thirdSetBenignLineIsKept(_ line: String) {
+        #expect(Redactor.redact(line) == line)
     }
 }

@@ -24,6 +24,24 @@ import Testing
         #expect(RecordingPolicy.privacyDecision(Array(command.utf8), forceCapture: false, exclusion: exclusion) == .record(Array(command.utf8)))
     }
 
+    /// Skipping patterns by their leading byte finds the same first pattern as trying every one: over
+    /// the benign corpus, the held-out lines, lines starting with a multibyte character or a blank, and each
+    /// default pattern's own text (with `*` as nothing and as `x y`).
+    @Test func leadingByteFilterAgreesWithTryingEveryPattern() {
+        let withStars = SecretExclusion.defaultPatterns.flatMap { pattern in
+            [pattern.replacingOccurrences(of: "*", with: ""), pattern.replacingOccurrences(of: "*", with: "x y")]
+        }
+        let lines = benignCommands + heldOutLines.map(\.line) + secondHeldOutLines.map(\.line) + thirdHeldOutLines.map(\.line)
+            + withStars + ["é pass show x", "\u{FF}cat id_rsa", "", " pass show x", "deploy prod"]
+        var matched = 0
+        for line in lines {
+            let bytes = Array(line.utf8)
+            #expect(exclusion.match(bytes) == exclusion.matchTryingEveryPattern(bytes), "\(line)")
+            if exclusion.match(bytes) != nil { matched += 1 }
+        }
+        #expect(matched > SecretExclusion.defaultPatterns.count)
+    }
+
     @Test func forceCaptureIsVerbatim() {
         for command in ["pass show bank", "export API_TOKEN=abc"] {
             #expect(RecordingPolicy.privacyDecision(Array(command.utf8), forceCapture: true, exclusion: exclusion) == .record(Array(command.utf8)))

@@ -126,7 +126,6 @@ let mustKeep: [String] = [
     "ls -la",
     "ssh -p 2222 user@host",
     "mysql -h db -P 3306 -u root -p",
-    "mysql -u root --password mydb",
     "docker run -p 8080:80 nginx",
     "tar -czpf backup.tgz dir",
     "TOKENIZERS_PARALLELISM=false python train.py",
