@@ -33,13 +33,11 @@ extension Store {
         _ source: ImportSource, format: ImportFormat, batchSize: Int? = nil,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
-        // A 64 MiB page cache for this connection: the unique indexes (id, import_key) take random
-        // inserts, and past a few hundred thousand rows the default 2 MiB cache made every batch re-read them.
-        try db.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+        try useBulkImportCache()
         beginBulkWrite()
         defer { endBulkWrite() }
         let staging = try ImportStaging(self)
-        let storedBefore = Int(try db.scalarInt("SELECT max(seq) FROM invocation_rows") ?? 0)
+        let storedBefore = try newestRowNumber()
         func size(stored: Int) -> Int { max(1, batchSize ?? Self.importBatchSize(storedRows: stored)) }
         func records(_ size: Int) -> ThreadResult<ImportBatch> {
             ThreadResult { try ImportBatch(source.read(size), format: format) }

@@ -79,7 +79,7 @@ public final class ImportStaging {
     /// Docs/queries.md). The rows are new, so the index misses nothing: `ImportIndexTests` runs FTS5's
     /// integrity check.
     public func insertImported(_ rows: [StorableInvocation]) throws -> Int {
-        let newestBefore = try db.scalarInt("SELECT max(seq) FROM main.invocation_rows") ?? 0
+        let newestBefore = try store.newestRowNumber()
         try db.setTriggers(enabled: false)
         var added = 0
         do {

@@ -50,4 +50,17 @@ extension Store {
         conditions.bind(statement)
         return try statement.step()
     }
+
+    /// The largest row number: it bounds the number of stored commands (deleted rows leave gaps), in one
+    /// index step.
+    public func newestRowNumber() throws -> Int {
+        Int(try db.scalarInt("SELECT max(seq) FROM main.invocation_rows") ?? 0)
+    }
+
+    /// A bulk import's connection: a 64 MiB page cache (the unique indexes on id and import_key take
+    /// random inserts, and past a few hundred thousand rows the default 2 MiB made every batch re-read
+    /// them) and temporary tables in memory.
+    public func useBulkImportCache() throws {
+        try db.execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+    }
 }

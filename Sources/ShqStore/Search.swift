@@ -65,8 +65,7 @@ extension Store {
     private func sampledPlan(_ exact: Conditions, limit: Int) throws -> (found: [Invocation], plan: SearchPlan?) {
         let found = try walk(exact, rows: Self.sampleRows, limit: limit)
         if found.count >= limit { return (found, nil) }
-        // The largest row number bounds the number of rows (deleted rows leave gaps), in one index step.
-        let rows = Int(try db.scalarInt("SELECT max(seq) FROM invocation_rows") ?? 0)
+        let rows = try newestRowNumber()
         if rows <= Self.sampleRows { return (found, nil) }
         return (found, Self.plan(sampleHits: found.count, sampleRows: Self.sampleRows, rows: rows, limit: limit))
     }
