@@ -72,4 +72,31 @@ import Testing
         let seqs = try store.chunkSummaries(ofBlob: blob).map(\.seq)
         #expect(seqs != Array(0..<Int64(seqs.count)))
     }
+
+    @Test func aStoreFromBeforeSummariesKeepsItsChunksUnsummarisedAndSummarisesNewOnes() throws {
+        let directory = TemporaryDirectory()
+        let db = try Database(path: directory.databasePath)
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.installMigrationFunctions()
+        for migration in Schema.migrations.prefix(5) { try db.execute(migration) }
+        try db.execute("PRAGMA user_version = 5")
+        try db.execute("INSERT INTO blobs(id, hash, size) VALUES (1, 'h', 6)")
+        let compressed = Array("old\nx\n".utf8).withUnsafeBytes { ChunkCodec.Compressor().compress($0) }
+        let insert = try db.prepare("INSERT INTO blob_chunks(blob, seq, raw_size, data) VALUES (1, 0, 6, ?)")
+        compressed.withUnsafeBytes { insert.bindBlob(1, $0) }
+        try insert.run()
+        let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
+        #expect(try store.chunkSummaries(ofBlob: 1).map { $0.summary == nil } == [true])
+        let seq = try #require(try store.insert(Invocation(cmd: Array("x".utf8), source: .run, startedAt: .now(), status: .running)))
+        let writer = OutputWriter(store: store, invocation: seq, stream: .stdout, chunkSize: 4)
+        try writer.append(Array("new\nlines\n".utf8))
+        try writer.finish()
+        let blob = try #require(try store.outputs(for: seq).first?.blob)
+        let summaries = try store.chunkSummaries(ofBlob: blob).map(\.summary)
+        #expect(summaries.count == 3 && summaries.allSatisfy { $0 != nil })
+        #expect(summaries.reduce(0) { $0 + $1!.lines } == 2)
+        // Deleting a blob takes its summaries (foreign key, ON DELETE CASCADE).
+        try store.db.execute("DELETE FROM outputs; DELETE FROM blobs")
+        #expect(try store.db.scalarInt("SELECT count(*) FROM chunk_summaries") == 0)
+    }
 }
