@@ -8,9 +8,16 @@ public struct GrepSearch {
     public let pattern: GrepPattern
     public let options: GrepOptions
 
+    /// The trigrams of the literal every match contains, looked up in the chunk summaries; none under
+    /// --raw (the summaries describe the text with escapes removed).
+    private let keys: [UInt32]
+    /// False: every output is read whole, as for chunks stored without summaries (tests compare the two).
+    var usesSummaries = true
+
     public init(pattern: GrepPattern, options: GrepOptions) {
         self.pattern = pattern
         self.options = options
+        keys = options.raw ? [] : Trigram.keys(of: pattern.literal)
     }
 
     /// Runs the search; `receive` returns false to stop (the reader went away). Returns how many
@@ -73,6 +80,29 @@ public struct GrepSearch {
             case .gap: return try receive(.gap)
             }
         }
+        let plan = keys.isEmpty || !usesSummaries ? nil : try ChunkPlan.make(
+            store.chunkSummaries(ofBlob: blob), keys: keys, before: options.before, maxLineBytes: options.maxLineBytes)
+        if let plan {
+            if plan.binary && !options.binary { return 0 }
+            let read = try scanPlanned(plan, blob: blob, in: store, scanner: &scanner, budget: &localBudget, emit: emit)
+            if read && !scanner.finished { try scanner.finish(budget: &localBudget, emit: emit) }
+        } else {
+            try scanWhole(blob, in: store, scanner: &scanner, budget: &localBudget, emit: emit)
+        }
+        budget = localBudget
+        if scanner.finished && options.mode != .commandsOnly { return nil }  // the receiver stopped
+        if scanner.matchingLines > 0 {
+            if !opened, try !receive(.output(invocation, output)) { return nil }
+            if try !receive(.outputEnd(invocation, output, matchingLines: scanner.matchingLines)) { return nil }
+        }
+        return scanner.matchingLines
+    }
+
+    /// Every chunk, in order.
+    private func scanWhole(
+        _ blob: Int64, in store: Store, scanner: inout OutputScanner, budget localBudget: inout Int,
+        emit: (OutputScanner.Event) throws -> Bool
+    ) throws {
         var first = true
         try store.forEachChunk(ofBlob: blob) { _, bytes in
             if first {
@@ -84,12 +114,33 @@ public struct GrepSearch {
             return !scanner.isDone(budget: localBudget)
         }
         if !scanner.finished { try scanner.finish(budget: &localBudget, emit: emit) }
-        budget = localBudget
-        if scanner.finished && options.mode != .commandsOnly { return nil }  // the receiver stopped
-        if scanner.matchingLines > 0 {
-            if !opened, try !receive(.output(invocation, output)) { return nil }
-            if try !receive(.outputEnd(invocation, output, matchingLines: scanner.matchingLines)) { return nil }
+    }
+
+    /// The chunks the plan wants, and after each the ones the scanner still needs: the rest of a line
+    /// begun in a wanted chunk, and -A lines. Returns whether the last chunk was read (only then does the
+    /// output's last, unterminated line belong to the scan).
+    private func scanPlanned(
+        _ plan: ChunkPlan, blob: Int64, in store: Store, scanner: inout OutputScanner, budget: inout Int,
+        emit: (OutputScanner.Event) throws -> Bool
+    ) throws -> Bool {
+        var last = -1
+        var lineFromWanted = false
+        for index in plan.wanted.indices {
+            if scanner.isDone(budget: budget) { return false }
+            let goesOn = last == index - 1 && (lineFromWanted || scanner.wantsFollowingLines)
+            guard plan.wanted[index] || goesOn else { continue }
+            if last != index - 1 {
+                scanner.skip(toLine: plan.firstLines[index], stripperState: plan.summaries[index].startState)
+            }
+            let bytes = try store.chunk(ofBlob: blob, seq: Int64(index))
+            try bytes.withUnsafeBufferPointer { try scanner.feed($0, budget: &budget, emit: emit) }
+            last = index
+            if plan.wanted[index] {
+                lineFromWanted = scanner.hasUnfinishedLine
+            } else if plan.summaries[index].lines > 0 {
+                lineFromWanted = false  // that line ended here; what is left began in a chunk not wanted
+            }
         }
-        return scanner.matchingLines
+        return last == plan.wanted.count - 1
     }
 }

@@ -58,6 +58,22 @@ struct OutputScanner {
     /// Whether the scan can stop: the answer is known or nothing more would be reported.
     func isDone(budget: Int) -> Bool { finished || (budget <= 0 && afterLeft == 0) }
 
+    /// Lines after a match are still to be shown (-A): the next chunk must be read.
+    var wantsFollowingLines: Bool { afterLeft > 0 }
+
+    /// Text after the last newline is waiting for the rest of its line.
+    var hasUnfinishedLine: Bool { !buffer.isEmpty }
+
+    /// Goes on at a chunk further on, the chunks between not read (`ChunkPlan`): what is pending is
+    /// dropped (it cannot match: its chunks' summaries said so), lines count on from `line`, and escapes
+    /// are stripped from the state that chunk starts in, as a reading from the start would.
+    mutating func skip(toLine line: Int, stripperState: UInt8) {
+        buffer.removeAll(keepingCapacity: true)
+        earlier.removeAll()
+        firstLine = line
+        stripper = EscapeStripper(dropCarriageReturns: true, stateCode: stripperState)
+    }
+
     private mutating func process(upTo complete: Int, budget: inout Int, emit: (Event) throws -> Bool) throws {
         guard complete > 0 else { return }
         if pattern.needsFoldedBuffer {

@@ -47,6 +47,42 @@ extension Store {
         }
     }
 
+    /// The chunks of a blob in order, each with its summary, or nil for one stored before summaries were
+    /// written. Reads no chunk data (the chunk keys come from their index).
+    public func chunkSummaries(ofBlob blob: Int64) throws -> [(seq: Int64, summary: ChunkSummary?)] {
+        let query = try db.cachedStatement("chunk summaries of blob") {
+            """
+            SELECT c.seq, s.lines, s.text_bytes, s.flags, s.bloom FROM blob_chunks c INDEXED BY blob_chunks_key
+            LEFT JOIN chunk_summaries s ON s.blob = c.blob AND s.seq = c.seq WHERE c.blob = ? ORDER BY c.seq
+            """
+        }
+        defer { query.reset() }
+        query.bind(1, blob)
+        var result: [(seq: Int64, summary: ChunkSummary?)] = []
+        while try query.step() {
+            let summary = query.isNull(1) ? nil : query.withBlob(4) {
+                ChunkSummary(lines: Int(query.int(1)), textBytes: Int(query.int(2)), flags: query.int(3), bloom: $0)
+            }
+            result.append((query.int(0), summary))
+        }
+        return result
+    }
+
+    /// One decompressed chunk of a blob.
+    public func chunk(ofBlob blob: Int64, seq: Int64) throws -> [UInt8] {
+        let query = try db.cachedStatement("chunk of blob") { "SELECT raw_size, data FROM blob_chunks WHERE blob = ? AND seq = ?" }
+        defer { query.reset() }
+        query.bind(1, blob)
+        query.bind(2, seq)
+        guard try query.step() else { throw StoreError(path, "output chunk \(seq) of blob \(blob) is missing") }
+        let rawSize = Int(query.int(0))
+        let decompressor = self.decompressor
+        guard let decoded = query.withBlob(1, { decompressor.decompress($0, rawSize: rawSize) }) else {
+            throw StoreError(path, "output chunk \(seq) of blob \(blob) is damaged")
+        }
+        return decoded
+    }
+
     /// Whether two blobs hold the same bytes, however each is cut into chunks; one chunk of each is in
     /// memory at a time. Confirms a content-hash match before two outputs share a blob.
     func blobsHoldSameBytes(_ blob: Int64, _ other: Int64) throws -> Bool {

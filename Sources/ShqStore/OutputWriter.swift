@@ -19,6 +19,8 @@ public final class OutputWriter {
     private var buffer: [UInt8] = []
     private var hasher = ContentHash()
     private let compressor = ChunkCodec.Compressor()
+    /// Each chunk's summary for `shq grep`, written in the same transaction as the chunk.
+    private var summarizer = ChunkSummarizer()
     /// Set by `startTail`: how many tail bytes to keep; the tail's chunks, oldest first.
     private var tailLimit: Int64?
     private var tailChunks: [(seq: Int64, size: Int64)] = []
@@ -83,6 +85,7 @@ public final class OutputWriter {
     /// Commits whatever is buffered as a (possibly short) chunk.
     public func flush() throws {
         guard !buffer.isEmpty else { return }
+        let summary = buffer.withUnsafeBytes { summarizer.summarize($0) }
         try store.db.writeTransaction { () throws in
             let blob = try ensureBlob()
             let compressed = buffer.withUnsafeBytes { compressor.compress($0) }
@@ -92,6 +95,15 @@ public final class OutputWriter {
             insert.bind(3, Int64(buffer.count))
             compressed.withUnsafeBytes { insert.bindBlob(4, $0) }
             try insert.run()
+            let summarize = try store.db.prepare(
+                "INSERT INTO chunk_summaries(blob, seq, lines, text_bytes, flags, bloom) VALUES (?, ?, ?, ?, ?, ?)")
+            summarize.bind(1, blob)
+            summarize.bind(2, nextChunk)
+            summarize.bind(3, summary.lines)
+            summarize.bind(4, summary.textBytes)
+            summarize.bind(5, summary.flags)
+            summary.bloom.withUnsafeBytes { summarize.bindBlob(6, $0) }
+            try summarize.run()
             let grow = try store.db.prepare("UPDATE blobs SET size = size + ?1 WHERE id = ?2")
             grow.bind(1, Int64(buffer.count))
             grow.bind(2, blob)
@@ -146,10 +158,12 @@ public final class OutputWriter {
     private func dropOldestTailChunk(blob: Int64) throws {
         let oldest = tailChunks.removeFirst()
         tailStored -= oldest.size
-        let delete = try store.db.prepare("DELETE FROM blob_chunks WHERE blob = ? AND seq = ?")
-        delete.bind(1, blob)
-        delete.bind(2, oldest.seq)
-        try delete.run()
+        for table in ["blob_chunks", "chunk_summaries"] {
+            let delete = try store.db.prepare("DELETE FROM \(table) WHERE blob = ? AND seq = ?")
+            delete.bind(1, blob)
+            delete.bind(2, oldest.seq)
+            try delete.run()
+        }
         let shrink = try store.db.prepare("UPDATE blobs SET size = size - ?1 WHERE id = ?2")
         shrink.bind(1, oldest.size)
         shrink.bind(2, blob)

@@ -216,6 +216,21 @@ enum Schema {
             pushed INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         """,
+        // 6: a summary of each output chunk, written with it (`ChunkSummary`): the newline count, the size
+        // of its text and a Bloom filter of its trigrams, so `shq grep` decompresses only the chunks that may
+        // hold a literal (Docs/design/grep.md). In a table of its own: read before the chunk, it must not sit
+        // behind the chunk's data in overflow pages. Chunks stored before this have none and are scanned.
+        """
+        CREATE TABLE chunk_summaries(
+            blob INTEGER NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            text_bytes INTEGER NOT NULL,
+            flags INTEGER NOT NULL,
+            bloom BLOB NOT NULL
+        );
+        CREATE UNIQUE INDEX chunk_summaries_key ON chunk_summaries(blob, seq);
+        """,
     ]
 
     /// The columns of `invocation_rows` that `storedColumns` fills, in its order.
@@ -291,7 +306,7 @@ enum Schema {
 
     /// `migrations.count`, spelled out: building the migrations' SQL cost ~0.2 ms of every start, and an
     /// up-to-date store needs none of it (StoreRoundTripTests checks the two agree).
-    static let currentVersion: Int64 = 5
+    static let currentVersion: Int64 = 6
 
     /// Brings the store up to date. Checks the version first without a write lock; migrates under
     /// BEGIN IMMEDIATE, re-checking, so concurrent first opens migrate exactly once.

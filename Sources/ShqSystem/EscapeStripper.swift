@@ -4,13 +4,24 @@ import Glibc
 /// chunk boundaries; optionally carriage returns too (`shq grep` matches and shows text as a person reads
 /// it: CRLF line ends and progress-bar returns are not part of a line).
 public struct EscapeStripper: Sendable {
-    private enum State: Sendable { case text, escape, csi, osc, oscEscape }
+    private enum State: UInt8, Sendable { case text, escape, csi, osc, oscEscape }
     private var state = State.text
     private let dropCarriageReturns: Bool
 
     public init(dropCarriageReturns: Bool = false) {
         self.dropCarriageReturns = dropCarriageReturns
     }
+
+    /// A stripper that goes on from a saved `stateCode`: the chunk summaries keep the state each chunk
+    /// starts in, so `shq grep` can start reading in the middle of an output and strip it as a reading
+    /// from the start would (an escape sequence can swallow a newline, so the state matters).
+    public init(dropCarriageReturns: Bool, stateCode: UInt8) {
+        self.dropCarriageReturns = dropCarriageReturns
+        state = State(rawValue: stateCode) ?? .text
+    }
+
+    /// Where in an escape sequence the bytes so far ended (0: in text).
+    public var stateCode: UInt8 { state.rawValue }
 
     public mutating func strip<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         var out: [UInt8] = []

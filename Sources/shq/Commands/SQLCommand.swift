@@ -13,7 +13,7 @@ struct SQLCommand: ParsableCommand {
         discussion: """
             The connection is read-only: statements that would change anything are refused. \
             Views: invocations (every command, readable columns), failed_invocations, invocations_today, \
-            running_invocations. Tables: invocation_events, sessions, outputs, blobs, blob_chunks, and the \
+            running_invocations. Tables: invocation_events, sessions, outputs, blobs, blob_chunks, chunk_summaries, and the \
             compact rows behind the views: invocation_rows, dirs, names, sources. \
             Times are microseconds since the epoch: datetime(started_at / 1e6, 'unixepoch'). \
             In json and jsonl, integers and reals are JSON numbers, NULL is null, text and blobs are strings.
