@@ -101,6 +101,10 @@ enum TokenFormats {
         return set
     }
 
+    /// The fewest bytes any row matches. A constant, so that a line with no word this long is turned down
+    /// without building the tables; `TokenFormatTests` checks it against the rows.
+    static let shortestMatch = 15
+
     /// Rows by the bytes their first piece can start with, so the scanner tries only rows that can match here.
     static let rowsByFirstByte: [[Int]] = {
         var table = [[Int]](repeating: [], count: 256)
@@ -255,6 +259,29 @@ struct TokenFormat: Sendable {
 
     init(_ name: String, _ prefixes: [String], _ body: ByteSet, exactly count: Int) {
         self.init(name, pieces: [.oneOf(prefixes), .run(body, count, count)])
+    }
+
+    /// The fewest bytes this row can match.
+    var minimumLength: Int {
+        pieces.reduce(0) { total, piece in
+            switch piece {
+            case .literal(let text): total + text.count
+            case .oneOf(let texts): total + (texts.map(\.count).min() ?? 0)
+            case .run(_, let min, _): total + min
+            }
+        }
+    }
+
+    /// Whether some piece can match a blank or a newline (none may: the scanner skips lines by word length).
+    var canMatchBlank: Bool {
+        let blanks: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n")]
+        return pieces.contains { piece in
+            switch piece {
+            case .literal(let text): text.contains(where: blanks.contains)
+            case .oneOf(let texts): texts.contains { $0.contains(where: blanks.contains) }
+            case .run(let set, _, _): blanks.contains(where: set.contains)
+            }
+        }
     }
 
     func canStart(with byte: UInt8) -> Bool {

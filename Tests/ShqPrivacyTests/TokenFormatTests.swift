@@ -77,6 +77,18 @@ let tokenFormatExamples: [(String, String, String)] = [
         #expect(Set(TokenFormats.rows.map(\.name)).count == TokenFormats.rows.count, "row names must be unique")
     }
 
+    /// The scanner builds its tables only for lines with a word of `shortestMatch` bytes: that must be
+    /// the shortest any row matches, and no row may match across a blank.
+    @Test func lineSkippingAgreesWithTheRows() {
+        #expect(TokenFormats.rows.map(\.minimumLength).min() == TokenFormats.shortestMatch)
+        let blankMatchers = TokenFormats.rows.filter(\.canMatchBlank).map(\.name)
+        #expect(blankMatchers.isEmpty, "rows that can match a blank: \(blankMatchers)")
+        for (_, line, expected) in tokenFormatExamples where line != expected {
+            let longest = Array(line.utf8).withUnsafeBufferPointer(TokenScan.longestWord)
+            #expect(longest >= TokenFormats.shortestMatch, "\(line)")
+        }
+    }
+
     @Test(arguments: tokenFormatExamples)
     func redactsExample(row: String, line: String, expected: String) {
         #expect(Redactor.redact(line) == expected)
