@@ -7,7 +7,7 @@
 ///
 /// Bytes, not characters: ASCII letters fold case unless the query holds an uppercase letter (smart case);
 /// other bytes (UTF-8 of non-ASCII text) match exactly.
-public struct FuzzyMatcher {
+public struct FuzzyMatcher: Sendable {
     public let query: [UInt8]
     public let caseSensitive: Bool
     // Scratch rows reused from line to line: no allocation per candidate.
@@ -48,12 +48,25 @@ public struct FuzzyMatcher {
         if q < m { return nil }
         var last = n - 1
         while last > first && byte(text[last]) != query[m - 1] { last -= 1 }
+        if m == 1 {
+            // One byte (the first key typed, which every line of a big history matches): the score is its
+            // best-placed occurrence's, no alignment to find.
+            var best: Int32 = 0
+            for index in first...last where byte(text[index]) == query[0] { best = max(best, Self.bonus(text, at: index)) }
+            return Self.matchScore + 2 * best
+        }
         return align(text, from: first, through: last)
+    }
+
+    /// The bonus of a match at `index`: it depends on the byte and the one before it.
+    @inline(__always) static func bonus(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int32 {
+        let before = index == 0 ? ByteClass.whitespace : ByteClass(text[index - 1])
+        return ByteClass.bonus(after: before, at: ByteClass(text[index]))
     }
 
     @inline(__always) private func byte(_ value: UInt8) -> UInt8 { caseSensitive ? value : Self.folded(value) }
 
-    private mutating func align(_ text: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int32? {
+    mutating func align(_ text: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int32? {
         let width = end - start + 1
         if previous.count < width {
             let size = max(width, 64)
@@ -61,11 +74,7 @@ public struct FuzzyMatcher {
             current = previous; previousRun = previous; currentRun = previous
         }
         // A byte's bonus depends on it and the byte before it; computed only where a query byte matches.
-        @inline(__always) func bonus(_ j: Int) -> Int32 {
-            let index = start + j
-            let before = index == 0 ? ByteClass.whitespace : ByteClass(text[index - 1])
-            return ByteClass.bonus(after: before, at: ByteClass(text[index]))
-        }
+        @inline(__always) func bonus(_ j: Int) -> Int32 { Self.bonus(text, at: start + j) }
         // Row 0: where the first query byte can match; its bonus counts double.
         let q0 = query[0]
         for j in 0..<width {
