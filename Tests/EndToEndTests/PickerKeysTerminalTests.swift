@@ -108,26 +108,40 @@ import Testing
         }
     }
 
-    /// SIGHUP to the picker opened by Ctrl-R ends it as cancelled: the rows are cleared, the line typed
-    /// so far is back, and `stty -a` prints what it printed before.
+    /// SIGHUP to the picker ends it as cancelled with the terminal as it was. Opened by Ctrl-R: the rows
+    /// are cleared and the line typed so far is back. zsh puts its own terminal settings back when a widget
+    /// returns, which would hide a picker that left them raw, so the picker is also hung up as a command
+    /// with `stty -a` on the same line, right after it (checked to fail in both shells when SIGHUP skips
+    /// the restore).
     @Test(arguments: TmuxTerminal.Shell.allCases)
     func hangUpRestoresTheTerminal(shell: TmuxTerminal.Shell) throws {
         let session = try session(shell)
         let terminal = session.terminal
-        let before = session.fixture.directory.file("before"), after = session.fixture.directory.file("after")
+        let directory = session.fixture.directory
+        let before = directory.file("before"), after = directory.file("after"), afterCommand = directory.file("after-command")
         try terminal.run("stty -a > \(before)")
         try session.sync()
         try terminal.type("typed")
         try terminal.key("C-r")
         try waitForPicker(terminal, query: "typed")
-        let picker = try #require(try Self.picker(under: terminal.shellPID()), "the picker's process")
+        var picker = try #require(try Self.picker(under: terminal.shellPID()), "the picker's process")
         #expect(kill(picker, SIGHUP) == 0)
         let back = try terminal.waitFor("^\\$ typed$", timeout: 20)
         #expect(!back.contains("❯"), "the picker's rows are cleared:\n\(back)")
         try terminal.key("C-u")
         try terminal.run("stty -a > \(after)")
         try session.sync()
-        #expect(try String(contentsOfFile: before, encoding: .utf8) == String(contentsOfFile: after, encoding: .utf8))
+        try terminal.clear()
+        try terminal.run("shq pick --query hup; echo \"status $?\"; stty -a > \(afterCommand)")
+        try waitForPicker(terminal, query: "hup")
+        picker = try #require(try Self.picker(under: terminal.shellPID()), "the picker's process")
+        #expect(kill(picker, SIGHUP) == 0)
+        let ended = try terminal.waitFor("^status 1$", timeout: 20)
+        #expect(!ended.contains("❯ hup"), "the picker's rows are cleared:\n\(ended)")
+        try session.sync()
+        let expected = try String(contentsOfFile: before, encoding: .utf8)
+        #expect(try String(contentsOfFile: after, encoding: .utf8) == expected, "after Ctrl-R")
+        #expect(try String(contentsOfFile: afterCommand, encoding: .utf8) == expected, "after shq pick as a command")
     }
 
     /// The `shq pick` process among the shell's descendants (the widget runs it in a command substitution).
@@ -152,6 +166,6 @@ import Testing
             }
             return false
         }
-        return commandLine.first { $0.value.contains("shq pick ") && descends($0.key) }?.key
+        return commandLine.first { $0.value.contains("shq pick --") && descends($0.key) }?.key
     }
 }
