@@ -10,11 +10,9 @@
 public struct FuzzyMatcher: Sendable {
     public let query: [UInt8]
     public let caseSensitive: Bool
-    // Scratch rows reused from line to line: no allocation per candidate.
-    private var previous: [Int32] = []
-    private var current: [Int32] = []
-    private var previousRun: [Int32] = []
-    private var currentRun: [Int32] = []
+    // Scratch memory reused from line to line (the DP's rows and each query byte's column range): no
+    // allocation per candidate.
+    private var scratch: [Int32] = []
 
     static let matchScore: Int32 = 16
     static let gapStart: Int32 = 3
@@ -68,43 +66,77 @@ public struct FuzzyMatcher: Sendable {
 
     mutating func align(_ text: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int32? {
         let width = end - start + 1
-        if previous.count < width {
-            let size = max(width, 64)
-            previous = Array(repeating: 0, count: size)
-            current = previous; previousRun = previous; currentRun = previous
+        let needed = 4 * width + 2 * query.count
+        if scratch.count < needed { scratch = Array(repeating: 0, count: max(needed, 256)) }
+        let query = self.query, caseSensitive = self.caseSensitive
+        return scratch.withUnsafeMutableBufferPointer { memory in
+            Self.align(text, start: start, width: width, query: query, caseSensitive: caseSensitive, memory: memory.baseAddress!)
         }
+    }
+
+    /// The DP, one row per query byte, on raw memory (no uniqueness or bounds checks per cell). Row `i`
+    /// only spans the columns where query byte `i` can be part of a whole match: from where a greedy
+    /// forward match puts it to where a greedy backward match puts it. Outside that band a cell can never
+    /// lead to a whole match, so the best score is the same as over the full rows (`FuzzyBandTests`
+    /// checks it against the full-width DP); for a multi-word query most of each row is skipped.
+    private static func align(
+        _ text: UnsafeBufferPointer<UInt8>, start: Int, width: Int, query: [UInt8], caseSensitive: Bool,
+        memory: UnsafeMutablePointer<Int32>
+    ) -> Int32? {
+        let m = query.count
+        var previous = memory, current = memory + width
+        var previousRun = memory + 2 * width, currentRun = memory + 3 * width
+        let low = memory + 4 * width, high = low + m
+        @inline(__always) func at(_ j: Int) -> UInt8 { caseSensitive ? text[start + j] : folded(text[start + j]) }
         // A byte's bonus depends on it and the byte before it; computed only where a query byte matches.
         @inline(__always) func bonus(_ j: Int) -> Int32 { Self.bonus(text, at: start + j) }
+        var j = 0
+        for i in 0..<m {
+            while j < width && at(j) != query[i] { j += 1 }
+            if j == width { return nil }
+            low[i] = Int32(j)
+            j += 1
+        }
+        j = width - 1
+        for i in stride(from: m - 1, through: 0, by: -1) {
+            while at(j) != query[i] { j -= 1 }  // found: the forward match shows there is one
+            high[i] = Int32(j)
+            j -= 1
+        }
         // Row 0: where the first query byte can match; its bonus counts double.
+        var previousLow = Int(low[0]), previousHigh = Int(high[0])
         let q0 = query[0]
-        for j in 0..<width {
-            if byte(text[start + j]) == q0 {
+        for j in previousLow...previousHigh {
+            if at(j) == q0 {
                 let b = bonus(j)
-                previous[j] = Self.matchScore + 2 * b
+                previous[j] = matchScore + 2 * b
                 previousRun[j] = b
             } else {
-                previous[j] = Self.unmatched
+                previous[j] = unmatched
             }
         }
-        for i in 1..<query.count {
-            let qi = query[i]
-            var gapBest = Self.unmatched  // best of the previous row ending two or more bytes back, gap paid
-            for j in 0..<width {
-                if j >= 2 { gapBest = max(gapBest - Self.gapExtension, previous[j - 2] - Self.gapStart) }
-                guard j >= 1, byte(text[start + j]) == qi else {
-                    current[j] = Self.unmatched
+        for i in 1..<m {
+            let qi = query[i], rowLow = Int(low[i]), rowHigh = Int(high[i])
+            var gapBest = unmatched  // best of the previous row ending two or more bytes back, gap paid
+            for j in (previousLow + 1)...rowHigh {
+                let k = j - 2
+                gapBest = k >= previousLow && k <= previousHigh
+                    ? max(gapBest - gapExtension, previous[k] - gapStart) : gapBest - gapExtension
+                if j < rowLow { continue }
+                guard at(j) == qi else {
+                    current[j] = unmatched
                     continue
                 }
                 let b = bonus(j)
-                var best = Self.unmatched, run: Int32 = 0
-                if previous[j - 1] > Self.unmatched {
+                var best = unmatched, run: Int32 = 0
+                if j - 1 <= previousHigh, previous[j - 1] > unmatched {
                     // Consecutive: the run keeps its first byte's bonus (or this byte's, if higher).
-                    let runBonus = max(previousRun[j - 1], b, Self.consecutiveBonus)
-                    best = previous[j - 1] + Self.matchScore + runBonus
+                    let runBonus = max(previousRun[j - 1], b, consecutiveBonus)
+                    best = previous[j - 1] + matchScore + runBonus
                     run = max(previousRun[j - 1], b)
                 }
-                if gapBest > Self.unmatched {
-                    let gapped = gapBest + Self.matchScore + b
+                if gapBest > unmatched {
+                    let gapped = gapBest + matchScore + b
                     if gapped > best { best = gapped; run = b }
                 }
                 current[j] = best
@@ -112,10 +144,11 @@ public struct FuzzyMatcher: Sendable {
             }
             swap(&previous, &current)
             swap(&previousRun, &currentRun)
+            (previousLow, previousHigh) = (rowLow, rowHigh)
         }
-        var result = Self.unmatched
-        for j in 0..<width where previous[j] > result { result = previous[j] }
-        return result > Self.unmatched ? result : nil
+        var result = unmatched
+        for j in previousLow...previousHigh where previous[j] > result { result = previous[j] }
+        return result > unmatched ? result : nil
     }
 }
 

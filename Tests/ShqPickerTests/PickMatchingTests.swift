@@ -90,3 +90,53 @@ import Testing
         }
     }
 }
+
+/// The banded DP against the same rules written plainly over full rows (every column of every row).
+@Suite struct FuzzyBandTests {
+    static func fullWidthScore(_ query: [UInt8], _ text: [UInt8]) -> Int32? {
+        let caseSensitive = query.contains { $0 >= 65 && $0 <= 90 }
+        let fold = { (b: UInt8) in caseSensitive ? b : FuzzyMatcher.folded(b) }
+        let q = query.map(fold), t = text.map(fold), n = t.count, none = FuzzyMatcher.unmatched
+        guard n > 0 else { return nil }
+        let bonuses: [Int32] = text.withUnsafeBufferPointer { buffer in (0..<n).map { FuzzyMatcher.bonus(buffer, at: $0) } }
+        var previous = (0..<n).map { t[$0] == q[0] ? FuzzyMatcher.matchScore + 2 * bonuses[$0] : none }
+        var previousRun = bonuses
+        for i in 1..<q.count {
+            var current = [Int32](repeating: none, count: n), currentRun = [Int32](repeating: 0, count: n)
+            var gapBest = none
+            for j in 0..<n {
+                if j >= 2 { gapBest = max(gapBest - FuzzyMatcher.gapExtension, previous[j - 2] - FuzzyMatcher.gapStart) }
+                guard j >= 1, t[j] == q[i] else { continue }
+                var best = none, run: Int32 = 0
+                if previous[j - 1] > none {
+                    best = previous[j - 1] + FuzzyMatcher.matchScore + max(previousRun[j - 1], bonuses[j], FuzzyMatcher.consecutiveBonus)
+                    run = max(previousRun[j - 1], bonuses[j])
+                }
+                if gapBest > none, gapBest + FuzzyMatcher.matchScore + bonuses[j] > best {
+                    best = gapBest + FuzzyMatcher.matchScore + bonuses[j]
+                    run = bonuses[j]
+                }
+                current[j] = best
+                currentRun[j] = run
+            }
+            previous = current
+            previousRun = currentRun
+        }
+        let result = previous.max()!
+        return result > none ? result : nil
+    }
+
+    @Test func bandedEqualsFullWidth() {
+        var random = SeededRandom(seed: 21)
+        let alphabet = Array("gitpushGP /-_.:aeo1".utf8)
+        let queries = ["gi", "gitps", "git p", "ps", "GP", "g/p", "aeo", "gig", "pp", "sh-1"]
+        for _ in 0..<3_000 {
+            let text = (0..<(1 + random.below(60))).map { _ in alphabet[random.below(alphabet.count)] }
+            for query in queries {
+                var matcher = FuzzyMatcher(Array(query.utf8))
+                let banded = text.withUnsafeBufferPointer { matcher.score($0) }
+                #expect(banded == Self.fullWidthScore(Array(query.utf8), text), "\(String(decoding: text, as: UTF8.self)) / \(query)")
+            }
+        }
+    }
+}
