@@ -32,28 +32,17 @@ public struct FuzzyMatcher: Sendable {
     public mutating func score(_ text: UnsafeBufferPointer<UInt8>) -> Int32? {
         let m = query.count
         if m == 0 { return 0 }
-        // Cheap prefilter and window: the first byte where the query can start, matched greedily forward,
-        // and the last byte where it can end, matched backward. Most lines are rejected here.
-        var q = 0, first = -1, index = 0
-        let n = text.count
-        while index < n, q < m {
-            if byte(text[index]) == query[q] {
-                if q == 0 { first = index }
-                q += 1
-            }
-            index += 1
-        }
-        if q < m { return nil }
-        var last = n - 1
-        while last > first && byte(text[last]) != query[m - 1] { last -= 1 }
+        guard !text.isEmpty else { return nil }
         if m == 1 {
-            // One byte (the first key typed, which every line of a big history matches): the score is its
-            // best-placed occurrence's, no alignment to find.
-            var best: Int32 = 0
-            for index in first...last where byte(text[index]) == query[0] { best = max(best, Self.bonus(text, at: index)) }
-            return Self.matchScore + 2 * best
+            // One byte (the first key typed, which nearly every line of a big history matches): the score
+            // is its best-placed occurrence's, found in one pass, no alignment.
+            let q0 = query[0]
+            var best: Int32 = -1
+            for index in 0..<text.count where byte(text[index]) == q0 { best = max(best, Self.bonus(text, at: index)) }
+            return best < 0 ? nil : Self.matchScore + 2 * best
         }
-        return align(text, from: first, through: last)
+        // The alignment's greedy forward scan is also the prefilter: most lines are rejected there.
+        return align(text, from: 0, through: text.count - 1)
     }
 
     /// The bonus of a match at `index`: it depends on the byte and the one before it.
