@@ -4,7 +4,7 @@ import ShqStore
 /// record as a handful of integers pointing at its line. Rows arrive newest first, a batch at a time, so a
 /// line's first row is its most recent. About 40 bytes a record plus the distinct lines' bytes (a 1M-record
 /// history: Docs/design/picker.md).
-public struct PickHistory {
+public struct PickHistory: Sendable {
     /// Distinct lines: the bytes of line `k` are `arena[lineStart[k]..<lineStart[k + 1]]`.
     public private(set) var arena: [UInt8] = []
     public private(set) var lineStart: [Int32] = [0]

@@ -7,7 +7,8 @@ import ShqStore
 ///
 /// Speed: the filter's view (each distinct line once, newest first, with its count) is built by one pass
 /// over integer arrays and extended as batches arrive; when the query grows in the same mode only the
-/// previous matches are matched again (Docs/design/picker.md).
+/// previous matches are matched again, on two threads when there are many; only the best matches that
+/// can be shown are kept sorted (Docs/design/picker.md).
 public struct PickModel {
     public private(set) var history: PickHistory
     public let place: PickerPlace
@@ -25,10 +26,14 @@ public struct PickModel {
     private var viewLatestRow: [Int32] = []
     private var viewRank: [Int32] = []
     private var viewScanned = 0
-    // Matches in display order, each a key: high 32 bits the inverted score, low 32 the view rank.
+    // Matches, each a key: high 32 bits the inverted score, low 32 the view rank (`LineMatching.key`).
+    // Ranked (fuzzy with a query): only `matchKeys[0..<ordered]` are in display order — the best ones —
+    // and the rest follow in no order; otherwise every key is in display order (newest first).
     private var matchKeys: [UInt64] = []
+    private var ordered = 0
     private var matchedThrough = 0  // view lines [0, matchedThrough) have been matched with `query`
-    private var matcher = FuzzyMatcher([])
+    /// How many matches past the selection are kept in order (more than any terminal shows at once).
+    public static let orderedAhead = 512
 
     public init(history: PickHistory = PickHistory(), place: PickerPlace = PickerPlace(), query: String = "",
                 mode: MatchMode = .fuzzy, filter: PickFilter = .everything) {
@@ -46,7 +51,8 @@ public struct PickModel {
     /// Distinct lines in the current filter.
     public var distinctCount: Int { viewLines.count }
 
-    /// The line shown at position `index`.
+    /// The line shown at position `index`; in order up to `orderedAhead` past the selection
+    /// (`ensureOrdered(through:)` for more).
     public func line(at index: Int) -> Int32 { viewLines[Int(matchKeys[index] & 0xFFFF_FFFF)] }
     /// How many records of `line` the filter holds.
     public func count(of line: Int32) -> Int { Int(viewCount[Int(line)]) }
@@ -78,22 +84,20 @@ public struct PickModel {
         let narrowing = mode != .regex && !query.isEmpty && bytes.count > query.count && bytes.starts(with: query)
             && matchedThrough == viewLines.count
         query = bytes
-        if mode == .fuzzy { matcher = FuzzyMatcher(bytes) }
+        selected = 0
         if narrowing {
             // Only lines that matched the shorter query can match this one.
-            matchKeys = matchRanks(matchKeys.lazy.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) })
-            sortMatches()
+            matchKeys = matchRanks(matchKeys.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) })
+            reorder()
         } else {
             rematchAll()
         }
-        selected = 0
     }
 
     public mutating func setMode(_ mode: MatchMode) {
         self.mode = mode
-        if mode == .fuzzy { matcher = FuzzyMatcher(query) }
-        rematchAll()
         selected = 0
+        rematchAll()
     }
 
     public mutating func setFilter(_ filter: PickFilter) {
@@ -103,15 +107,35 @@ public struct PickModel {
         viewLatestRow = []
         viewRank = []
         viewScanned = 0
+        selected = 0
         extendView()
         rematchAll()
-        selected = 0
     }
 
     /// Moves the selection by `delta` rows (positive: towards older lines), clamped to the matches.
     public mutating func moveSelection(_ delta: Int) {
         guard !matchKeys.isEmpty else { selected = 0; return }
         selected = min(max(selected + delta, 0), matchKeys.count - 1)
+        ensureOrdered(through: selected + Self.orderedAhead)
+    }
+
+    /// Puts the matches up to position `index` in display order (the rest stay unordered).
+    public mutating func ensureOrdered(through index: Int) {
+        let want = min(index + 1, matchKeys.count)
+        guard ranked, ordered < want else { return }
+        // Past the first window, order a window more than asked, so paging down does not select each time.
+        let extra = ordered == 0 ? 0 : Self.orderedAhead
+        TopKeys.order(&matchKeys, from: ordered, count: want - ordered + extra)
+        ordered = min(want + extra, matchKeys.count)
+    }
+
+    /// Matches are ranked by score (fuzzy with a query); otherwise they stay newest first as matched.
+    private var ranked: Bool { mode == .fuzzy && !query.isEmpty }
+
+    /// The keys changed: order the best ones again.
+    private mutating func reorder() {
+        ordered = 0
+        ensureOrdered(through: selected + Self.orderedAhead)
     }
 
     /// Drops forgotten records (row indices of `history`) and rebuilds the view.
@@ -119,7 +143,7 @@ public struct PickModel {
         history.removeRows(rows)
         let keep = selected
         setFilter(filter)
-        selected = min(keep, max(matchKeys.count - 1, 0))
+        moveSelection(keep)
     }
 
     // MARK: - Filtering and matching
@@ -157,71 +181,47 @@ public struct PickModel {
 
     private mutating func rematchAll() {
         matchKeys = []
+        ordered = 0
         matchedThrough = 0
-        matchNewViewLines()
+        matchNewViewLines()  // orders the best ones when ranked
     }
 
     private mutating func matchNewViewLines() {
         let start = matchedThrough
         let end = viewLines.count
         guard start < end else { return }
-        matchKeys += matchRanks((start..<end).lazy.map { Int32($0) })
+        matchKeys += matchRanks((Int32(start)..<Int32(end)).map { $0 })
         matchedThrough = end
-        if start > 0 || mode == .fuzzy { sortMatches() }
-    }
-
-    private mutating func sortMatches() {
-        if mode == .fuzzy && !query.isEmpty { matchKeys.sort() }
+        if ranked { reorder() }  // the new lines may be better than the ordered ones
     }
 
     /// The match keys of the view lines at these ranks that match the query, in the same order.
-    private mutating func matchRanks(_ ranks: some Sequence<Int32>) -> [UInt64] {
-        var keys: [UInt64] = []
-        func body(_ test: (Int32) -> UInt64?) {
-            for rank in ranks { if let key = test(rank) { keys.append(key) } }
-        }
-        let history = self.history
-        let viewLines = self.viewLines
-        func key(_ rank: Int32, _ score: Int32) -> UInt64 {
-            UInt64(UInt32(bitPattern: Int32.max - score)) << 32 | UInt64(UInt32(bitPattern: rank))
-        }
+    private mutating func matchRanks(_ ranks: [Int32]) -> [UInt64] {
         regexProblem = nil
-        if query.isEmpty {
-            body { key($0, 0) }
-            return keys
+        if query.isEmpty { return ranks.map { LineMatching.key(rank: $0, score: 0) } }
+        guard mode == .regex else {
+            // FuzzyMatcher also holds the folded query and smart case the prefix and substring modes use.
+            return LineMatching(history: history, viewLines: viewLines, mode: mode, matcher: FuzzyMatcher(query)).keys(ranks)
         }
-        switch mode {
-        case .fuzzy:
-            var matcher = self.matcher
-            body { rank in
-                history.withLine(viewLines[Int(rank)]) { matcher.score($0) }.map { key(rank, $0) }
+        var compiled = regex_t()
+        let pattern = String(decoding: query, as: UTF8.self)
+        let caseless = !query.contains { $0 >= 65 && $0 <= 90 }
+        let rc = regcomp(&compiled, pattern, REG_EXTENDED | REG_NOSUB | (caseless ? REG_ICASE : 0))
+        guard rc == 0 else {
+            regexProblem = PosixRegex.problem(in: pattern) ?? "invalid regex"
+            return []
+        }
+        defer { regfree(&compiled) }
+        var keys: [UInt64] = []
+        var scratch: [CChar] = []
+        for rank in ranks {
+            let matched = history.withLine(viewLines[Int(rank)]) { bytes in
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: bytes.lazy.map { CChar(bitPattern: $0 == 0 ? 32 : $0) })
+                scratch.append(0)
+                return regexec(&compiled, scratch, 0, nil, 0) == 0
             }
-            self.matcher = matcher
-        case .prefix, .substring:
-            let needle = FuzzyMatcher(query)  // its folded query and smart case
-            let anywhere = mode == .substring
-            body { rank in
-                history.withLine(viewLines[Int(rank)]) { Self.contains(needle, in: $0, anywhere: anywhere) } ? key(rank, 0) : nil
-            }
-        case .regex:
-            var compiled = regex_t()
-            let pattern = String(decoding: query, as: UTF8.self)
-            let caseless = !query.contains { $0 >= 65 && $0 <= 90 }
-            let rc = regcomp(&compiled, pattern, REG_EXTENDED | REG_NOSUB | (caseless ? REG_ICASE : 0))
-            guard rc == 0 else {
-                regexProblem = PosixRegex.problem(in: pattern) ?? "invalid regex"
-                return []
-            }
-            defer { regfree(&compiled) }
-            var scratch: [CChar] = []
-            body { rank in
-                history.withLine(viewLines[Int(rank)]) { bytes in
-                    scratch.removeAll(keepingCapacity: true)
-                    scratch.append(contentsOf: bytes.lazy.map { CChar(bitPattern: $0 == 0 ? 32 : $0) })
-                    scratch.append(0)
-                    return regexec(&compiled, scratch, 0, nil, 0) == 0
-                } ? key(rank, 0) : nil
-            }
+            if matched { keys.append(LineMatching.key(rank: rank, score: 0)) }
         }
         return keys
     }

@@ -31,7 +31,10 @@ public struct PickOptions: Sendable {
 /// ended with the terminal restored. The caller must have blocked the job-control signals at start-up
 /// (`JobSignals.blockAtStartup()`); they are read here from a signalfd.
 public struct PickSession {
-    /// Rows read before the first frame, then per turn of the loop between keystrokes.
+    /// Rows read before the first frame: steps of `firstStep` until the list is full or `firstBatch` rows
+    /// are in (each row costs ~6,000 instructions to read, mostly SQLite's: a full list needs far fewer
+    /// than 2,000 rows unless the query is rare); then `batch` per turn of the loop between keystrokes.
+    static let firstStep = 200
     static let firstBatch = 2_000
     static let batch = 25_000
 
@@ -61,7 +64,10 @@ public struct PickSession {
         defer { Glibc.close(signals.fd) }
         terminal.start()
         defer { terminal.close() }
-        try load(Self.firstBatch)
+        let listRows = PickFrame(width: terminal.columns, height: terminal.height, now: 0).listRows
+        repeat {
+            try load(Self.firstStep)
+        } while model.matchCount < listRows && !cursor.isExhausted && model.history.rowCount < Self.firstBatch
         draw()
         var escapeSince: Int64?
         while true {
@@ -119,6 +125,7 @@ public struct PickSession {
     private mutating func draw() {
         let frame = PickFrame(width: terminal.columns, height: terminal.height, now: Timestamp.now().microseconds, message: message ?? model.regexProblem.map { "regex: " + $0 })
         first = frame.firstVisible(selected: model.selected, previousFirst: min(first, max(model.matchCount - 1, 0)))
+        model.ensureOrdered(through: first + frame.listRows)
         let shown = model.selectedLine.flatMap { preview.preview(of: $0, in: model, now: frame.now) }
         let (lines, column) = frame.render(model, first: first, preview: shown)
         terminal.draw(lines, cursorColumn: column)
@@ -163,8 +170,9 @@ public struct PickSession {
         case .enter: return model.selectedLine.map { .run(model.history.text(of: $0)) } ?? .cancelled
         case .tab: return model.selectedLine.map { .edit(model.history.text(of: $0)) } ?? .cancelled
         case .pickNth(let n):
+            // The n-th row shown: none when fewer rows are shown (a small --height).
             let index = first + n - 1
-            if index < model.matchCount { return .run(model.history.text(of: model.line(at: index))) }
+            if n <= pageSize, index < model.matchCount { return .run(model.history.text(of: model.line(at: index))) }
         case .escape, .cancel, .interrupt: return .cancelled
         case .forget:
             guard let line = model.selectedLine else { break }

@@ -75,6 +75,10 @@ struct Shq: ParsableCommand {
         // `shq grep` exits as grep does: 2 for any error (1 means "nothing found").
         let errorCode: Int32? = arguments.first.map(GrepCommand.isNamed) == true ? 2 : nil
         do {
+            if let options = PickCommand.widgetOptions(arguments) {
+                try PickCommand.pick(options, widget: true, store: StoreOptions.openExisting(StoreLocation.resolve(explicit: nil)))
+                return
+            }
             var command = try parseSubcommandAlone(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let error as StoreError {

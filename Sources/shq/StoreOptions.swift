@@ -21,12 +21,13 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store for a command that reads or deletes: it never creates one (a mistyped `--db`
     /// would otherwise leave a new empty store, and folders, behind). None yet is an error saying how
     /// to start recording.
-    func openExisting() throws -> Store {
-        let location = self.location
+    func openExisting() throws -> Store { try Self.openExisting(location) }
+
+    static func openExisting(_ location: StoreLocation) throws -> Store {
         guard location.holdsHistory else {
             throw CommandFailure("no history at \(location.databasePath): nothing recorded there yet; \(Self.howToStart)")
         }
-        return try open()
+        return try Store(location: location)
     }
 
     static let howToStart = "to record every command, add eval \"$(shq hook init)\" to ~/.bashrc or ~/.zshrc "

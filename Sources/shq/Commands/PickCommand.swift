@@ -74,9 +74,30 @@ struct PickCommand: ParsableCommand {
         options.mode = mode
         options.filter = filter
         options.fullScreen = fullScreen
-        options.session = ProcessEnvironment.nonEmpty("SHQ_SESSION")
         if let height, let parsed = parsedHeight(height) { (options.heightPercent, options.heightRows) = parsed }
-        let opened = try store.openExisting().ingestingHookSpool()
+        try Self.pick(options, widget: widget, store: store.openExisting())
+    }
+
+    /// What the hooks run on Ctrl-R, `pick --widget --query LINE [--filter F]`, read without the argument
+    /// parser: reflecting over the options costs ~8 million instructions (~3 ms), two thirds of what
+    /// happens before the picker's first frame (callgrind, Docs/design/picker.md). Only that exact form
+    /// (the query taken as it is, even when it starts with `-`); anything else goes through the parser.
+    static func widgetOptions(_ arguments: [String]) -> PickOptions? {
+        guard arguments.count == 4 || arguments.count == 6, arguments[0] == name, arguments[1] == "--widget",
+              arguments[2] == "--query" else { return nil }
+        var options = PickOptions()
+        options.query = arguments[3]
+        if arguments.count == 6 {
+            guard arguments[4] == "--filter", let filter = PickFilter(rawValue: arguments[5]) else { return nil }
+            options.filter = filter
+        }
+        return options
+    }
+
+    static func pick(_ options: PickOptions, widget: Bool, store: Store) throws {
+        var options = options
+        options.session = ProcessEnvironment.nonEmpty("SHQ_SESSION")
+        let opened = store.ingestingHookSpool()
         let outcome: PickOutcome
         do {
             var session = try PickSession(store: opened, options: options)
