@@ -59,9 +59,6 @@ struct HookCommand: ParsableCommand {
                 markNonce: served ? ProcessEnvironment.nonEmpty(Session.nonceVariable) : nil,
                 session: !served && terminal != nil && ResolvedSettings(flags: .init(capture: capture)).capture ? ShellHook.parentCommandLine() : nil,
                 bindKeys: !noBind)
-            if shell == .fish, !served, terminal != nil, ResolvedSettings(flags: .init(capture: capture)).capture {
-                _ = writeAll(2, Array("shq: hook init: output capture cannot restart fish under shq session from config.fish; start fish as `shq session -- fish` (commands are recorded, without their output)\n".utf8))
-            }
             _ = writeAll(1, Array(script.utf8))
         }
     }
