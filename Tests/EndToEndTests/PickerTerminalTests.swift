@@ -39,7 +39,8 @@ import Testing
         try terminal.key("C-r")
         try waitForPicker(terminal, query: "abc")
         try terminal.key("Escape")
-        let back = try terminal.waitFor("^\\$ abc$", timeout: 20)
+        // Once the picker is gone (fish's repaint leaves blanks after the line: invisible, but in tmux's cells).
+        let back = try terminal.waitFor("(?s)\\A(?!.*❯).*^\\$ abc *$", timeout: 20)
         #expect(!back.contains("❯"), "the picker is cleared away:\n\(back)")
         try terminal.key("C-u")
     }
@@ -145,7 +146,8 @@ import Testing
             try terminal.key("C-r")
             try waitForPicker(terminal)
             try terminal.key(key)
-            try terminal.waitFor(key == "Tab" ? "^\\$ stty -a > " : "^\\$ $", timeout: 20)  // Tab: the newest line
+            // Once the picker is gone; Tab: the newest line.
+            try terminal.waitFor("(?s)\\A(?!.*❯).*" + (key == "Tab" ? "^\\$ stty -a > " : "^\\$ *$"), timeout: 20)
             try terminal.key("C-u")
         }
         try terminal.run("stty -a > \(after)")
