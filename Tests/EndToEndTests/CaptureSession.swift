@@ -136,9 +136,14 @@ final class CaptureSession: @unchecked Sendable {
         return count
     }
 
-    /// The shell the proxy started (the proxy is the pane's process).
+    /// The shell the proxy started (the proxy is the pane's process): its one live child.
     func innerShellPID() throws -> Int32? {
-        Self.childrenByParent()[try terminal.shellPID()]?.first
+        Self.childrenByParent()[try terminal.shellPID()]?.first(where: Self.isAlive)
+    }
+
+    /// The proxy's children, zombies included.
+    func proxyChildren() throws -> [Int32] {
+        Self.childrenByParent()[try terminal.shellPID()] ?? []
     }
 
     static func childrenByParent() -> [Int32: [Int32]] {

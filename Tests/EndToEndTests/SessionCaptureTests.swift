@@ -61,6 +61,8 @@ import Testing
                 "the terminal's process is the proxy: \(argv)")
         let inner = try #require(try session.innerShellPID())
         #expect(try String(contentsOfFile: "/proc/\(inner)/comm", encoding: .utf8).hasPrefix("fish"))
+        // fish's `shq hook init` that ended before the exec is not left a zombie under the proxy.
+        #expect(try session.proxyChildren() == [inner])
         try session.command("echo captured-(math 6 '*' 7)")
         try session.command("stty -a > $HOME/stty-under-proxy")
         try session.waitForStoredOutputs(2)
