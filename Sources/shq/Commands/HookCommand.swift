@@ -23,7 +23,10 @@ struct HookCommand: ParsableCommand {
             Every command you type is then recorded (line, cwd, start, duration, exit status, pipestatus) \
             except those the ignore rules skip (see `shq ignore-check --help`).
 
-            With `eval "$(shq hook init --capture)"` (or capture = true in the config file) every command's             output is kept too: the shell restarts under `shq session` (put the line at the top of the rc             file: what comes before it runs twice). SHQ_CAPTURE=0 turns that off for one terminal.
+            With `eval "$(shq hook init --capture)"` (fish: `shq hook init --capture | source`; or \
+            capture = true in the config file) every command's output is kept too: the shell restarts \
+            under `shq session` (put the line at the top of the rc file: what comes before it runs \
+            twice). SHQ_CAPTURE=0 turns that off for one terminal.
             """,
         subcommands: [Init.self, Off.self, On.self, Ingest.self]
     )
