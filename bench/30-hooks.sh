@@ -90,7 +90,7 @@ make_rc_fish() {  # tool timed
   if [ "$timed" = timed ]; then
     rc+=$'\nsource '"$R/wrap.fish"
     case $tool in
-      shq) rc+=$'\n__bench_wrap __shq_preexec fish_preexec; __bench_wrap __shq_postexec fish_postexec; __bench_wrap __shq_prompt fish_prompt' ;;
+      shq) rc+=$'\n__bench_wrap __shq_preexec fish_preexec; __bench_wrap __shq_postexec fish_postexec' ;;
       atuin) rc+=$'\n__bench_wrap _atuin_preexec fish_preexec; __bench_wrap _atuin_postexec fish_postexec' ;;
     esac
   fi
@@ -244,7 +244,7 @@ Wrappers take \`\$EPOCHREALTIME\` around the functions the hook runs per command
 \`__shq_precmd\` (its PS0 part is one parameter expansion and is not timed), shq zsh \`__shq_preexec\` +
 \`__shq_precmd\`, atuin bash bash-preexec's \`__bp_preexec_invoke_exec\` + \`__bp_precmd_invoke_cmd\` (they
 call atuin's functions), atuin zsh \`_atuin_preexec\` + \`_atuin_precmd\`. fish has no \`\$EPOCHREALTIME\`: its
-\`time\` keyword times each event handler (shq \`__shq_preexec\` + \`__shq_postexec\` + \`__shq_prompt\`,
+\`time\` keyword times each event handler (shq \`__shq_preexec\` + \`__shq_postexec\`, its only handlers outside \`shq session\`,
 atuin \`_atuin_preexec\` + \`_atuin_postexec\`), which puts fish's own cost of calling a function inside
 the figure.
 

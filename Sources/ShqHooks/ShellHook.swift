@@ -47,13 +47,23 @@ public enum ShellHook: String, CaseIterable, Sendable {
             return (self == .fish ? "set -g " + name + " " : name + "=") + quoted(value) + "\n"
         }
         var prefix = ""
-        if let session, let binary, self != .fish {
+        if let session, let binary {
             // Before anything else of the hook: the rest of the rc file then runs once, in the shell
             // under the proxy. If the proxy cannot start it execs the shell itself, without capture.
-            // (Not in fish: `shq hook init | source` runs this while `shq` is still a job of the
-            // pipeline, and fish's `exec` refuses to replace a shell with jobs; see Docs/hooks.md.)
+            // fish runs this inside `shq hook init | source`, whose stdin is the pipe (at its end by
+            // then): the proxy gets the terminal back on stdin from its name (not /dev/tty, which is
+            // another device number than stdout's, so the proxy would see no terminal to serve). Should
+            // the proxy still run fish without one, SHQ_SESSION_TRIED (this terminal) stops a second try
+            // instead of an endless loop of restarts.
             let words = ([binary, "session", "--"] + session).map(quoted).joined(separator: " ")
-            prefix = "if [[ $- == *i* && -t 0 && -t 1 && -x \(quoted(binary)) ]]; then exec \(words); fi\n"
+            if self == .fish {
+                if let terminal, !terminal.isEmpty {
+                    prefix = "if status is-interactive; and test -t 1; and test -x \(quoted(binary)); and test \"$SHQ_SESSION_TRIED\" != \(quoted(terminal))\n"
+                        + "    set -gx SHQ_SESSION_TRIED \(quoted(terminal))\n    exec \(words) <\(quoted(terminal))\nend\n"
+                }
+            } else {
+                prefix = "if [[ $- == *i* && -t 0 && -t 1 && -x \(quoted(binary)) ]]; then exec \(words); fi\n"
+            }
         }
         if let markNonce {
             prefix += assignment("__shq_mark_nonce", markNonce) + (self == .fish ? "set -e SHQ_SESSION_NONCE\n" : "unset SHQ_SESSION_NONCE\n")

@@ -35,6 +35,10 @@ public enum Session {
             // No terminal to serve: the shell (or command) runs as it is.
             execute(program, arguments, environment: ChildEnvironment.current())
         }
+        // Children that ended before the program that exec'd this one waited for them are ours now, as
+        // zombies no one would wait for (fish restarting from `shq hook init --capture | source` leaves
+        // that pipeline's `shq`): reaped before the shell is started, so none of them is taken for it.
+        while waitpid(-1, nil, WNOHANG) > 0 {}
         let realTerminal = ttyname(0).map { String(cString: $0) } ?? ""
         func withoutProxy(_ why: String) -> Never {
             _ = writeAll(2, Array("shq: session: \(why); the shell starts without output capture\n".utf8))

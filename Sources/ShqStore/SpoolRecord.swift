@@ -5,7 +5,10 @@
 ///     C <session> <n> <start µs> <duration µs> <exit status> <pipestatus> <cwd> <command line>
 ///
 /// `S` opens every spool file (so each file is self-contained); `n` counts the session's records and
-/// makes ingesting the same line twice harmless. Extra trailing fields are ignored (room to grow).
+/// makes ingesting the same line twice harmless (it grows, it need not start at 1 nor go up by one).
+/// Extra trailing fields are ignored (room to grow). The `C` start may also be written
+/// `<µs>+<seconds>[.<fraction>]`, a sum: fish's hook writes its clock offset and the /proc/uptime reading
+/// as they are, because adding them in fish (`math`) cost it more than everything else per command.
 public enum SpoolRecord: Equatable, Sendable {
     case session(Session)
     case command(Command)
@@ -45,7 +48,7 @@ public enum SpoolRecord: Equatable, Sendable {
                 id: text(1), shell: text(2), pid: number(3).flatMap { Int32(exactly: $0) }, tty: optionalText(4),
                 host: optionalText(5), user: optionalText(6), startedAt: Timestamp(microseconds: start)))
         case [UInt8(ascii: "C")]:
-            guard fields.count >= 9, !fields[1].isEmpty, let n = number(2), let start = number(3),
+            guard fields.count >= 9, !fields[1].isEmpty, let n = number(2), let start = parseStart(fields[3]),
                   let duration = number(4), let status = number(5).flatMap({ Int32(exactly: $0) }) else { return nil }
             return .command(Command(
                 session: text(1), number: n, startedAt: Timestamp(microseconds: start),
@@ -108,6 +111,23 @@ public enum SpoolRecord: Equatable, Sendable {
         }
         if escaped { out.append(92) }
         return out
+    }
+
+    /// A `C` line's start: µs, or `<µs>+<seconds>[.<fraction>]` (the fraction cut at µs); nil on anything
+    /// else or on overflow.
+    static func parseStart(_ field: [UInt8]) -> Int64? {
+        guard let plus = field.firstIndex(of: UInt8(ascii: "+")) else { return parseInteger(field) }
+        guard let base = parseInteger(Array(field[..<plus])) else { return nil }
+        let reading = field[(plus + 1)...].split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = Array(reading[0]), fraction = reading.count > 1 ? Array(reading[1]) : []
+        func digitsOnly(_ bytes: [UInt8]) -> Bool { bytes.allSatisfy { $0 >= 48 && $0 <= 57 } }
+        guard !whole.isEmpty, digitsOnly(whole), digitsOnly(fraction), let seconds = parseInteger(whole),
+              let micros = parseInteger(Array(fraction.prefix(6)) + Array(repeating: UInt8(ascii: "0"), count: 6 - min(6, fraction.count)))
+        else { return nil }
+        let (scaled, over1) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        let (sum, over2) = base.addingReportingOverflow(scaled)
+        let (total, over3) = sum.addingReportingOverflow(micros)
+        return over1 || over2 || over3 ? nil : total
     }
 
     /// A decimal integer with an optional leading `-`; nil on anything else or on overflow.

@@ -1,8 +1,9 @@
 import Foundation
 import ShqTestSupport
 
-/// An interactive bash or zsh in tmux whose rc file starts with `eval "$(shq hook init --capture)"`: the
-/// shell restarts under `shq session` (fish: started under it, with `shq hook init | source`). Every byte the terminal receives is recorded (`tmux pipe-pane`),
+/// An interactive bash, zsh or fish in tmux whose rc file starts with `eval "$(shq hook init --capture)"`
+/// (fish: `shq hook init --capture | source` in config.fish): the shell restarts under `shq session`.
+/// Every byte the terminal receives is recorded (`tmux pipe-pane`),
 /// so a test can compare what `shq show` returns with what the terminal got between the C and D marks.
 final class CaptureSession: @unchecked Sendable {
     let fixture = StoreFixture()
@@ -19,10 +20,8 @@ final class CaptureSession: @unchecked Sendable {
             try config.write(toFile: home.file("config/shq/config"), atomically: true, encoding: .utf8)
             environment["XDG_CONFIG_HOME"] = home.file("config")
         }
-        // fish cannot restart itself under the proxy from config.fish (Docs/hooks.md): the terminal starts
-        // it as `shq session -- fish -i`, and the hook in it writes the marks.
-        let rc = (shell == .fish ? "shq hook init | source" : "eval \"$(shq hook init --capture)\"") + "\n" + after
-        terminal = try TmuxTerminal(shell, database: fixture.database, rc: rc, environment: environment, underSession: shell == .fish)
+        let rc = (shell == .fish ? "shq hook init --capture | source" : "eval \"$(shq hook init --capture)\"") + "\n" + after
+        terminal = try TmuxTerminal(shell, database: fixture.database, rc: rc, environment: environment)
         try terminal.recordOutput(to: received)
         keep = home
     }
@@ -137,9 +136,14 @@ final class CaptureSession: @unchecked Sendable {
         return count
     }
 
-    /// The shell the proxy started (the proxy is the pane's process).
+    /// The shell the proxy started (the proxy is the pane's process): its one live child.
     func innerShellPID() throws -> Int32? {
-        Self.childrenByParent()[try terminal.shellPID()]?.first
+        Self.childrenByParent()[try terminal.shellPID()]?.first(where: Self.isAlive)
+    }
+
+    /// The proxy's children, zombies included.
+    func proxyChildren() throws -> [Int32] {
+        Self.childrenByParent()[try terminal.shellPID()] ?? []
     }
 
     static func childrenByParent() -> [Int32: [Int32]] {

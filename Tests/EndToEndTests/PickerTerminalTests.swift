@@ -2,7 +2,7 @@ import Foundation
 import ShqTestSupport
 import Testing
 
-/// `shq pick` in real terminals: Ctrl-R from the hook in bash and zsh, the keys that end it, filters and
+/// `shq pick` in real terminals: Ctrl-R from the hook in bash, zsh and fish, the keys that end it, filters and
 /// modes, the output preview, small and resized terminals, wide characters, and a terminal left exactly
 /// as it was found.
 @Suite(.serialized) struct PickerTerminalTests {
@@ -24,7 +24,7 @@ import Testing
         try terminal.waitFor("^❯ \(NSRegularExpression.escapedPattern(for: query)) .* \(counts)$", timeout: 20)
     }
 
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func tabPutsTheCommandOnTheLineAndEscRestoresWhatWasTyped(shell: TmuxTerminal.Shell) throws {
         let session = try session(shell)
         let terminal = session.terminal
@@ -39,15 +39,17 @@ import Testing
         try terminal.key("C-r")
         try waitForPicker(terminal, query: "abc")
         try terminal.key("Escape")
-        let back = try terminal.waitFor("^\\$ abc$", timeout: 20)
+        // Once the picker is gone (fish's repaint leaves blanks after the line: invisible, but in tmux's cells).
+        let back = try terminal.waitFor("(?s)\\A(?!.*❯).*^\\$ abc *$", timeout: 20)
         #expect(!back.contains("❯"), "the picker is cleared away:\n\(back)")
         try terminal.key("C-u")
     }
 
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func enterRunsTheCommand(shell: TmuxTerminal.Shell) throws {
         let session = try session(shell)
-        #expect(try session.fixture.shq("save", "-c", "echo picked-$((6*7))").status == 0)
+        let line = shell == .fish ? "echo picked-(math 6 '*' 7)" : "echo picked-$((6*7))"  // the shell must run it
+        #expect(try session.fixture.shq("save", "-c", line).status == 0)
         let terminal = session.terminal
         try terminal.key("C-r")
         try waitForPicker(terminal)
@@ -56,11 +58,11 @@ import Testing
         try terminal.key("Enter")
         try terminal.waitFor("^picked-42$", timeout: 20)
         try session.sync()
-        #expect(try session.commands().contains("echo picked-$((6*7))"), "the command ran as typed, and was recorded")
+        #expect(try session.commands().contains(line), "the command ran as typed, and was recorded")
     }
 
     /// Ctrl-R in the picker cycles the filter (all → host → session → dir → failed), Ctrl-S the mode.
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func filtersAndModes(shell: TmuxTerminal.Shell) throws {
         let session = try session(shell)
         let terminal = session.terminal
@@ -96,7 +98,7 @@ import Testing
         try terminal.waitFor("^\\$ $", timeout: 20)
     }
 
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func previewShowsTheOutputOfARecordedRun(shell: TmuxTerminal.Shell) throws {
         let session = try session(shell)
         let terminal = session.terminal
@@ -114,7 +116,7 @@ import Testing
 
     /// A 10-row terminal still shows the query, rows, the info line and the output; a resize while open
     /// redraws at the new width; CJK and emoji rows end at the same column as the others.
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func smallTerminalResizeAndWideCharacters(shell: TmuxTerminal.Shell) throws {
         let session = try session(shell, width: 60, height: 10)
         let terminal = session.terminal
@@ -133,7 +135,7 @@ import Testing
         try terminal.key("C-u")
     }
 
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func terminalSettingsAreTheSameAfterwards(shell: TmuxTerminal.Shell) throws {
         let session = try session(shell)
         let terminal = session.terminal
@@ -144,7 +146,8 @@ import Testing
             try terminal.key("C-r")
             try waitForPicker(terminal)
             try terminal.key(key)
-            try terminal.waitFor(key == "Tab" ? "^\\$ stty -a > " : "^\\$ $", timeout: 20)  // Tab: the newest line
+            // Once the picker is gone; Tab: the newest line.
+            try terminal.waitFor("(?s)\\A(?!.*❯).*" + (key == "Tab" ? "^\\$ stty -a > " : "^\\$ *$"), timeout: 20)
             try terminal.key("C-u")
         }
         try terminal.run("stty -a > \(after)")
@@ -169,13 +172,13 @@ import Testing
 
     /// SHQ_BIND_CTRL_R=0 leaves Ctrl-R to the shell (its own history search); SHQ_BIND_UP=1 makes Up open
     /// the picker on this session's commands.
-    @Test(arguments: TmuxTerminal.Shell.allCases)
+    @Test(arguments: TmuxTerminal.Shell.withFish)
     func bindingsCanBeLeftAloneOrAddedForUp(shell: TmuxTerminal.Shell) throws {
-        let plain = try HookSession(shell, before: "SHQ_BIND_CTRL_R=0")
+        let plain = try HookSession(shell, before: shell == .fish ? "set -g SHQ_BIND_CTRL_R 0" : "SHQ_BIND_CTRL_R=0")
         try plain.terminal.key("C-r")
-        try plain.terminal.waitFor(shell == .bash ? "reverse-i-search" : "bck-i-search", timeout: 20)
-        try plain.terminal.key("C-g")
-        let up = try HookSession(shell, before: "SHQ_BIND_UP=1")
+        try plain.terminal.waitFor(["bash": "reverse-i-search", "zsh": "bck-i-search", "fish": "^search: *$"][shell.rawValue]!, timeout: 20)
+        try plain.terminal.key(shell == .fish ? "Escape" : "C-g")
+        let up = try HookSession(shell, before: shell == .fish ? "set -g SHQ_BIND_UP 1" : "SHQ_BIND_UP=1")
         #expect(try up.fixture.shq("save", "-c", "saved elsewhere").status == 0)
         try up.run("echo typed-here")
         try up.sync()

@@ -47,6 +47,42 @@ import Testing
         #expect(try session.proxyCount() == 1)
     }
 
+    /// fish restarts itself under the proxy from config.fish: the terminal starts a plain `fish -i`, whose
+    /// `shq hook init --capture | source` execs `shq session -- fish -i` (the terminal back on stdin from
+    /// /dev/tty: inside `| source` stdin is the pipe). What comes after the hook line runs once, in the
+    /// fish under the proxy, which records the command and keeps its output; `stty -a` is what it is in
+    /// a plain fish on the same terminal.
+    @Test func fishRestartsUnderTheProxyFromConfigFish() throws {
+        let session = try CaptureSession(.fish, after: "echo ran >> $HOME/after-hook")
+        let pane = try session.terminal.shellPID()
+        let argv = ((try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pane)/cmdline"))) ?? Data()).split(separator: 0)
+            .map { String(decoding: $0, as: UTF8.self) }
+        #expect(argv.count > 3 && argv[0].hasSuffix("shq") && argv[1] == "session" && argv[2] == "--" && argv[3].hasSuffix("fish"),
+                "the terminal's process is the proxy: \(argv)")
+        let inner = try #require(try session.innerShellPID())
+        #expect(try String(contentsOfFile: "/proc/\(inner)/comm", encoding: .utf8).hasPrefix("fish"))
+        // fish's `shq hook init` that ended before the exec is not left a zombie under the proxy.
+        #expect(try session.proxyChildren() == [inner])
+        try session.command("echo captured-(math 6 '*' 7)")
+        try session.command("stty -a > $HOME/stty-under-proxy")
+        try session.waitForStoredOutputs(2)
+        let records = try session.records()
+        #expect(records.map(\.cmd) == ["echo captured-(math 6 '*' 7)", "stty -a > $HOME/stty-under-proxy"])
+        let first = try #require(records.first)
+        #expect(String(decoding: try session.output(of: first).bytes, as: UTF8.self).hasSuffix("captured-42\r\n"))
+        let ran = try String(contentsOfFile: session.terminal.home.file("after-hook"), encoding: .utf8)
+        #expect(ran == "ran\n", "config.fish after the hook line ran once: \(ran.debugDescription)")
+        #expect(try session.proxyCount() == 1)
+        // The same settings as a plain fish's terminal.
+        let plain = try TmuxTerminal(.fish, database: session.fixture.database)
+        try plain.run("stty -a > $HOME/stty-plain; echo done-$status")
+        try plain.waitFor("^done-0$", timeout: 20)
+        let underProxy = try String(contentsOfFile: session.terminal.home.file("stty-under-proxy"), encoding: .utf8)
+        let direct = try String(contentsOfFile: plain.home.file("stty-plain"), encoding: .utf8)
+        #expect(underProxy.replacingOccurrences(of: "rows \\d+; columns \\d+", with: "", options: .regularExpression)
+            == direct.replacingOccurrences(of: "rows \\d+; columns \\d+", with: "", options: .regularExpression))
+    }
+
     /// 50 MB through the session: the terminal gets all of it, the store its first and last MiB, marked
     /// truncated; then binary output (every byte value but ESC) is stored exactly.
     @Test(arguments: TmuxTerminal.Shell.allCases)

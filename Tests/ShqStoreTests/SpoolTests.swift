@@ -23,6 +23,19 @@ import Testing
         #expect(c.durationMicros == 20)
     }
 
+    @Test func aStartWrittenAsASumIsAdded() throws {
+        // As shq.fish writes it: the clock offset (µs) + the /proc/uptime reading (seconds, centiseconds).
+        for (field, expected) in [("1764000000000000+12345.67", Int64(1_764_012_345_670_000)), ("5+2", 2_000_005),
+                                  ("-10+0.5", 499_990), ("0+1.1234567", 1_123_456), ("100", 100)] {
+            let line = Array("C\ts\t1\t\(field)\t0\t0\t\t/\tls".utf8)
+            guard case .command(let c)? = SpoolRecord.decode(line) else { Issue.record("\(field) not decoded"); continue }
+            #expect(c.startedAt.microseconds == expected, "\(field)")
+        }
+        for bad in ["1+", "+1", "1+-1", "1+1.-2", "1+.5", "1+1.5x", "1+1+1", "9223372036854775807+9999999999", "900000000000000000+9999999999999"] {
+            #expect(SpoolRecord.decode(Array("C\ts\t1\t\(bad)\t0\t0\t\t/\tls".utf8)) == nil, "\(bad)")
+        }
+    }
+
     @Test func malformedLinesAreRejected() {
         for bad in ["", "C", "C\ts", "X\ta\tb", "C\ts\tNaN\t1\t2\t0\t\t/\tls", "C\t\t1\t1\t2\t0\t\t/\tls",
                     "C\ts\t1\t1\t2\t99999999999\t\t/\tls", "S\ts\tbash"] {

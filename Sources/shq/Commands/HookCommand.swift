@@ -23,7 +23,10 @@ struct HookCommand: ParsableCommand {
             Every command you type is then recorded (line, cwd, start, duration, exit status, pipestatus) \
             except those the ignore rules skip (see `shq ignore-check --help`).
 
-            With `eval "$(shq hook init --capture)"` (or capture = true in the config file) every command's             output is kept too: the shell restarts under `shq session` (put the line at the top of the rc             file: what comes before it runs twice). SHQ_CAPTURE=0 turns that off for one terminal.
+            With `eval "$(shq hook init --capture)"` (fish: `shq hook init --capture | source`; or \
+            capture = true in the config file) every command's output is kept too: the shell restarts \
+            under `shq session` (put the line at the top of the rc file: what comes before it runs \
+            twice). SHQ_CAPTURE=0 turns that off for one terminal.
             """,
         subcommands: [Init.self, Off.self, On.self, Ingest.self]
     )
@@ -59,9 +62,6 @@ struct HookCommand: ParsableCommand {
                 markNonce: served ? ProcessEnvironment.nonEmpty(Session.nonceVariable) : nil,
                 session: !served && terminal != nil && ResolvedSettings(flags: .init(capture: capture)).capture ? ShellHook.parentCommandLine() : nil,
                 bindKeys: !noBind)
-            if shell == .fish, !served, terminal != nil, ResolvedSettings(flags: .init(capture: capture)).capture {
-                _ = writeAll(2, Array("shq: hook init: output capture cannot restart fish under shq session from config.fish; start fish as `shq session -- fish` (commands are recorded, without their output)\n".utf8))
-            }
             _ = writeAll(1, Array(script.utf8))
         }
     }
