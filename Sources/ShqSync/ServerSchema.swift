@@ -52,14 +52,14 @@ enum ServerSchema {
 
     /// Staging for one push, private to the connection and emptied at every commit.
     static let createStaging = """
-        CREATE TEMP TABLE IF NOT EXISTS shq_incoming_ids(id bytea) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS shq_incoming_ids(n integer, id bytea) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS shq_incoming_deletions(id bytea, deleted_at bigint) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS shq_incoming_outputs(
             id bytea, stream text, version integer, payload bytea, output text
         ) ON COMMIT DELETE ROWS;
         """
 
-    static let copyIDs = "COPY shq_incoming_ids(id) FROM STDIN (FORMAT binary)"
+    static let copyIDs = "COPY shq_incoming_ids(n, id) FROM STDIN (FORMAT binary)"
     /// Straight into the shared table: only ids `missingIDs` named, under the lock.
     static let copyRecords = "COPY shq_records(id, origin, host, started_at, version, payload, cmd, cwd) FROM STDIN (FORMAT binary)"
     static let copyDeletions = "COPY shq_incoming_deletions(id, deleted_at) FROM STDIN (FORMAT binary)"
@@ -76,11 +76,12 @@ enum ServerSchema {
         """
     static let deleteRecords = "DELETE FROM shq_records r USING shq_incoming_deletions d WHERE r.id = d.id"
     /// The pushed ids the server lacks: neither held (the first copy wins: records never change once
-    /// finished) nor deleted.
+    /// finished) nor deleted; answered by their positions in the push (`n`), in order.
     static let missingIDs = """
-        SELECT id FROM shq_incoming_ids i
+        SELECT n FROM shq_incoming_ids i
         WHERE NOT EXISTS (SELECT 1 FROM shq_records r WHERE r.id = i.id)
           AND NOT EXISTS (SELECT 1 FROM shq_tombstones t WHERE t.id = i.id)
+        ORDER BY n
         """
     /// Outputs of records the server holds (not of deleted ones); the first copy of a stream wins.
     static let insertOutputs = """

@@ -50,8 +50,7 @@ extension SyncExchange {
                 try connection.query(ServerSchema.deleteRecords)
             }
             if !records.isEmpty {
-                let missing = try missingIDs(records)
-                let fresh = records.filter { InvocationID.bytes($0.id).map(missing.contains) ?? false }
+                let fresh = try missingRecords(records)
                 if !fresh.isEmpty {
                     try connection.copyIn(ServerSchema.copyRecords) { send in try copyRecords(fresh, send: send) }
                 }
@@ -68,30 +67,34 @@ extension SyncExchange {
         try store.markPushed(deletions, through: through, outputsThrough: outputs ? through : nil)
     }
 
-    /// The ids of `records` the server neither holds nor has deleted (under the lock: no other push can
-    /// add one before this one commits).
-    private func missingIDs(_ records: [Invocation]) throws -> Set<[UInt8]> {
+    /// The records the server neither holds nor has deleted (under the lock: no other push can add one
+    /// before this one commits), with their id bytes. Each id goes with its position in `records`, and
+    /// the server answers with positions: no set of ids to hash here.
+    private func missingRecords(_ records: [Invocation]) throws -> [(id: [UInt8], record: Invocation)] {
+        let ids = records.map { InvocationID.bytes($0.id) }
         try server.connection.copyIn(ServerSchema.copyIDs) { send in
-            var copy = CopyBinary(header: true, reserving: records.count * 22 + 32)
-            for record in records {
-                guard let id = InvocationID.bytes(record.id) else { continue }
-                copy.row(fields: 1)
+            var copy = CopyBinary(header: true, reserving: records.count * 30 + 32)
+            for (position, id) in ids.enumerated() {
+                guard let id else { continue }
+                copy.row(fields: 2)
+                copy.integer(Int32(position))
                 copy.bytea(id)
             }
             try send(copy.bytes + CopyBinary.trailer)
         }
         let rows = try server.connection.query(ServerSchema.missingIDs)
-        var missing = Set<[UInt8]>(minimumCapacity: rows.count)
-        for row in 0..<rows.count { missing.insert(rows.bytes(row, 0)) }
-        return missing
+        return (0..<rows.count).compactMap { row in
+            let position = Int(rows.int(row, 0))
+            guard ids.indices.contains(position), let id = ids[position] else { return nil }
+            return (id, records[position])
+        }
     }
 
     /// The records as binary COPY rows: sealed (or, on a plain server, the encoded bytes with the
     /// command line and directory as text beside them), sent a batch at a time.
-    private func copyRecords(_ records: [Invocation], send: ([UInt8]) throws -> Void) throws {
+    private func copyRecords(_ records: [(id: [UInt8], record: Invocation)], send: ([UInt8]) throws -> Void) throws {
         var copy = CopyBinary(header: true, reserving: Self.copyBatchBytes + (64 << 10))
-        for record in records {
-            guard let id = InvocationID.bytes(record.id) else { continue }
+        for (id, record) in records {
             let host = record.host ?? ""
             let plain = RecordCodec.encode(record)
             copy.row(fields: 8)
