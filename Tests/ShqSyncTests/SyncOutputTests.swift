@@ -122,6 +122,19 @@ struct SyncOutputTests {
         #expect(try c.shq("show", "-O", "%/only-with-outputs/").stdoutText == "only-with-outputs\n")
     }
 
+    @Test func aServerMadeBeforeOutputsGetsTheTableAndKeepsItsRecords() throws {
+        let (a, b) = try pair()
+        try a.addRecords(2, prefix: "old", host: "a")
+        try a.sync()
+        // As the previous shq left it: no shq_outputs.
+        try machines.psql("DROP TABLE shq_outputs")
+        try a.shq("run", "--", "sh", "-c", "echo after-upgrade")
+        #expect(try a.sync() == "pushed 1, pulled 0, 0 deleted; outputs: pushed 2, pulled 0")
+        #expect(try machines.psql("SELECT value FROM shq_meta WHERE key = 'schema_version'") == ["1"])
+        #expect(try b.sync() == "pushed 0, pulled 3 from 2 hosts, 0 deleted; outputs: pushed 0, pulled 2")
+        #expect(try b.shq("show", "@1", "-O").stdoutText == "after-upgrade\n")
+    }
+
     @Test func aPlainServerKeepsOutputsReadable() throws {
         let a = try machines.machine(), b = try machines.machine()
         a.extraEnvironment["SHQ_SYNC_OUTPUTS"] = "1"
