@@ -11,6 +11,11 @@ public struct SyncState: Sendable, Equatable {
     /// The server's change numbers of the records and deletions pulled so far.
     public var pulledRecords: Int64 = 0
     public var pulledDeletions: Int64 = 0
+    /// With `sync_outputs`: the server's change number of the outputs pulled so far, and the row number
+    /// through which this store's outputs were pushed (a cursor of their own, so turning `sync_outputs`
+    /// on later pushes the outputs of records pushed before).
+    public var pulledOutputs: Int64 = 0
+    public var outputsPushedThrough: Int64 = 0
     public var lastSuccess: Timestamp?
 
     public init() {}
@@ -29,7 +34,10 @@ public struct Tombstone: Sendable, Equatable {
 
 /// The local half of `shq sync`: what to push, and applying what was pulled, each in one transaction.
 extension Store {
-    private static let stateKeys = ["client_id", "server_id", "pushed_through", "pulled_records", "pulled_deletions", "last_success"]
+    private static let stateKeys = [
+        "client_id", "server_id", "pushed_through", "pulled_records", "pulled_deletions", "pulled_outputs",
+        "outputs_pushed_through", "last_success",
+    ]
 
     public func syncState() throws -> SyncState {
         let query = try db.prepare("SELECT key, value FROM sync_state")
@@ -42,6 +50,8 @@ extension Store {
             case "pushed_through": state.pushedThrough = Int64(value) ?? 0
             case "pulled_records": state.pulledRecords = Int64(value) ?? 0
             case "pulled_deletions": state.pulledDeletions = Int64(value) ?? 0
+            case "pulled_outputs": state.pulledOutputs = Int64(value) ?? 0
+            case "outputs_pushed_through": state.outputsPushedThrough = Int64(value) ?? 0
             case "last_success": state.lastSuccess = Int64(value).map(Timestamp.init(microseconds:))
             default: break
             }
@@ -54,7 +64,8 @@ extension Store {
         try db.writeTransaction { () throws in
             let values: [String?] = [
                 state.clientID, state.serverID, String(state.pushedThrough), String(state.pulledRecords),
-                String(state.pulledDeletions), state.lastSuccess.map { String($0.microseconds) },
+                String(state.pulledDeletions), String(state.pulledOutputs), String(state.outputsPushedThrough),
+                state.lastSuccess.map { String($0.microseconds) },
             ]
             let upsert = try db.prepare("INSERT OR REPLACE INTO sync_state(key, value) VALUES (?1, ?2)")
             let delete = try db.prepare("DELETE FROM sync_state WHERE key = ?1")
@@ -111,8 +122,9 @@ extension Store {
         return found
     }
 
-    /// After a push: these deletions are on the server, and the records through row `through` too.
-    public func markPushed(_ tombstones: [Tombstone], through: Int64) throws {
+    /// After a push: these deletions are on the server, and the records through row `through` too (and
+    /// their outputs through `outputsThrough`, when given).
+    public func markPushed(_ tombstones: [Tombstone], through: Int64, outputsThrough: Int64? = nil) throws {
         try db.writeTransaction { () throws in
             let mark = try db.prepare("UPDATE sync_tombstones SET pushed = 1 WHERE id = ?1")
             for tombstone in tombstones {
@@ -122,6 +134,7 @@ extension Store {
             }
             var state = try syncState()
             state.pushedThrough = max(state.pushedThrough, through)
+            if let outputsThrough { state.outputsPushedThrough = max(state.outputsPushedThrough, outputsThrough) }
             try saveSyncState(state)
         }
     }
@@ -130,10 +143,14 @@ extension Store {
     /// deletes the records deleted elsewhere (keeping their tombstones, so a stale copy is refused later),
     /// and moves the pull cursors to the server's change numbers given. Pulled records are not pushed back: when every local record
     /// was pushed before them, the push cursor moves past them. Returns how many were added and deleted.
+    ///
+    /// Outputs (`sync_outputs`) are stored after the records and deletions, for records the store then
+    /// holds; `pulledOutputs` nil leaves the outputs cursors alone (outputs not synced by this client).
     public func applyPulled(
-        _ records: [Invocation], deletions: [Tombstone], pulledRecords: Int64, pulledDeletions: Int64
-    ) throws -> (added: Int, deleted: Int) {
-        let counts = try db.writeTransaction { () throws -> (Int, Int) in
+        _ records: [Invocation], deletions: [Tombstone], outputs: [SyncedOutput] = [],
+        pulledRecords: Int64, pulledDeletions: Int64, pulledOutputs: Int64? = nil
+    ) throws -> (added: Int, deleted: Int, outputs: Int) {
+        let counts = try db.writeTransaction { () throws -> (Int, Int, Int) in
             var state = try syncState()
             state.pulledRecords = max(state.pulledRecords, pulledRecords)
             state.pulledDeletions = max(state.pulledDeletions, pulledDeletions)
@@ -162,11 +179,16 @@ extension Store {
                 try deleteUnreferencedBlobs()
                 try db.execute(Schema.deleteUnusedNamesSQL)
             }
-            if state.pushedThrough >= before {
-                state.pushedThrough = try db.scalarInt("SELECT max(seq) FROM invocation_rows") ?? 0
+            let outputsStored = try storePulledOutputs(outputs)
+            let newest = try db.scalarInt("SELECT max(seq) FROM invocation_rows") ?? 0
+            if state.pushedThrough >= before { state.pushedThrough = newest }
+            if let pulledOutputs {
+                state.pulledOutputs = max(state.pulledOutputs, pulledOutputs)
+                // The pulled records' outputs came from the server: not pushed back either.
+                if state.outputsPushedThrough >= before { state.outputsPushedThrough = newest }
             }
             try saveSyncState(state)
-            return (added, deleted)
+            return (added, deleted, outputsStored)
         }
         if counts.1 > 0 { try reclaimSpace() }
         return counts

@@ -10,7 +10,7 @@ public enum AutoSync {
     /// Syncs if the last success is older than `interval` microseconds (or there was none).
     /// Returns whether a sync ran and succeeded.
     @discardableResult
-    public static func runIfDue(store: Store, url: String, encrypt: Bool, interval: Int64) -> Bool {
+    public static func runIfDue(store: Store, url: String, settings: ResolvedSettings, interval: Int64) -> Bool {
         let lockPath = store.location.directory + "/sync.lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return false }
@@ -18,6 +18,6 @@ public enum AutoSync {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return false }
         guard let state = try? store.syncState() else { return false }
         if let last = state.lastSuccess, Timestamp.now().microseconds - last.microseconds < interval { return false }
-        return (try? SyncRun.run(store: store, url: url, encrypt: encrypt)) != nil
+        return (try? SyncRun.run(store: store, url: url, settings: settings)) != nil
     }
 }

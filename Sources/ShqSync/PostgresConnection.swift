@@ -15,8 +15,9 @@ final class PostgresConnection {
     /// The corresponding C function is `PQconnectdbParams` (with `expand_dbname`).
     init(url: String) throws {
         // Later parameters override earlier ones: the defaults come first, then everything in the URL.
-        let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = [Self.defaultConnectTimeout, "shq", url]
+        // Notices (CREATE … IF NOT EXISTS) are not for the user; set here, it costs no round trip.
+        let keywords = ["connect_timeout", "application_name", "options", "dbname"]
+        let values = [Self.defaultConnectTimeout, "shq", "-c client_min_messages=warning", url]
         let connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in PQconnectdbParams(keywordPointers, valuePointers, 1) }
         }
@@ -66,22 +67,25 @@ final class PostgresConnection {
         _ = try check(PQexec(handle, sql), sql: sql)
     }
 
-    /// Streams `data` into `COPY … FROM STDIN` (text format). The corresponding C functions are
+    /// Runs `COPY … FROM STDIN`: `produce` is called with a function that sends bytes, as many times as
+    /// it likes, so rows are made while the server reads the ones before. A throw from `produce` ends
+    /// the COPY with an error (the server discards it). The corresponding C functions are
     /// `PQputCopyData` and `PQputCopyEnd`.
-    func copyIn(_ sql: String, _ data: [UInt8]) throws {
+    func copyIn(_ sql: String, _ produce: (_ send: ([UInt8]) throws -> Void) throws -> Void) throws {
         let start = PQexec(handle, sql)
         guard PQresultStatus(start) == PGRES_COPY_IN else { _ = try check(start, sql: sql); return }
         PQclear(start)
-        var offset = 0
-        while offset < data.count {
-            let count = min(1 << 20, data.count - offset)
-            let sent = data.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: count) {
-                    PQputCopyData(handle, $0, Int32(count))
+        do {
+            try produce { data in
+                let sent = data.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32(buffer.count)) }
                 }
+                guard sent == 1 else { throw SyncError("the server: \(Self.trimmed(PQerrorMessage(handle)))") }
             }
-            guard sent == 1 else { throw SyncError("the server: \(Self.trimmed(PQerrorMessage(handle)))") }
-            offset += count
+        } catch {
+            _ = PQputCopyEnd(handle, "shq stopped the copy")
+            while let result = PQgetResult(handle) { PQclear(result) }
+            throw error
         }
         guard PQputCopyEnd(handle, nil) == 1 else { throw SyncError("the server: \(Self.trimmed(PQerrorMessage(handle)))") }
         while let result = PQgetResult(handle) { _ = try check(result, sql: sql) }
@@ -98,7 +102,7 @@ final class PostgresConnection {
             if PQstatus(handle) != CONNECTION_OK {
                 throw SyncError("lost the server: \(message.isEmpty ? Self.trimmed(PQerrorMessage(handle)) : message)")
             }
-            throw SyncError("the server refused: \(message)\(state.map { " (SQLSTATE \($0))" } ?? "")")
+            throw SyncError("the server refused: \(message)\(state.map { " (SQLSTATE \($0))" } ?? "")", sqlState: state)
         }
         return PostgresResult(result)
     }

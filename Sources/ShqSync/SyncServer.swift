@@ -9,6 +9,10 @@ final class SyncServer {
     /// The server's random id: cursors kept for another server do not apply to this one.
     let id: String
     let encrypted: Bool
+    /// The newest change numbers (records, deletions, outputs) when it was opened, read with the tables'
+    /// metadata in one round trip: a sync whose cursors are there already has nothing to pull and opens
+    /// no snapshot (a pull reads them again inside its own).
+    let newest: ServerSchema.Newest
 
     /// The words sealed into `shq_meta.key_check` when the server is made: opening them proves the key.
     private static let keyCheckText = Array("shq sync key check v1".utf8)
@@ -18,19 +22,18 @@ final class SyncServer {
     /// check of a server created now, and must open the check of an existing one. Nil on plain servers.
     init(url: String, encrypt: Bool, key: SyncKey?) throws {
         connection = try PostgresConnection(url: url)
-        try connection.execute("SET client_min_messages = warning")
-        var meta = try Self.readMeta(connection)
-        if meta == nil {
+        var opened = try Self.readMetaAndNewest(connection)
+        if opened == nil {
+            // Tables missing: none yet (make them all), or a server made before shq_outputs (add it).
+            if let meta = try Self.readMeta(connection) { _ = try Self.schemaVersion(meta) }
             try Self.create(connection, encrypt: encrypt, key: key)
-            meta = try Self.readMeta(connection)
+            opened = try Self.readMetaAndNewest(connection)
         }
-        guard let meta else { throw SyncError("the server's shq tables are incomplete (no shq_meta rows)") }
-        guard let version = meta["schema_version"].flatMap(Int.init) else {
-            throw SyncError("the server's shq_meta has no schema version; was it made by shq?")
+        guard let (meta, newest) = opened, !meta.isEmpty else {
+            throw SyncError("the server's shq tables are incomplete (no shq_meta rows)")
         }
-        if version > ServerSchema.version {
-            throw SyncError("the server's history was made by a newer shq (server schema \(version), this shq knows \(ServerSchema.version)): upgrade shq on this machine")
-        }
+        _ = try Self.schemaVersion(meta)
+        self.newest = newest
         id = meta["server_id"] ?? ""
         encrypted = meta["encrypted"] != "false"
         if encrypted != encrypt {
@@ -50,6 +53,40 @@ final class SyncServer {
     static let wrongKeyMessage = "the server's history is sealed with another key than this machine's: "
         + "on a machine that syncs, run `shq sync key`, and here `shq sync key --import` with what it prints; nothing was changed"
 
+    /// The server schema's version, if this shq can use it.
+    private static func schemaVersion(_ meta: [String: String]) throws -> Int {
+        guard let version = meta["schema_version"].flatMap(Int.init) else {
+            throw SyncError("the server's shq_meta has no schema version; was it made by shq?")
+        }
+        if version > ServerSchema.version {
+            throw SyncError("the server's history was made by a newer shq (server schema \(version), this shq knows \(ServerSchema.version)): upgrade shq on this machine")
+        }
+        return version
+    }
+
+    /// The rows of `shq_meta` and the newest change numbers, in one query; nil when a table is missing.
+    private static func readMetaAndNewest(_ connection: PostgresConnection) throws -> ([String: String], ServerSchema.Newest)? {
+        let rows: PostgresResult
+        do {
+            rows = try connection.query(ServerSchema.metaAndNewest)
+        } catch let error as SyncError where error.sqlState == "42P01" {
+            return nil
+        }
+        var meta: [String: String] = [:]
+        var newest = ServerSchema.Newest()
+        for row in 0..<rows.count {
+            let key = rows.string(row, 0)
+            if key == ServerSchema.newestKey {
+                let numbers = rows.string(row, 1).split(separator: " ").map { Int64($0) ?? 0 }
+                guard numbers.count == 3 else { continue }
+                newest = .init(records: numbers[0], deletions: numbers[1], outputs: numbers[2])
+            } else {
+                meta[key] = rows.string(row, 1)
+            }
+        }
+        return (meta, newest)
+    }
+
     /// The rows of `shq_meta`, or nil if the table is not there yet.
     private static func readMeta(_ connection: PostgresConnection) throws -> [String: String]? {
         let exists = try connection.query("SELECT to_regclass('shq_meta') IS NOT NULL")
@@ -60,12 +97,15 @@ final class SyncServer {
         return meta
     }
 
-    /// Makes the tables unless another client made them while this one waited for the lock.
+    /// Makes the tables unless another client made them while this one waited for the lock; adds
+    /// `shq_outputs` to a server made before it.
     private static func create(_ connection: PostgresConnection, encrypt: Bool, key: SyncKey?) throws {
         try connection.execute("BEGIN")
         do {
             try connection.execute(ServerSchema.lock)
-            if try readMeta(connection) == nil {
+            if try readMeta(connection) != nil {
+                try connection.execute(ServerSchema.createOutputs)
+            } else {
                 try connection.execute(ServerSchema.create)
                 let check = encrypt && key != nil
                     ? hexText(RecordSeal.seal(keyCheckText, associatedData: keyCheckData, key: key!)) : ""

@@ -28,6 +28,9 @@ public struct ResolvedSettings: Sendable, Equatable {
     /// How often a hook ingest starts a background `shq sync`: `SHQ_SYNC_EVERY`, `sync_every` (a
     /// duration such as 10m, read by ShqQuery's `DurationText`), never.
     public var syncEvery: String?
+    /// Outputs travel with `shq sync` too (the last MiB of each stream, sealed like the records):
+    /// `SHQ_SYNC_OUTPUTS` (`0` off, else on), `sync_outputs`, off.
+    public var syncOutputs: Bool
 
     /// 32 MiB: a stream beyond the cap keeps its last half in memory, so the cap bounds shq run's memory
     /// (peak RSS relaying 1 GiB: 69 MiB with a 64 MiB cap) and the time to store the tail at the end.
@@ -97,6 +100,7 @@ public struct ResolvedSettings: Sendable, Equatable {
             ?? config["sync_url"].flatMap { $0.isEmpty ? nil : $0 }
         syncEncrypt = flags.syncEncrypt ?? config.bool("sync_encrypt") ?? true
         syncEvery = fromEnvironment("SHQ_SYNC_EVERY") ?? config["sync_every"].flatMap { $0.isEmpty ? nil : $0 }
+        syncOutputs = fromEnvironment("SHQ_SYNC_OUTPUTS").map { $0 != "0" } ?? config.bool("sync_outputs") ?? false
     }
 
     /// The settings of this process without flags: the environment and the config file.

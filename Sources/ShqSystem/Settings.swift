@@ -38,6 +38,8 @@ public struct Settings: Sendable, Equatable {
             meaning: "start a background shq sync this often, e.g. 10m (SHQ_SYNC_EVERY)", value: "DURATION"),
         Key(name: "sync_encrypt", isBool: true,
             meaning: "false: sync plain rows, for a server made with --no-encrypt"),
+        Key(name: "sync_outputs", isBool: true,
+            meaning: "true: outputs sync too, the last MiB of each (SHQ_SYNC_OUTPUTS)"),
     ]
 
     /// The keys as help text: `name = true|false` over an indented meaning, short enough for 80 columns

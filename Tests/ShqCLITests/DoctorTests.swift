@@ -46,7 +46,7 @@ import Testing
         #expect(out.contains("\n              run_pty = true\n"), "\(out)")
         #expect(out.contains("\n              colour = never  (unknown key)\n"))
         #expect(out.contains("\n              redact_output = maybe\n"))
-        #expect(out.contains("unknown key 'colour' (known: capture, capture_alt_screen, redact_output, run_pty, secret_exclude, capture_cap, session_capture_cap, sync_url, sync_every, sync_encrypt)"))
+        #expect(out.contains("unknown key 'colour' (known: capture, capture_alt_screen, redact_output, run_pty, secret_exclude, capture_cap, session_capture_cap, sync_url, sync_every, sync_encrypt, sync_outputs)"))
         #expect(out.contains("redact_output = maybe: expected true or false"))
         #expect(!out.contains("run_pty = true: "))
         #expect(out.contains("commands typed at the prompt are recorded without their output"))

@@ -29,9 +29,12 @@ final class Machine: @unchecked Sendable {
     let store = StoreFixture()
     let url: String
 
+    /// More environment for its shq commands (`SHQ_SYNC_OUTPUTS`).
+    var extraEnvironment: [String: String] = [:]
+
     init(url: String) { self.url = url }
 
-    var environment: [String: String] { ["SHQ_SYNC_URL": url] }
+    var environment: [String: String] { extraEnvironment.merging(["SHQ_SYNC_URL": url]) { $1 } }
 
     @discardableResult
     func shq(_ arguments: String...) throws -> ShqProcess.Result {

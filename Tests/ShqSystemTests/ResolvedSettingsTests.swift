@@ -42,6 +42,15 @@ import Testing
         #expect(resolve(environment: ["SHQ_SYNC_URL": ""], config: config).syncURL == "postgresql://config/db")
     }
 
+    @Test func syncOutputsEnvironmentThenConfigThenOff() {
+        #expect(!resolve().syncOutputs)
+        #expect(resolve(config: "sync_outputs = true").syncOutputs)
+        #expect(!resolve(config: "sync_outputs = false").syncOutputs)
+        #expect(!resolve(environment: ["SHQ_SYNC_OUTPUTS": "0"], config: "sync_outputs = true").syncOutputs)
+        #expect(resolve(environment: ["SHQ_SYNC_OUTPUTS": "1"], config: "sync_outputs = false").syncOutputs)
+        #expect(resolve(environment: ["SHQ_SYNC_OUTPUTS": ""], config: "sync_outputs = true").syncOutputs)
+    }
+
     @Test func captureCapFlagThenEnvironmentThenConfig() {
         let environment = ["SHQ_CAPTURE_CAP": "2M"]
         let config = "capture_cap = 5M"

@@ -97,7 +97,7 @@ struct HookCommand: ParsableCommand {
             // sync_every: the background ingest is already off the prompt's path.
             let settings = ResolvedSettings.current
             if background, let url = settings.syncURL, let every = settings.syncEvery.flatMap(DurationText.parse), every > 0 {
-                AutoSync.runIfDue(store: opened, url: url, encrypt: settings.syncEncrypt, interval: every)
+                AutoSync.runIfDue(store: opened, url: url, settings: settings, interval: every)
             }
         }
     }

@@ -47,6 +47,9 @@ struct SyncCommand: ParsableCommand {
             first sync: `shq sync key` here, `shq sync key --import` there. A server first synced with \
             --no-encrypt stores plain rows (to query in SQL); a client never mixes the two.
 
+            Captured output stays on this machine unless sync_outputs = true (or SHQ_SYNC_OUTPUTS=1): \
+            then the last MiB of each stream travels too, compressed and sealed like the records.
+
             With sync_every = 10m in the config file, the shell hook starts a sync in the background \
             when one is due (never on the prompt's path, one at a time).
 
@@ -64,7 +67,7 @@ struct SyncCommand: ParsableCommand {
         let store = try options.store.open()
         let report: SyncReport
         do {
-            report = try SyncRun.run(store: store, url: url, encrypt: options.settings.syncEncrypt)
+            report = try SyncRun.run(store: store, url: url, settings: options.settings)
         } catch let error as SyncError {
             throw CommandFailure("sync: \(error)")
         }
