@@ -191,6 +191,7 @@ public final class OutputWriter {
     public func finish(truncated: Bool = false) throws {
         try flush()
         try store.db.writeTransaction { () throws in
+            try store.outputArrived(for: invocation)
             if blob == nil {
                 let row = try store.emptyOutputInsert()
                 row.bind(1, invocation)

@@ -32,6 +32,19 @@ public struct SyncedOutput: Sendable, Equatable {
 
 /// The local half of syncing outputs.
 extension Store {
+    /// An output finished for a record that `shq sync` may already have passed: `shq session` stores a
+    /// command's output after the hook's record, and a sync can run between the two. The outputs cursor
+    /// goes back to just before the record, so the next push looks at it again; outputs the server
+    /// already holds are ignored there (the first copy of a stream wins). One statement, nothing read.
+    func outputArrived(for invocation: Int64) throws {
+        let rewind = try db.cachedStatement("rewind outputs cursor") {
+            "UPDATE sync_state SET value = CAST(?1 - 1 AS TEXT) WHERE key = 'outputs_pushed_through' AND CAST(value AS INTEGER) >= ?1"
+        }
+        rewind.bind(1, invocation)
+        defer { rewind.reset() }
+        try rewind.run()
+    }
+
     /// Calls `body` with the output of each finished record whose row is in `after+1 ... through`, in row
     /// order, one at a time: each stream's last `cap` bytes (whole chunks; a last chunk larger than the
     /// cap is cut to its last `cap` bytes). Streams with no bytes stored go too, with no chunks: they say
