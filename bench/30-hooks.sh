@@ -24,21 +24,7 @@ printf 'auto_sync = false\nupdate_check = false\n' > "$R/atuin-home/.config/atui
 
 # A pty driver: runs the shell on a pseudo-terminal, types the burst, reads until the shell exits. (util-linux
 # `script` adds a ~0.25 s wait at the end in some runs, which made its wall times bimodal.)
-cat > "$R/drive_pty.py" <<'EOF'
-import os, pty, sys
-data = open(sys.argv[1], "rb").read()
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[2], sys.argv[2:])
-os.write(fd, data)
-while True:
-    try:
-        if not os.read(fd, 65536):
-            break
-    except OSError:
-        break
-os.waitpid(pid, 0)
-EOF
+cp "$(dirname "$0")/pty/drive_pty.py" "$R/drive_pty.py"
 
 # 200 commands, then exit.
 { for _ in $(seq 200); do echo true; done; echo exit; } > "$R/burst.txt"

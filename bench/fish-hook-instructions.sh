@@ -11,21 +11,7 @@ set -euo pipefail
 : "${SHQ_BIN:?set SHQ_BIN to the shq binary}"
 N=${N:-200}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cat > "$work/drive_pty.py" <<'PY'
-import os, pty, sys
-data = open(sys.argv[1], "rb").read()
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[2], sys.argv[2:])
-os.write(fd, data)
-while True:
-    try:
-        if not os.read(fd, 65536):
-            break
-    except OSError:
-        break
-os.waitpid(pid, 0)
-PY
+cp "$(dirname "$0")/pty/drive_pty.py" "$work/drive_pty.py"
 { for _ in $(seq "$N"); do echo true; done; echo exit; } > "$work/burst"
 echo exit > "$work/burst0"
 hook_line="$SHQ_BIN hook init --shell fish | source"

@@ -40,12 +40,7 @@ struct PendingRunEnd {
 
     /// Syncs the file and hands it to the next ingest; returns its path.
     func commit() throws -> String {
-        do {
-            try file.commit()
-        } catch {
-            file.abandon()
-            throw error
-        }
+        try file.commit()  // a failed commit removes its partial file
         return file.path
     }
 }

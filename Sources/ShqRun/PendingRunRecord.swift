@@ -35,12 +35,7 @@ struct PendingRunRecord {
         file.add(record)
         for event in events { file.add(event) }
         if !writeOutput(work, rings: rings, to: file) { file.dropOutputs() }
-        do {
-            try file.commit()
-        } catch {
-            file.abandon()
-            throw error
-        }
+        try file.commit()  // a failed commit removes its partial file
         return file.path
     }
 

@@ -205,7 +205,7 @@ final class CommandCapture: @unchecked Sendable {
         kept.head.withUnsafeBytes { file.addHead(.pty, $0) }
         kept.tail.withUnsafeBytes { truncated ? file.addTail(.pty, keep: output.cap.tailBytes, $0) : file.addHead(.pty, $0) }
         file.endStream(.pty, truncated: truncated || output.gap)
-        if (try? file.commit()) == nil { file.abandon() }
+        try? file.commit()  // a failed commit removes its partial file
     }
 }
 
