@@ -12,7 +12,7 @@ import ShqSystem
 /// produces (`ChunkSummarizerTests` compares them).
 struct ChunkSummarizer {
     /// 4 KiB for a 256 KiB chunk: build logs hold a few thousand distinct trigrams per chunk.
-    static let maxWords = 512
+    static let maxWords = 512 // `bit(of:)` is written for this size (32 768 bits)
     /// A filter is halved while its set bits stay under this share (the chance that one absent trigram
     /// passes); one that cannot get under `saturated` is not stored.
     static let targetFill = 0.25
@@ -106,9 +106,11 @@ struct ChunkSummarizer {
         return (flags, Int64(lines), Int64(count), bloom)
     }
 
-    /// The filter bit of the trigram in the low 24 bits of `value` (`Trigram.key` cut to the built size).
+    /// The filter bit of the trigram in the low 24 bits of `value`: `Trigram.key` cut to the built size,
+    /// i.e. bits 40..<55 of the product. Multiplying by the constant shifted left by 9 puts those bits at
+    /// the top, so one shift cuts them (a shift and a mask otherwise).
     @inline(__always) private static func bit(of value: UInt64) -> Int {
-        Int(truncatingIfNeeded: (value &* 0x9E37_79B9_7F4A_7C15) >> 40) & (maxWords * 64 - 1)
+        Int(truncatingIfNeeded: (value &* (0x9E37_79B9_7F4A_7C15 << 9)) >> 49)
     }
 
     /// Calls `body` with the filter bit of every trigram that ends at an offset in `from..<to` (`from` ≥ 2):
