@@ -4,8 +4,8 @@ import ShqSystem
 /// Builds the summaries of one stream's chunks, in order, carrying the stripper's state and the last two
 /// bytes of text from one chunk to the next.
 ///
-/// Runs on every captured byte, so it is written for instruction count (Docs/design/grep.md, "What the
-/// summaries cost"; `bench/summary-cost.sh` measures it alone): the text is folded and its newlines
+/// Runs on every captured byte, so it is written for instruction count (Docs/design/grep.md, "The
+/// summarizer at capture"; `bench/summary-cost.sh` measures it alone): the text is folded and its newlines
 /// counted eight bytes at a time, the trigrams are cut from one 64-bit load per six of them (no chain
 /// of one byte's value into the next), and a filter that is already over `saturated` stops being built,
 /// since it cannot be stored. What it produces is what a byte-at-a-time fold, hash and bit per trigram
@@ -26,7 +26,7 @@ struct ChunkSummarizer {
     private var bits = [UInt64](repeating: 0, count: ChunkSummarizer.maxWords)
     /// One byte per filter bit, for long texts: a plain store per trigram instead of a read-modify-write
     /// of a word (which waits on the previous store to the same word), packed into `bits` eight marks per
-    /// multiply. Capture CPU: see Docs/design/grep.md.
+    /// multiply.
     private var marks = [UInt8](repeating: 0, count: ChunkSummarizer.maxWords * 64)
     /// Below this much text, packing `marks` would cost more than it saves.
     static let marksFrom = 16 * 1024

@@ -1,6 +1,3 @@
-import Glibc
-import ShqSystem
-
 /// What `shq grep` can know of an output chunk without decompressing it (Docs/design/grep.md): which
 /// trigrams its text may hold, how many lines it ends, and what a reader needs to start reading at it.
 ///
