@@ -1,7 +1,8 @@
+import CShims
 import Glibc
 
 /// The last bytes of a stream beyond the head of the capture cap, in one fixed circular buffer: output
-/// far beyond the cap costs one memcpy per read and no allocation or compression. The store writer copies
+/// far beyond the cap costs one copy per read and no allocation or compression. The store writer copies
 /// out what the store lacks from time to time and at the end.
 ///
 /// Not synchronized: the recorder guards it with its lock.
@@ -32,7 +33,14 @@ public final class TailRing {
         while offset < source.count {
             let at = Int(end % Int64(limit))
             let count = min(limit - at, source.count - offset)
-            memcpy(buffer.baseAddress! + at, source.baseAddress! + offset, count)
+            // Streaming stores for the large pieces of a fast stream: the ring (half the cap, 16 MiB by
+            // default) does not stay in the cache, and a plain memcpy first reads every line it
+            // overwrites. ~0.05 s less CPU per GiB relayed (Docs/design/relay.md).
+            if count >= 4096 {
+                shq_copy_streaming(buffer.baseAddress! + at, source.baseAddress! + offset, count)
+            } else {
+                memcpy(buffer.baseAddress! + at, source.baseAddress! + offset, count)
+            }
             offset += count
             end += Int64(count)
         }

@@ -108,7 +108,11 @@ extension Store {
                     continue
                 }
                 let length = min(bytes.count - compared, pending.count - offset)
-                same = bytes[compared..<(compared + length)].elementsEqual(pending[offset..<(offset + length)])
+                // memcmp: `elementsEqual` on two slices compares a byte at a time, and was 6% of the CPU
+                // of `shq run cat` on 1 GiB when the same output was stored before (Docs/design/relay.md).
+                same = bytes.withUnsafeBytes { a in
+                    pending.withUnsafeBytes { b in memcmp(a.baseAddress! + compared, b.baseAddress! + offset, length) == 0 }
+                }
                 compared += length
                 offset += length
             }

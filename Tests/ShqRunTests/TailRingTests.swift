@@ -23,6 +23,23 @@ import Testing
         #expect(ring.copy(from: ring.start, maxCount: 10) == [6, 7, 8, 9])
     }
 
+    /// Large pieces are copied with streaming stores from a 16-byte boundary of the ring on: pieces of odd
+    /// sizes, at odd offsets, across the wrap, keep every byte in place.
+    @Test func largePiecesAtOddOffsetsKeepEveryByte() {
+        let limit = 3 * 65_536 + 5
+        let ring = TailRing(limit: Int64(limit))
+        var generator = SystemRandomNumberGenerator()
+        var all: [UInt8] = []
+        for size in [1, 4099, 65_537, 17, 100_003, 4096, 131_075, 63, 9_001] {
+            let piece = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            append(ring, piece)
+            all += piece
+        }
+        #expect(ring.end == Int64(all.count))
+        #expect(ring.copy(from: ring.start, maxCount: limit) == Array(all.suffix(limit)))
+        #expect(ring.copy(from: ring.end - 5000, maxCount: 3000) == Array(all[(all.count - 5000)..<(all.count - 2000)]))
+    }
+
     /// The writer may ask for a piece after the relay moved the ring past what it meant to copy.
     @Test func nothingToCopyIsEmptyNotACrash() {
         let ring = TailRing(limit: 4)
