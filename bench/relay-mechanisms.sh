@@ -11,12 +11,12 @@ FILE="$work/big.txt"
 head -c $((768 << 20)) /dev/urandom | base64 -w 76 > "$FILE"
 truncate -s $((1 << 30)) "$FILE"
 ROUNDS=${ROUNDS:-3}
-echo "| round | cat \\| cat: cat 1 + cat 2 | cat, no pipe | read-ring: cat + relay | read | read, 64 KiB pipe | splice | splice, 64 KiB pipe | tee |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| round | cat \\| cat: cat 1 + cat 2 | cat, no pipe | read-ring: cat + relay | read-ring, streaming stores | read in place | read | read, 64 KiB pipe | splice | splice, 64 KiB pipe | tee |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
   pair=$({ /usr/bin/time -f '%U %S' cat "$FILE" | /usr/bin/time -f '%U %S' cat >/dev/null; } 2>&1 | awk '{s += $1 + $2; a[NR] = $1 + $2} END {printf "%.2f + %.2f = %.2f", a[1], a[2], s}')
   row="| $round | $pair"
-  for mode in direct read-ring read read-64k splice splice-64k tee; do
+  for mode in direct read-ring read-ring-nt read-inplace read read-64k splice splice-64k tee; do
     row+=" | $("$work/relay" "$mode" "$FILE" 2>&1 >/dev/null | awk '{printf "%.2f + %.2f = %.2f", $3, $5, $3 + $5}')"
   done
   echo "$row |"

@@ -2,6 +2,9 @@
 // `cat FILE` with its stdout on a pipe (grown to 1 MiB, as shq does), relays to fd 1 and prints
 // "<mode> child <cpu s> relay <cpu s>" on stderr (user + system, from wait4 and getrusage).
 //   read-ring  read 1 MiB, write it, copy it into a 16 MiB tail ring (what shq's relay does)
+//   read-ring-nt  the same, the copy into the ring with non-temporal (streaming) stores (shq since #22's
+//              second round)
+//   read-inplace  readv(2) straight into a ring 1 MiB larger than the tail, write from there: no copy
 //   read       read 1 MiB, write it; no tail kept (the floor of a copying relay)
 //   splice     splice(2) pipe -> fd 1; no tail kept (the floor of any relay)
 //   tee        tee(2) each piece into a chain of 1 MiB pipes holding the last 16 MiB, then splice(2)
@@ -20,8 +23,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 extern char **environ;
 enum { piece = 1 << 20, tail = 16 << 20, chain = 64 };
@@ -38,6 +45,21 @@ static void write_all(const char *p, ssize_t n) {
   }
 }
 
+// memcpy with non-temporal stores (x86-64; elsewhere memcpy): the ring's lines are not read first.
+static void copy_streaming(char *out, const char *in, long n) {
+#if defined(__x86_64__)
+  long lead = (16 - ((unsigned long)out & 15)) & 15;
+  if (lead > n) lead = n;
+  memcpy(out, in, lead);
+  out += lead; in += lead; n -= lead;
+  for (; n >= 64; n -= 64, in += 64, out += 64)
+    for (int k = 0; k < 64; k += 16) _mm_stream_si128((__m128i *)(out + k), _mm_loadu_si128((const __m128i *)(in + k)));
+  _mm_sfence();
+#endif
+  memcpy(out, in, n);
+}
+
+// ring_kept: 0 none, 1 memcpy, 2 streaming stores.
 static void relay_read(int in, int ring_kept) {
   char *buf = malloc(piece), *ring = malloc(tail);
   long end = 0;
@@ -48,9 +70,27 @@ static void relay_read(int in, int ring_kept) {
     write_all(buf, n);
     for (ssize_t o = 0; ring_kept && o < n;) {
       long at = end % tail, c = tail - at < n - o ? tail - at : n - o;
-      memcpy(ring + at, buf + o, c);
+      if (ring_kept == 2) copy_streaming(ring + at, buf + o, c);
+      else memcpy(ring + at, buf + o, c);
       o += c; end += c;
     }
+  }
+}
+
+// Reads straight into a ring one piece larger than the tail, so a read never overwrites the last `tail`
+// bytes, and writes from there.
+static void relay_inplace(int in) {
+  long size = tail + piece, end = 0;
+  char *ring = malloc(size);
+  for (;;) {
+    long at = end % size, first = size - at < piece ? size - at : piece;
+    struct iovec v[2] = {{ring + at, first}, {ring, piece - first}};
+    ssize_t n = readv(in, v, first < piece ? 2 : 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    write_all(ring + at, n < first ? n : first);
+    if (n > first) write_all(ring, n - first);
+    end += n;
   }
 }
 
@@ -100,7 +140,7 @@ static void relay_tee(int in) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) { fprintf(stderr, "usage: relay-mechanisms read-ring|read|splice|tee|direct[-64k] FILE\n"); return 2; }
+  if (argc != 3) { fprintf(stderr, "usage: relay-mechanisms read-ring|read-ring-nt|read-inplace|read|splice|tee|direct[-64k] FILE\n"); return 2; }
   char mode[32];
   snprintf(mode, sizeof mode, "%s", argv[1]);
   size_t length = strlen(mode);
@@ -119,6 +159,8 @@ int main(int argc, char **argv) {
   close(p[1]);
   if (direct) close(p[0]);
   else if (!strcmp(mode, "read-ring")) relay_read(p[0], 1);
+  else if (!strcmp(mode, "read-ring-nt")) relay_read(p[0], 2);
+  else if (!strcmp(mode, "read-inplace")) relay_inplace(p[0]);
   else if (!strcmp(mode, "read")) relay_read(p[0], 0);
   else if (!strcmp(mode, "splice")) relay_splice(p[0]);
   else if (!strcmp(mode, "tee")) relay_tee(p[0]);

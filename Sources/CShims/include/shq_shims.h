@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+// Named here too so that a module cache built before shq_copy.h existed is seen to be stale (the umbrella
+// directory alone did not invalidate it in an incremental release build).
+#include "shq_copy.h"
+
 // Wait-status macros (WIFEXITED and friends are macros, invisible to Swift).
 int shq_wexitstatus(int status);
 int shq_wifsignaled(int status);
