@@ -380,3 +380,10 @@ const void *shq_memmem(const void *haystack, size_t haystack_length, const void 
 const void *shq_memrchr(const void *bytes, int byte, size_t length) {
     return memrchr(bytes, byte, length);
 }
+
+// --- the store's chunk file --------------------------------------------------------------------------
+#include <linux/falloc.h>
+
+int shq_punch_hole(int fd, long long offset, long long length) {
+    return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)offset, (off_t)length);
+}

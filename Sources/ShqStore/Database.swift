@@ -105,6 +105,8 @@ public final class Database {
         return statement.isNull(0) ? nil : statement.int(0)
     }
 
+    /// No transaction is open on this connection. The corresponding C function is `sqlite3_get_autocommit`.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
 

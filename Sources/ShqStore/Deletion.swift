@@ -4,7 +4,8 @@
 ///
 /// Deletes go through `invocation_rows` (events and outputs follow by ON DELETE CASCADE, and any trigger
 /// kept by a full-text index fires as for any delete); blobs, directories and names no longer referenced
-/// go next, chunks by cascade. `secure_delete` zeroes freed content; full-text indexes are merged (`optimize`) so deleted
+/// go next, chunks by cascade; the chunks' ranges in the chunk file are released (punched) once the
+/// deletion has committed (`releaseFreedChunks`). `secure_delete` zeroes freed content; full-text indexes are merged (`optimize`) so deleted
 /// terms leave their segments; VACUUM rebuilds the file; a TRUNCATE checkpoint empties the WAL.
 extension Store {
     /// Deletes these invocations (live ones are refused: their writer still appends) and reclaims the
@@ -26,6 +27,7 @@ extension Store {
             try db.execute(Schema.deleteUnusedNamesSQL)
             return count
         }
+        try releaseFreedChunks()
         if deleted > 0 { try reclaimSpace() }
         return deleted
     }
@@ -50,6 +52,7 @@ extension Store {
             try db.execute(Schema.deleteUnusedNamesSQL)
             return count
         }
+        try releaseFreedChunks()
         if deleted > 0 { try reclaimSpace() }
         return deleted
     }
@@ -64,6 +67,9 @@ extension Store {
             try delete.run()
             try deleteUnreferencedBlobs()
         }
+        // Their bytes in the chunk file: released now, unless this joined a caller's transaction (then the
+        // caller's commit comes first, and the next release does it).
+        try releaseFreedChunks()
         // Best effort: with a reader holding the WAL, the frames go at the next checkpoint instead.
         _ = try? checkpoint()
     }

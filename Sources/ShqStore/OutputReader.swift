@@ -29,21 +29,39 @@ extension Store {
 
     /// Calls `body` with each decompressed chunk of a blob, in order (or reversed), starting after chunk
     /// `after` when given. `body` returns false to stop early. Memory use is one chunk at a time.
+    ///
+    /// A chunk deleted while this reads (the tail of a running command moving on, a `forget`) may have
+    /// had its range in the chunk file released after the read began: when such a chunk does not read
+    /// back and its row is gone in a fresh read, it is skipped, as if the read had begun a moment later.
     public func forEachChunk(
         ofBlob blob: Int64, reversed: Bool = false, after: Int64? = nil,
         _ body: (_ seq: Int64, _ bytes: [UInt8]) throws -> Bool
     ) throws {
         let order = reversed ? "DESC" : "ASC"
-        let query = try db.prepare("SELECT seq, raw_size, data FROM blob_chunks WHERE blob = ? AND seq > ? ORDER BY seq \(order)")
-        query.bind(1, blob)
-        query.bind(2, after ?? -1)
-        let decompressor = self.decompressor
-        while try query.step() {
-            let seq = query.int(0)
-            let rawSize = Int(query.int(1))
-            let decoded = query.withBlob(2) { decompressor.decompress($0, rawSize: rawSize) }
-            guard let decoded else { throw StoreError(path, "output chunk \(seq) of blob \(blob) is damaged") }
-            if try !body(seq, decoded) { return }
+        var (low, high) = (after ?? -1, Int64.max)
+        restart: while true {
+            let query = try db.prepare("""
+                SELECT seq, raw_size, \(Self.chunkPlaceColumns) FROM blob_chunks
+                WHERE blob = ?1 AND seq > ?2 AND seq < ?3 ORDER BY seq \(order)
+                """)
+            query.bind(1, blob)
+            query.bind(2, low)
+            query.bind(3, high)
+            while try query.step() {
+                let seq = query.int(0)
+                let decoded: [UInt8]
+                do {
+                    decoded = try decompressedChunk(query, column: 2, rawSize: Int(query.int(1)), seq: seq, blob: blob)
+                } catch {
+                    guard !query.isNull(3) else { throw error }
+                    query.reset()  // ends this read, so the check below sees the store as it is now
+                    guard db.isAutocommit, try !chunkExists(blob: blob, seq: seq) else { throw error }
+                    if reversed { high = seq } else { low = seq }
+                    continue restart
+                }
+                if try !body(seq, decoded) { return }
+            }
+            return
         }
     }
 
@@ -70,17 +88,14 @@ extension Store {
 
     /// One decompressed chunk of a blob.
     public func chunk(ofBlob blob: Int64, seq: Int64) throws -> [UInt8] {
-        let query = try db.cachedStatement("chunk of blob") { "SELECT raw_size, data FROM blob_chunks WHERE blob = ? AND seq = ?" }
+        let query = try db.cachedStatement("chunk of blob") {
+            "SELECT raw_size, \(Self.chunkPlaceColumns) FROM blob_chunks WHERE blob = ? AND seq = ?"
+        }
         defer { query.reset() }
         query.bind(1, blob)
         query.bind(2, seq)
         guard try query.step() else { throw StoreError(path, "output chunk \(seq) of blob \(blob) is missing") }
-        let rawSize = Int(query.int(0))
-        let decompressor = self.decompressor
-        guard let decoded = query.withBlob(1, { decompressor.decompress($0, rawSize: rawSize) }) else {
-            throw StoreError(path, "output chunk \(seq) of blob \(blob) is damaged")
-        }
-        return decoded
+        return try decompressedChunk(query, column: 1, rawSize: Int(query.int(0)), seq: seq, blob: blob)
     }
 
     /// Whether two blobs hold the same bytes, however each is cut into chunks; one chunk of each is in
@@ -91,7 +106,7 @@ extension Store {
         sizes.bind(2, other)
         guard try sizes.step(), sizes.int(0) == 1 else { return false }
         if try chunksAreIdentical(blob, other) { return true }
-        let otherChunks = try db.prepare("SELECT seq, raw_size, data FROM blob_chunks WHERE blob = ? ORDER BY seq")
+        let otherChunks = try db.prepare("SELECT seq, raw_size, \(Self.chunkPlaceColumns) FROM blob_chunks WHERE blob = ? ORDER BY seq")
         otherChunks.bind(1, other)
         var pending: [UInt8] = [], offset = 0
         var same = true
@@ -100,10 +115,10 @@ extension Store {
             while same, compared < bytes.count {
                 if offset == pending.count {
                     guard try otherChunks.step() else { same = false; break }
-                    let rawSize = Int(otherChunks.int(1))
-                    guard let decoded = otherChunks.withBlob(2, { ChunkCodec.decompress($0, rawSize: rawSize) }) else {
-                        throw StoreError(path, "output chunk \(otherChunks.int(0)) of blob \(other) is damaged")
+                    let decoded = try withCompressedChunk(otherChunks, column: 2) {
+                        ChunkCodec.decompress($0, rawSize: Int(otherChunks.int(1)))
                     }
+                    guard let decoded else { throw StoreError(path, "output chunk \(otherChunks.int(0)) of blob \(other) is damaged") }
                     (pending, offset) = (decoded, 0)
                     continue
                 }
@@ -125,14 +140,18 @@ extension Store {
     /// The same chunk sizes and compressed bytes: equal without decompressing anything. The usual case
     /// (both written by the same shq with the same chunk size); otherwise the bytes are compared.
     private func chunksAreIdentical(_ blob: Int64, _ other: Int64) throws -> Bool {
-        let sql = "SELECT raw_size, data FROM blob_chunks WHERE blob = ? ORDER BY seq"
+        let sql = "SELECT raw_size, \(Self.chunkPlaceColumns) FROM blob_chunks WHERE blob = ? ORDER BY seq"
         let left = try db.prepare(sql), right = try db.prepare(sql)
         left.bind(1, blob)
         right.bind(1, other)
         while try left.step() {
             guard try right.step(), left.int(0) == right.int(0) else { return false }
-            let equal = left.withBlob(1) { a in
-                right.withBlob(1) { b in a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) }
+            // Stored lengths first: chunks in the file are not read when their lengths already differ.
+            if !left.isNull(2), !right.isNull(2), left.int(3) != right.int(3) { return false }
+            let equal = try withCompressedChunk(left, column: 1) { a in
+                try withCompressedChunk(right, column: 1) { b in
+                    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+                }
             }
             if !equal { return false }
         }

@@ -30,6 +30,8 @@ public final class OutputWriter {
     /// Tail chunks were evicted since the tail (re)started, so the running hash no longer describes the
     /// blob and `finish` must re-read it.
     private var hashIsStale = false
+    /// Tail chunks were deleted since this writer last released the chunk file's holes.
+    private var evictedSinceRelease = false
 
     public init(store: Store, invocation: Int64, stream: OutputStream, chunkSize: Int = OutputWriter.defaultChunkSize) {
         self.store = store
@@ -82,42 +84,78 @@ public final class OutputWriter {
         try bytes.withUnsafeBytes { raw in try append(raw) }
     }
 
-    /// Commits whatever is buffered as a (possibly short) chunk.
+    /// Commits whatever is buffered as a (possibly short) chunk: its compressed bytes appended to the
+    /// store's chunk file, then its row (and summary) committed. A crash in between leaves bytes no row
+    /// points at, never a row without its bytes.
     public func flush() throws {
         guard !buffer.isEmpty else { return }
         let summary = buffer.withUnsafeBytes { summarizer.summarize($0) }
-        try store.db.writeTransaction { () throws in
-            let blob = try ensureBlob()
-            let compressed = buffer.withUnsafeBytes { compressor.compress($0) }
-            let insert = try store.db.prepare("INSERT INTO blob_chunks(blob, seq, raw_size, data) VALUES (?, ?, ?, ?)")
-            insert.bind(1, blob)
-            insert.bind(2, nextChunk)
-            insert.bind(3, Int64(buffer.count))
-            compressed.withUnsafeBytes { insert.bindBlob(4, $0) }
-            try insert.run()
-            let summarize = try store.db.prepare(
-                "INSERT INTO chunk_summaries(blob, seq, lines, text_bytes, flags, bloom) VALUES (?, ?, ?, ?, ?, ?)")
-            summarize.bind(1, blob)
-            summarize.bind(2, nextChunk)
-            summarize.bind(3, summary.lines)
-            summarize.bind(4, summary.textBytes)
-            summarize.bind(5, summary.flags)
-            summary.bloom.withUnsafeBytes { summarize.bindBlob(6, $0) }
-            try summarize.run()
-            let grow = try store.db.prepare("UPDATE blobs SET size = size + ?1 WHERE id = ?2")
-            grow.bind(1, Int64(buffer.count))
-            grow.bind(2, blob)
-            try grow.run()
-            let count = try store.db.prepare("UPDATE outputs SET bytes = bytes + ?1 WHERE invocation = ?2 AND stream = ?3")
-            count.bind(1, Int64(buffer.count))
-            count.bind(2, invocation)
-            count.bind(3, stream.rawValue)
-            try count.run()
-            if tailLimit != nil { try keepTail(blob: blob, newChunk: (nextChunk, Int64(buffer.count))) }
+        // Compressed before the write lock is taken: other writers wait only for the append and the rows.
+        let compressed = buffer.withUnsafeBytes { compressor.compress($0) }
+        // In a transaction of its own (not joined to a caller's), every hole listed was committed.
+        let ownTransaction = store.db.isAutocommit
+        var appended: (offset: Int64, length: Int64)?
+        do {
+            try store.db.writeTransaction { () throws in
+                if ownTransaction && evictedSinceRelease {
+                    // The tail chunks this writer evicted before: their deletion has committed since.
+                    try store.releaseCommittedHoles()
+                    evictedSinceRelease = false
+                }
+                let blob = try ensureBlob()
+                try insertChunk(compressed, blob: blob, appended: &appended)
+                let summarize = try store.db.prepare(
+                    "INSERT INTO chunk_summaries(blob, seq, lines, text_bytes, flags, bloom) VALUES (?, ?, ?, ?, ?, ?)")
+                summarize.bind(1, blob)
+                summarize.bind(2, nextChunk)
+                summarize.bind(3, summary.lines)
+                summarize.bind(4, summary.textBytes)
+                summarize.bind(5, summary.flags)
+                summary.bloom.withUnsafeBytes { summarize.bindBlob(6, $0) }
+                try summarize.run()
+                let grow = try store.db.prepare("UPDATE blobs SET size = size + ?1 WHERE id = ?2")
+                grow.bind(1, Int64(buffer.count))
+                grow.bind(2, blob)
+                try grow.run()
+                let count = try store.db.prepare("UPDATE outputs SET bytes = bytes + ?1 WHERE invocation = ?2 AND stream = ?3")
+                count.bind(1, Int64(buffer.count))
+                count.bind(2, invocation)
+                count.bind(3, stream.rawValue)
+                try count.run()
+                if tailLimit != nil { try keepTail(blob: blob, newChunk: (nextChunk, Int64(buffer.count))) }
+            }
+        } catch {
+            // Rolled back: no row points at the appended bytes. Best effort; they are no one's anyway.
+            if ownTransaction, let appended { try? store.chunkFile.release(offset: appended.offset, length: appended.length) }
+            throw error
         }
         buffer.withUnsafeBytes { hasher.update($0) }
         nextChunk += 1
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The chunk's row, inside `flush`'s transaction: its bytes in the chunk file (`appended`, where they
+    /// went), or in the row if the chunk file cannot be written.
+    private func insertChunk(_ compressed: [UInt8], blob: Int64, appended: inout (offset: Int64, length: Int64)?) throws {
+        appended = try compressed.withUnsafeBytes { try store.appendToChunkFile($0) }
+        let insert = try store.db.cachedStatement("insert chunk") {
+            "INSERT INTO blob_chunks(blob, seq, raw_size, data, file_offset, file_length) VALUES (?, ?, ?, ?, ?, ?)"
+        }
+        defer { insert.reset() }
+        insert.bind(1, blob)
+        insert.bind(2, nextChunk)
+        insert.bind(3, Int64(buffer.count))
+        if let appended {
+            // Empty, not NULL: `data` is NOT NULL since migration 1, and dropping that would copy every chunk.
+            insert.bindBlob(4, UnsafeRawBufferPointer(start: nil, count: 0))
+            insert.bind(5, appended.offset)
+            insert.bind(6, appended.length)
+        } else {
+            compressed.withUnsafeBytes { insert.bindBlob(4, $0) }
+            insert.bind(5, nil as Int64?)
+            insert.bind(6, nil as Int64?)
+        }
+        try insert.run()
     }
 
     /// From now on, keeps only the last `bytes` bytes of what follows (whole chunks: up to one chunk more).
@@ -139,6 +177,7 @@ public final class OutputWriter {
             try store.db.writeTransaction { () throws in
                 while !tailChunks.isEmpty { try dropOldestTailChunk(blob: blob) }
             }
+            try store.releaseFreedChunks()
         }
         // The blob is the head again: hash on from there.
         if let headHasher { hasher = headHasher }
@@ -152,6 +191,7 @@ public final class OutputWriter {
         while let oldest = tailChunks.first, tailStored - oldest.size >= tailLimit ?? 0 {
             try dropOldestTailChunk(blob: blob)
             hashIsStale = true
+            evictedSinceRelease = true
         }
     }
 
@@ -227,6 +267,9 @@ public final class OutputWriter {
             }
             // Otherwise the hash collided with different bytes: this blob stays unnamed, kept but not shared.
         }
+        // The evicted tail chunks, or this blob's chunks if an identical blob was kept instead.
+        try store.releaseFreedChunks()
+        evictedSinceRelease = false
     }
 
     /// Creates the blob and the `outputs` row on the first chunk (inside the caller's transaction).

@@ -11,8 +11,8 @@ import ShqSystem
 ///   `--db`/`SHQ_DB` is not chmod-ed; a shared sticky folder such as /tmp is accepted, since the files
 ///   themselves are checked.
 public enum OwnerOnly {
-    /// The files SQLite keeps next to the database.
-    static let companionSuffixes = ["", "-wal", "-shm", "-journal"]
+    /// The files SQLite keeps next to the database, and the store's chunk file (`ChunkFile`).
+    static let companionSuffixes = ["", "-wal", "-shm", "-journal", "-chunks"]
 
     /// Checks the store's folder and every database file that exists. In shq's own data folder every
     /// file is checked, so hook spool files (appended by the shell under the user's umask) are covered too.

@@ -231,6 +231,24 @@ enum Schema {
         );
         CREATE UNIQUE INDEX chunk_summaries_key ON chunk_summaries(blob, seq);
         """,
+        // 7: output chunks outside SQLite, in the chunk file `<database>-chunks` (`ChunkFile`): SQLite wrote
+        // every chunk twice (WAL, checkpoint) and walked its overflow chains; a capture cost 2.3× the CPU
+        // (Docs/design/relay.md). A chunk's row keeps blob, seq, raw_size and says where its compressed
+        // bytes are (`file_offset`, `file_length`, `data` empty); chunks stored before stay in `data`
+        // (nothing is copied: readers take both, `Store.withCompressedChunk`). `chunk_file` holds where the
+        // file ends, so a deleted chunk file is never replaced by an empty one under the offsets in use.
+        // Deleting a chunk row, however it happens, records its range in `chunk_holes`, released (a
+        // punched hole) once the delete has committed (`Store.releaseFreedChunks`).
+        """
+        ALTER TABLE blob_chunks ADD COLUMN file_offset INTEGER;
+        ALTER TABLE blob_chunks ADD COLUMN file_length INTEGER;
+        CREATE TABLE chunk_file(end_offset INTEGER NOT NULL);
+        INSERT INTO chunk_file VALUES (0);
+        CREATE TABLE chunk_holes(file_offset INTEGER PRIMARY KEY, file_length INTEGER NOT NULL);
+        CREATE TRIGGER blob_chunks_release AFTER DELETE ON blob_chunks WHEN old.file_offset IS NOT NULL BEGIN
+            INSERT OR IGNORE INTO chunk_holes VALUES (old.file_offset, old.file_length);
+        END;
+        """,
     ]
 
     /// The columns of `invocation_rows` that `storedColumns` fills, in its order.
@@ -306,7 +324,7 @@ enum Schema {
 
     /// `migrations.count`, spelled out: building the migrations' SQL cost ~0.2 ms of every start, and an
     /// up-to-date store needs none of it (StoreRoundTripTests checks the two agree).
-    static let currentVersion: Int64 = 6
+    static let currentVersion: Int64 = 7
 
     /// Brings the store up to date. Checks the version first without a write lock; migrates under
     /// BEGIN IMMEDIATE, re-checking, so concurrent first opens migrate exactly once.

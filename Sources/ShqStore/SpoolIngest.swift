@@ -72,6 +72,8 @@ extension Store {
         for path in records {
             try ingestPendingRecordFile(path, report: &report)
         }
+        // An `R` line replaces a record's output: the old chunks' ranges, now that the ingest committed.
+        if !records.isEmpty { try releaseFreedChunks() }
         return report
     }
 

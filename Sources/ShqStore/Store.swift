@@ -14,6 +14,9 @@ public final class Store {
     /// over thousands of small outputs (perf). A `Store` is used by one thread at a time.
     lazy var decompressor = ChunkCodec.Decompressor()
 
+    /// The output chunks outside SQLite (`<database>-chunks`), opened when first read or written.
+    lazy var chunkFile = ChunkFile(path: location.chunkFilePath)
+
     /// Opens the store for reading and writing, creating it (and its folder) if needed.
     public init(location: StoreLocation) throws {
         self.location = location
@@ -90,6 +93,8 @@ public final class Store {
     /// and truncated now, unless a reader holds it: then, without waiting, the next commit does it.
     public func endBulkWrite() {
         shq_sqlite_truncating_checkpoints(db.handle, Self.checkpointPages, Self.busyMilliseconds)
+        // The chunks appended are synced once, here, not per chunk (as the WAL is synced at checkpoints).
+        chunkFile.sync()
         var info = stat()
         guard stat(path + "-wal", &info) == 0, info.st_size > 1 << 20 else { return }
         shq_sqlite_truncate_wal(db.handle, nil, Self.busyMilliseconds)

@@ -13,6 +13,10 @@ public struct StoreLocation: Sendable, Equatable {
         return StoreLocation(databasePath: defaultDataDirectory + "/history.db")
     }
 
+    /// The store's output chunks, beside the database (`ChunkFile`). Part of the store's file set with the
+    /// database, its `-wal` and `-shm`: copy or remove them together.
+    public var chunkFilePath: String { databasePath + "-chunks" }
+
     /// `${XDG_DATA_HOME:-$HOME/.local/share}/shq`.
     public static var defaultDataDirectory: String {
         let base = ProcessEnvironment.nonEmpty("XDG_DATA_HOME") ?? (ProcessEnvironment.home + "/.local/share")

@@ -19,6 +19,13 @@ public struct StoreSummary: Sendable {
     public var sessionSpooling = false
     /// Why the database could not be read, if it could not.
     public var error: String?
+    /// The chunk file (`<database>-chunks`, the output chunks outside SQLite): its size, and the bytes
+    /// allocated to it on disk (less where deleted chunks were punched out); nil when there is none.
+    public var chunkFileBytes: Int64?
+    public var chunkFileAllocated: Int64?
+    /// Where the store says the chunk file ends (0: no chunk written there yet). A chunk file shorter
+    /// than this, or missing, has lost output.
+    public var chunkFileRecordedEnd: Int64 = 0
 
     public var exists: Bool { bytes != nil }
 
@@ -30,6 +37,10 @@ public struct StoreSummary: Sendable {
                 stat(location.databasePath + suffix, &info) == 0 ? total + Int64(info.st_size) : total
             }
         }
+        if stat(location.chunkFilePath, &info) == 0 {
+            chunkFileBytes = Int64(info.st_size)
+            chunkFileAllocated = Int64(info.st_blocks) * 512
+        }
         let spool = location.spoolDirectory
         pendingSpoolFiles = Store.pendingSpoolFiles(in: spool).count
         if let session { sessionSpooling = access(spool + "/" + session + ".spool", F_OK) == 0 }
@@ -37,6 +48,8 @@ public struct StoreSummary: Sendable {
         do {
             let db = try Store.openReadOnlyConnection(path: location.databasePath)
             commands = try db.scalarInt("SELECT count(*) FROM invocation_rows")
+            // Absent before migration 7 (an old store read without migrating it).
+            chunkFileRecordedEnd = (try? db.scalarInt("SELECT end_offset FROM chunk_file")).flatMap { $0 } ?? 0
             if let session {
                 let known = try db.prepare("SELECT 1 FROM sessions WHERE id = ?")
                 known.bind(1, session)

@@ -58,7 +58,7 @@ extension Store {
             """)
         outputs.bind(1, after)
         outputs.bind(2, through)
-        let chunks = try db.prepare("SELECT raw_size, data FROM blob_chunks WHERE blob = ?1 ORDER BY seq DESC")
+        let chunks = try db.prepare("SELECT raw_size, \(Self.chunkPlaceColumns), seq FROM blob_chunks WHERE blob = ?1 ORDER BY seq DESC")
         while try outputs.step() {
             guard let stream = OutputStream(rawValue: outputs.string(1)) else { continue }
             var output = SyncedOutput(id: outputs.bytes(0), stream: stream, truncated: outputs.int(3) != 0, chunks: [])
@@ -69,15 +69,14 @@ extension Store {
                 while try chunks.step() {
                     let rawSize = chunks.int(0)
                     if kept + rawSize <= cap {
-                        output.chunks.append(.init(rawSize: rawSize, data: chunks.bytes(1)))
+                        output.chunks.append(.init(rawSize: rawSize, data: try withCompressedChunk(chunks, column: 1) { Array($0) }))
                         kept += rawSize
                         continue
                     }
                     output.truncated = true
                     // Nothing kept yet: this chunk alone is over the cap, so keep its end.
                     if kept == 0, cap > 0 {
-                        let decoded = chunks.withBlob(1) { decompressor.decompress($0, rawSize: Int(rawSize)) }
-                        guard let decoded else { throw StoreError(path, "an output chunk of blob \(blob) is damaged") }
+                        let decoded = try decompressedChunk(chunks, column: 1, rawSize: Int(rawSize), seq: chunks.int(4), blob: blob)
                         let end = decoded.suffix(Int(cap))
                         let compressed = end.withUnsafeBytes { ChunkCodec.Compressor().compress($0) }
                         output.chunks.append(.init(rawSize: Int64(end.count), data: compressed))

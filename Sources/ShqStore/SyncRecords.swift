@@ -190,6 +190,8 @@ extension Store {
             try saveSyncState(state)
             return (added, deleted, outputsStored)
         }
+        // Deleted records' chunks, and pulled outputs dropped as duplicates: their chunk-file ranges.
+        try releaseFreedChunks()
         if counts.1 > 0 { try reclaimSpace() }
         return counts
     }

@@ -31,6 +31,14 @@ struct SetupReport {
             return
         }
         add("store", location.databasePath + ": " + Self.size(bytes) + ", " + Self.count(summary.commands ?? 0, "command"))
+        if let chunkBytes = summary.chunkFileBytes {
+            add("chunks", location.chunkFilePath + ": " + Self.size(chunkBytes) + " of output, "
+                + Self.size(summary.chunkFileAllocated ?? 0) + " on disk")
+        }
+        if summary.chunkFileRecordedEnd > (summary.chunkFileBytes ?? 0) {
+            let what = summary.chunkFileBytes == nil ? "missing" : "shorter than the store says"
+            problems.append("chunks: \(location.chunkFilePath): \(what); output stored there cannot be shown")
+        }
         if summary.pendingSpoolFiles > 0 {
             add("spool", Self.count(Int64(summary.pendingSpoolFiles), "file")
                 + " of records waiting in \(location.spoolDirectory) (the next shq command moves them in)")

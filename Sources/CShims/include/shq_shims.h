@@ -157,4 +157,11 @@ const void *shq_memmem(const void *haystack, size_t haystack_length, const void 
 // memrchr(3): the last `byte` in the first `length` bytes of `bytes`, or NULL.
 const void *shq_memrchr(const void *bytes, int byte, size_t length);
 
+// --- the store's chunk file --------------------------------------------------------------------------
+
+// Releases `length` bytes at `offset` of a file without changing its size:
+// fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE). Returns 0, or -1 with errno (EOPNOTSUPP where
+// the file system cannot punch holes: the caller overwrites the range with zeros instead).
+int shq_punch_hole(int fd, long long offset, long long length);
+
 #endif

@@ -15,6 +15,9 @@ struct SQLCommand: ParsableCommand {
             Views: invocations (every command, readable columns), failed_invocations, invocations_today, \
             running_invocations. Tables: invocation_events, sessions, outputs, blobs, blob_chunks, chunk_summaries, and the \
             compact rows behind the views: invocation_rows, dirs, names, sources. \
+            Output is not readable here: blob_chunks says where each zstd chunk is (file_offset and \
+            file_length in the store's chunk file, <database>-chunks; only chunks stored before shq kept \
+            them there are in data); read output with shq show. \
             Times are microseconds since the epoch: datetime(started_at / 1e6, 'unixepoch'). \
             In json and jsonl, integers and reals are JSON numbers, NULL is null, text and blobs are strings.
 
