@@ -83,7 +83,7 @@ for row in "base64 text|$SMALL" "build-log lines|$LOG"; do
   name=${row%%|*} file=${row#*|}
   size=$(stat -c %s "$file")
   for store in new repeated; do
-    prepare=""; [ "$store" = new ] && prepare="rm -f $SHQ_DB $SHQ_DB-wal $SHQ_DB-shm"
+    prepare=""; [ "$store" = new ] && prepare="rm -f $SHQ_DB $SHQ_DB-wal $SHQ_DB-shm $SHQ_DB-chunks"
     read -r t m < <(measure 5 "$SHQ_BIN run cat $file >/dev/null" "$prepare")
     stored=$(sqlite3 "$SHQ_DB" "SELECT bytes FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
     [ "$stored" = "$size" ] || echo "**$name: stored $stored of $size bytes**"
@@ -146,7 +146,7 @@ zstd_wall=() zstd_cpu=()
 for _ in $(seq "$CAPTURE_PAIRS"); do
   for v in "${variants[@]}"; do
     db=$work/capture.db
-    rm -f "$db" "$db-wal" "$db-shm"
+    rm -f "$db" "$db-wal" "$db-shm" "$db-chunks"
     read -r w c < <(wall_cpu "SHQ_DB=$db ${v#*|} run --capture-cap 300M cat $CAPTURE >/dev/null")
     stored=$(sqlite3 "$db" "SELECT bytes FROM outputs WHERE stream='stdout' ORDER BY invocation DESC LIMIT 1")
     [ "$stored" = 250000000 ] || echo "**${v%%|*}: stored $stored of 250000000 bytes**"

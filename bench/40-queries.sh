@@ -49,11 +49,11 @@ for n in $sizes; do
   printf 'auto_sync = false\nupdate_check = false\n' > "$home/.config/atuin/config.toml"
   if [ "$n" -ge 1000000 ]; then import_runs=2; atuin_import_runs=1; atuin_runs=5; else import_runs=5; atuin_import_runs=2; atuin_runs=10; fi
 
-  result[import_bash,shq,$n]=$(time_it "shq-import-bash-$n" $import_runs 0 "rm -f $db $db-wal $db-shm" \
+  result[import_bash,shq,$n]=$(time_it "shq-import-bash-$n" $import_runs 0 "rm -f $db $db-wal $db-shm $db-chunks" \
     "$SHQ_BIN import --db $db bash $work/bash_history_$n")
   result[import_bash,atuin,$n]=$(HOME=$home HISTFILE=$work/bash_history_$n time_it "atuin-import-bash-$n" $atuin_import_runs 0 \
     "rm -rf $home/.atuin $home/.local/share/atuin" "$atuin import bash")
-  result[import_histdb,shq,$n]=$(time_it "shq-import-histdb-$n" $import_runs 0 "rm -f $db $db-wal $db-shm" \
+  result[import_histdb,shq,$n]=$(time_it "shq-import-histdb-$n" $import_runs 0 "rm -f $db $db-wal $db-shm $db-chunks" \
     "$SHQ_BIN import --db $db zsh-histdb $work/zsh-histdb-$n.db")
   result[import_histdb,atuin,$n]=$(HOME=$home HISTDB_FILE=$work/zsh-histdb-$n.db time_it "atuin-import-histdb-$n" $atuin_import_runs 0 \
     "rm -rf $home/.atuin $home/.local/share/atuin" "$atuin import zsh-hist-db")

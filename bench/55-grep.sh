@@ -17,7 +17,7 @@ cd "$work"
 [ -f outputs.tsv ] || OUT_DIR=$work python3 "$repo/bench/gen_outputs.py" "$bytes" "$commands" >&2
 db=$work/grep.db
 if [ ! -f "$db.done" ]; then
-  rm -f "$db" "$db-wal" "$db-shm"
+  rm -f "$db" "$db-wal" "$db-shm" "$db-chunks"
   i=0
   while IFS=$'\t' read -r file cmd; do
     i=$((i + 1))
@@ -29,11 +29,11 @@ plain_mib=$(du -sm --apparent-size outputs/ | cut -f1)
 # The same store as one made before chunk summaries existed: every output is read whole.
 if [ ! -f bare.db.done ]; then
   sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-  cp "$db" bare.db && sqlite3 bare.db "DELETE FROM chunk_summaries" && touch bare.db.done
+  cp "$db" bare.db && cp "$db-chunks" bare.db-chunks && sqlite3 bare.db "DELETE FROM chunk_summaries" && touch bare.db.done
 fi
 summary_kib=$(sqlite3 "$db" "SELECT sum(length(bloom) + 24) / 1024 FROM chunk_summaries")
 summary_chunks=$(sqlite3 "$db" "SELECT count(*) FROM chunk_summaries")
-store_mib=$(python3 -c 'import os,sys; print("%.0f" % (sum(os.path.getsize(f) for f in sys.argv[1:] if os.path.exists(f)) / 2**20))' "$db" "$db-wal")
+store_mib=$(python3 -c 'import os,sys; print("%.0f" % (sum(os.path.getsize(f) for f in sys.argv[1:] if os.path.exists(f)) / 2**20))' "$db" "$db-wal" "$db-chunks")
 
 median_ms() {
   python3 -c 'import json,sys; print("%.0f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$1"

@@ -29,6 +29,6 @@ for term in test_api.toml git no-such-command-xyz; do
   echo "| \`shq search $term -n 20\` | $(cpu_ms 10 '' "$SHQ_BIN" search --db "$db" "$term" -n 20) ms |"
 done
 echo "| \`shq stats\` | $(cpu_ms 10 '' "$SHQ_BIN" stats --db "$db") ms |"
-echo "| \`shq import bash\` into an empty store | $(cpu_ms 3 "rm -f $work/imp.db $work/imp.db-wal $work/imp.db-shm" "$SHQ_BIN" import --db "$work/imp.db" bash "$work/bash_history_$n") ms |"
+echo "| \`shq import bash\` into an empty store | $(cpu_ms 3 "rm -f $work/imp.db $work/imp.db-wal $work/imp.db-shm $work/imp.db-chunks" "$SHQ_BIN" import --db "$work/imp.db" bash "$work/bash_history_$n") ms |"
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) vCPU)."

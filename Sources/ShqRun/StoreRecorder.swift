@@ -344,6 +344,9 @@ final class StoreRecorder: @unchecked Sendable {
                 }
             }
             if endLocked { spoolEnd(termination, endedAt: endedAt, durationMicros: duration, truncated: truncated) }
+            // Tail chunks evicted, or this output's chunks dropped for an identical stored blob, in the end's
+            // commit: their chunk-file ranges now. Best effort: a store locked now leaves them to the next release.
+            else if !failed { try? store.releaseFreedChunks() }
             return true
         }
         return false

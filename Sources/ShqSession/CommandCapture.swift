@@ -43,6 +43,7 @@ final class CommandCapture: @unchecked Sendable {
         self.store = store
         self.settings = settings
         storeFile = Self.identity(of: store.path)
+        Store.keepChunkFileWarningsQuiet()  // the terminal is the user's
     }
 
     private static func identity(of path: String) -> (dev_t, ino_t)? {
@@ -177,6 +178,7 @@ final class CommandCapture: @unchecked Sendable {
                     try writer.append(kept.tail)
                     try writer.finish(truncated: output.cap.isTruncated || output.gap)
                 }
+                try? store.releaseFreedChunks()  // what the commit above deleted (a duplicate, the evicted tail)
             }
         } catch let error as StoreError where error.isBusy {
             spool(output, key: key, store: store)

@@ -102,5 +102,13 @@ extension Store {
     }
 }
 
-/// Whether this process has warned about the chunk file already.
+/// Whether this process has warned about the chunk file already (or must not: `shq session`).
 private let chunkFileWarned = Atomic<Bool>(false)
+
+extension Store {
+    /// No warning about the chunk file on stderr from this process: `shq session`'s stderr is the
+    /// user's terminal, which it never writes on its own account.
+    public static func keepChunkFileWarningsQuiet() {
+        chunkFileWarned.store(true, ordering: .relaxed)
+    }
+}

@@ -20,10 +20,11 @@ private func chownToNobody(_ path: String) throws {
     @Test func newStoreIsOwnerOnly() throws {
         let base = TemporaryDirectory()
         let database = base.file("data/shq/history.db")
-        let result = try ShqProcess.run(["save", "-c", "true"], database: database)
+        let result = try ShqProcess.run(["save", "-c", "true"], database: database, input: Data("output\n".utf8))
         #expect(result.status == 0)
         #expect(try mode(base.file("data/shq")) == 0o700)
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: database + suffix) {
+        #expect(FileManager.default.fileExists(atPath: database + "-chunks"))
+        for suffix in ["", "-wal", "-shm", "-chunks"] where FileManager.default.fileExists(atPath: database + suffix) {
             #expect(try mode(database + suffix) == 0o600, "\(suffix)")
         }
     }
@@ -67,7 +68,7 @@ private func chownToNobody(_ path: String) throws {
         #expect(refused.stderrText.hasPrefix("shq: \(home.file("shq/spool-test")): writable by other users (mode 0662)"))
     }
 
-    @Test(arguments: ["", "-wal"])
+    @Test(arguments: ["", "-wal", "-chunks"])
     func groupWritableFileIsRefused(suffix: String) throws {
         let fixture = StoreFixture()
         try fixture.shq("save", "-c", "one")
@@ -102,10 +103,11 @@ private func chownToNobody(_ path: String) throws {
     }
 }
 
-/// `shq forget` and `shq prune` leave nothing of the deleted commands in the database file or its WAL.
+/// `shq forget` and `shq prune` leave nothing of the deleted commands in the database file, its WAL or
+/// the chunk file.
 @Suite struct DeletionLeavesNoTraceTests {
     private func fileBytes(_ fixture: StoreFixture) -> Data {
-        ["", "-wal", "-shm", "-journal"].reduce(into: Data()) { all, suffix in
+        ["", "-wal", "-shm", "-journal", "-chunks"].reduce(into: Data()) { all, suffix in
             all += FileManager.default.contents(atPath: fixture.database + suffix) ?? Data()
         }
     }
@@ -167,6 +169,35 @@ private func chownToNobody(_ path: String) throws {
         #expect(result.stdoutText == "pruned 1 command older than 30d\n")
         #expect(fileBytes(fixture).range(of: Data(marker.utf8)) == nil)
         #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["recent"])
+    }
+
+    /// A large output (several chunks, each compressed, so the marker need not appear in the file
+    /// literally): every byte of the chunk file outside the chunks still stored reads zero after forget.
+    @Test func forgetErasesALargeOutputFromTheChunkFile() throws {
+        let fixture = StoreFixture()
+        try fixture.shq("save", "-c", "keep", input: Data("kept output\n".utf8))
+        let marker = "BIG" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        var output = Data()
+        for line in 0..<40_000 { output += Data("\(line) \(marker) \(UUID().uuidString)\n".utf8) }
+        try fixture.shq("save", "-c", "big", input: output)
+        #expect(try fixture.shq("show", "-O", "~1").stdout == output)
+        let chunkFile = fixture.database + "-chunks"
+        let before = try #require(FileManager.default.contents(atPath: chunkFile))
+        #expect(before.count > 500_000)
+
+        #expect(try fixture.shq("forget", "-y", "~1").status == 0)
+        let after = try #require(FileManager.default.contents(atPath: chunkFile))
+        let live = try fixture.sqlite("SELECT file_offset, file_length FROM blob_chunks WHERE file_offset IS NOT NULL").map {
+            let parts = $0.split(separator: "|").map { Int($0)! }
+            return parts[0]..<(parts[0] + parts[1])
+        }
+        #expect(live.count == 1)
+        let leftOver = after.indices.filter { index in after[index] != 0 && !live.contains { $0.contains(index) } }
+        #expect(leftOver.isEmpty, "\(leftOver.count) bytes of the forgotten output remain")
+        #expect(fileBytes(fixture).range(of: Data(marker.utf8)) == nil)
+        var info = stat()
+        #expect(stat(chunkFile, &info) == 0 && Int(info.st_blocks) * 512 < 64 * 1024)  // the blocks were given back
+        #expect(try fixture.shq("show", "-O", "~1").stdoutText == "kept output\n")
     }
 
     @Test func forgetSharedOutputKeepsTheOtherCopy() throws {
