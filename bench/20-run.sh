@@ -10,8 +10,13 @@ trap 'rm -rf "$work"' EXIT
 export SHQ_DB="$work/bench.db"
 BIG="$work/big.txt"      # 1 GiB of base64 text: far beyond the 32 MiB default cap
 SMALL="$work/small.txt"  # 24 MiB: under the cap, stored whole
-head -c $((768 << 20)) /dev/urandom | base64 -w 76 > "$BIG"
-truncate -s $((1 << 30)) "$BIG"
+# RUN_ONLY=capture: only the last section (capture into a new store against zstd), which needs 250 MB.
+if [ "${RUN_ONLY:-}" = capture ]; then
+  head -c $((192 << 20)) /dev/urandom | base64 -w 76 > "$BIG"
+else
+  head -c $((768 << 20)) /dev/urandom | base64 -w 76 > "$BIG"
+  truncate -s $((1 << 30)) "$BIG"
+fi
 head -c $((24 << 20)) "$BIG" > "$SMALL"
 LOG="$work/log.txt"      # 24 MiB of build-log-like lines: what captured output usually is (compresses ~10×)
 awk 'BEGIN { for (i = 0; ; i++) { line = sprintf("[%6d] Compiling module_%d/file_%d.swift (%d ms) ok\n", i, i % 97, i % 1013, (i * 7919) % 500); n += length(line); if (n > 24 * 1048576) break; printf "%s", line } }' > "$LOG"
@@ -28,8 +33,15 @@ measure() {
   printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" "$rss"
 }
 
+# CPU seconds (user + system) of a bash command line, children included.
+cpu() { { /usr/bin/time -f '%U %S' bash -c "$1" 2>&1 >/dev/null; } | tail -1 | awk '{printf "%.2f", $1 + $2}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+variants=("shq|$SHQ_BIN")
+[ -z "${SHQ_BASE_BIN:-}" ] || variants+=("shq (base)|$SHQ_BASE_BIN")
+
 echo "## Run"
 echo
+if [ "${RUN_ONLY:-}" != capture ]; then
 echo "Release binary, static Swift runtime; store: a fresh temporary database; 2 vCPU shared."
 echo "Load average when this section started: $(cut -d' ' -f1-3 /proc/loadavg) (other builds share the machine;"
 echo "compare rows of one table with each other, not with other runs)."
@@ -102,11 +114,6 @@ echo "shq run cat FILE >/dev/null"
 echo "cat FILE | cat >/dev/null"
 echo '```'
 echo
-# CPU seconds (user + system) of a bash command line, children included.
-cpu() { { /usr/bin/time -f '%U %S' bash -c "$1" 2>&1 >/dev/null; } | tail -1 | awk '{printf "%.2f", $1 + $2}'; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-variants=("shq|$SHQ_BIN")
-[ -z "${SHQ_BASE_BIN:-}" ] || variants+=("shq (base)|$SHQ_BASE_BIN")
 declare -A relay_cpu relay_ratio
 pipe_cpu=()
 for _ in $(seq "$PAIRS"); do
@@ -127,6 +134,7 @@ for v in "${variants[@]}"; do
 done
 printf '| `cat FILE \\| cat` | %s | %s | 1.00× |\n' "$(printf '%s\n' "${pipe_cpu[@]}" | median)" "${pipe_cpu[*]}"
 echo
+fi
 echo "### Capture into a new store against zstd"
 echo
 CAPTURE="$work/capture.txt"  # 250 MB of base64 text, stored whole under a 300 MiB cap
@@ -156,14 +164,14 @@ for _ in $(seq "$CAPTURE_PAIRS"); do
   zstd_wall+=("$w"); zstd_cpu+=("$c")
 done
 zw=$(printf '%s\n' "${zstd_wall[@]}" | median)
-echo "| command | wall (s), median | MB/s | vs zstd's speed | CPU (s), median |"
-echo "|---|---:|---:|---:|---:|"
+echo "| command | wall (s), median | MB/s | vs zstd's speed | CPU (s), median | wall per run | CPU per run |"
+echo "|---|---:|---:|---:|---:|---|---|"
 for v in "${variants[@]}"; do
   name=${v%%|*}
   w=$(tr ' ' '\n' <<<"${cap_wall[$name]}" | grep . | median)
-  printf '| `%s run --capture-cap 300M cat FILE` | %s | %.0f | %.2f× | %s |\n' "$name" "$w" "$(awk -v w="$w" 'BEGIN {print 250 / w}')" \
-    "$(awk -v a="$zw" -v b="$w" 'BEGIN {print a / b}')" "$(tr ' ' '\n' <<<"${cap_cpu[$name]}" | grep . | median)"
+  printf '| `%s run --capture-cap 300M cat FILE` | %s | %.0f | %.2f× | %s | %s | %s |\n' "$name" "$w" "$(awk -v w="$w" 'BEGIN {print 250 / w}')" \
+    "$(awk -v a="$zw" -v b="$w" 'BEGIN {print a / b}')" "$(tr ' ' '\n' <<<"${cap_cpu[$name]}" | grep . | median)" "${cap_wall[$name]% }" "${cap_cpu[$name]% }"
 done
-printf '| `zstd -1 -T1 -c FILE` | %s | %.0f | 1.00× | %s |\n' "$zw" "$(awk -v w="$zw" 'BEGIN {print 250 / w}')" "$(printf '%s\n' "${zstd_cpu[@]}" | median)"
+printf '| `zstd -1 -T1 -c FILE` | %s | %.0f | 1.00× | %s | %s | %s |\n' "$zw" "$(awk -v w="$zw" 'BEGIN {print 250 / w}')" "$(printf '%s\n' "${zstd_cpu[@]}" | median)" "${zstd_wall[*]}" "${zstd_cpu[*]}"
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
