@@ -96,7 +96,10 @@ public final class Store {
         // The chunks appended are synced once, here, not per chunk (as the WAL is synced at checkpoints).
         chunkFile.sync()
         var info = stat()
-        guard stat(path + "-wal", &info) == 0, info.st_size > 1 << 20 else { return }
+        // Past the usual interval (128 pages): with the chunks' bytes in the chunk file, a capture's WAL
+        // holds only rows and summaries (~40 KB per chunk), so 1 MB — the threshold when chunks were in
+        // it — left up to 1 MB for every later process to re-read.
+        guard stat(path + "-wal", &info) == 0, info.st_size > Int(Self.checkpointPages) * 4096 else { return }
         shq_sqlite_truncate_wal(db.handle, nil, Self.busyMilliseconds)
     }
 

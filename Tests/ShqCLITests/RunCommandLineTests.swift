@@ -28,12 +28,13 @@ import Testing
     /// A capture that grew the WAL leaves it empty: the next shq process would re-read all of it.
     @Test func largeCaptureLeavesTheWALEmpty() throws {
         let fixture = StoreFixture()
-        let result = try fixture.shq("run", "head", "-c", "3000000", "/dev/urandom")
-        #expect(result.status == 0 && result.stdout.count == 3_000_000)
+        // 8 MB: its chunks' bytes go to the chunk file, their rows and summaries (~40 KB each) to the WAL.
+        let result = try fixture.shq("run", "head", "-c", "8000000", "/dev/urandom")
+        #expect(result.status == 0 && result.stdout.count == 8_000_000)
         // Before sqlite3 opens the store: closing, it would checkpoint and delete the WAL itself.
         let wal = try FileManager.default.attributesOfItem(atPath: fixture.database + "-wal")[.size] as? Int
         #expect(wal == 0)
-        #expect(try fixture.sqlite("SELECT bytes FROM outputs WHERE stream = 'stdout'") == ["3000000"])
+        #expect(try fixture.sqlite("SELECT bytes FROM outputs WHERE stream = 'stdout'") == ["8000000"])
     }
 
     @Test func helpAndErrorsStillComeFromTheParser() throws {
