@@ -177,7 +177,7 @@ public final class OutputWriter {
             try store.db.writeTransaction { () throws in
                 while !tailChunks.isEmpty { try dropOldestTailChunk(blob: blob) }
             }
-            try store.releaseFreedChunks()
+            try? store.releaseFreedChunks()
         }
         // The blob is the head again: hash on from there.
         if let headHasher { hasher = headHasher }
@@ -267,8 +267,9 @@ public final class OutputWriter {
             }
             // Otherwise the hash collided with different bytes: this blob stays unnamed, kept but not shared.
         }
-        // The evicted tail chunks, or this blob's chunks if an identical blob was kept instead.
-        try store.releaseFreedChunks()
+        // The evicted tail chunks, or this blob's chunks if an identical blob was kept instead. Best effort:
+        // the output is committed; ranges not released now stay listed for the next release.
+        try? store.releaseFreedChunks()
         evictedSinceRelease = false
     }
 
