@@ -135,6 +135,30 @@ import Testing
         #expect(Self.allocatedBytes(location.chunkFilePath) < 600_000)
     }
 
+    /// A reader whose snapshot still lists a chunk that another connection deleted and punched out
+    /// meanwhile (`shq show --follow` while the tail moves on) skips it, and reads on.
+    @Test func aReaderSkipsAChunkDeletedAndReleasedWhileItReads() throws {
+        let store = try Store(location: location)
+        let data = Self.noise(4 * 65_536, seed: 11)
+        let seq = try write(store, data, chunkSize: 65_536)
+        let blob = try #require(try store.outputs(for: seq).first?.blob)
+        let other = try Store(location: location)
+        var seen: [Int64] = []
+        try store.forEachChunk(ofBlob: blob) { chunk, bytes in
+            seen.append(chunk)
+            #expect(bytes.elementsEqual(data[Int(chunk) * 65_536..<Int(chunk + 1) * 65_536]))
+            if chunk == 0 {
+                try other.db.execute("DELETE FROM blob_chunks WHERE blob = \(blob) AND seq = 1")
+                try other.releaseFreedChunks()
+            }
+            return true
+        }
+        #expect(seen == [0, 2, 3])
+        // Damage that no delete explains is still reported.
+        try other.db.execute("UPDATE blob_chunks SET file_offset = file_offset + 1 WHERE blob = \(blob) AND seq = 2")
+        #expect(throws: StoreError.self) { try store.forEachChunk(ofBlob: blob) { _, _ in true } }
+    }
+
     /// A delete that rolls back releases nothing: the chunk still reads.
     @Test func aRolledBackDeleteKeepsTheBytes() throws {
         let store = try Store(location: location)
