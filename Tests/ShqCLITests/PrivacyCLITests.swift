@@ -68,5 +68,9 @@ import Testing
         #expect(result.stderrText.contains("no-save marker"))
         #expect(try fixture.sqlite("SELECT cmd FROM invocations") == ["show-secret"])
         #expect(try fixture.sqlite("SELECT (SELECT count(*) FROM outputs) + (SELECT count(*) FROM blobs) + (SELECT count(*) FROM blob_chunks)") == ["0"])
+        // The committed chunks were written to the chunk file, then erased from it.
+        let chunkFile = FileManager.default.contents(atPath: fixture.database + "-chunks") ?? Data()
+        #expect(!chunkFile.isEmpty)
+        #expect(chunkFile.allSatisfy { $0 == 0 })
     }
 }
