@@ -15,22 +15,25 @@ public struct ImportSummary: Equatable, Sendable {
 extension Store {
     /// Stores `commands` through the recording policy, in transactions of `batchSize` (nil: sized by
     /// `importBatchSize(storedRows:)`), reporting progress as (done, total) after each batch.
+    /// `rebuildingIndexes` (nil: chosen by `rebuildsIndexes(importing:storedRows:)`) writes the whole import
+    /// in one transaction with the unique indexes rebuilt at its end (`ImportStaging.rebuildingIndexes`).
     ///
-    /// Each batch is written in one transaction through `ImportStaging.insertImported`.
+    /// Each batch is written through `ImportStaging.insertImported`.
     ///
     /// The recording policy and the records of the next batch are made on another thread while this
     /// one writes the current batch: the two took about as long as each other (100k bash lines here:
     /// 1.25 s and 2.05 s of the 3.5 s import).
     public func importHistory(
-        _ commands: [ImportedCommand], format: ImportFormat, batchSize: Int? = nil,
+        _ commands: [ImportedCommand], format: ImportFormat, batchSize: Int? = nil, rebuildingIndexes: Bool? = nil,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
-        try importHistory(ImportSource(commands), format: format, batchSize: batchSize, progress: progress)
+        try importHistory(ImportSource(commands), format: format, batchSize: batchSize,
+                          rebuildingIndexes: rebuildingIndexes, progress: progress)
     }
 
     /// Stores what `source` reads, as above; each batch is read on the thread that prepares it.
     public func importHistory(
-        _ source: ImportSource, format: ImportFormat, batchSize: Int? = nil,
+        _ source: ImportSource, format: ImportFormat, batchSize: Int? = nil, rebuildingIndexes: Bool? = nil,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
         try useBulkImportCache()
@@ -43,27 +46,49 @@ extension Store {
             ThreadResult { try ImportBatch(source.read(size), format: format) }
         }
         var summary = ImportSummary()
-        // A small first batch: the writer waits for it.
-        var next = records(max(1, size(stored: storedBefore) / 10))
-        while true {
-            let prepared = try next.get()
-            guard prepared.read > 0 else { break }
-            next = records(size(stored: storedBefore + summary.added + prepared.rows.count))
-            do {
-                try db.writeTransaction { () throws in
-                    let added = try staging.insertImported(prepared.rows)
-                    summary.skipped += prepared.skipped
-                    summary.added += added
-                    summary.alreadyPresent += prepared.read - prepared.skipped - added
+        /// Hands `write` each prepared batch in turn while the next one is prepared.
+        func eachBatch(_ write: (ImportBatch) throws -> Void) throws {
+            // A small first batch: the writer waits for it.
+            var next = records(max(1, size(stored: storedBefore) / 10))
+            while true {
+                let prepared = try next.get()
+                guard prepared.read > 0 else { break }
+                next = records(size(stored: storedBefore + summary.added + prepared.rows.count))
+                do {
+                    try write(prepared)
+                } catch {
+                    next.wait()
+                    throw error
                 }
-            } catch {
-                next.wait()
-                throw error
+                summary.read += prepared.read
+                progress(summary.read, max(source.count, summary.read))
             }
-            summary.read += prepared.read
-            progress(summary.read, max(source.count, summary.read))
+        }
+        func insert(_ prepared: ImportBatch) throws {
+            let added = try staging.insertImported(prepared.rows)
+            summary.skipped += prepared.skipped
+            summary.added += added
+            summary.alreadyPresent += prepared.read - prepared.skipped - added
+        }
+        if rebuildingIndexes ?? Self.rebuildsIndexes(importing: source.count, storedRows: storedBefore) {
+            try db.writeTransaction { () throws in
+                try staging.rebuildingIndexes { try eachBatch(insert) }
+            }
+        } else {
+            try eachBatch { prepared in try db.writeTransaction { () throws in try insert(prepared) } }
         }
         return summary
+    }
+
+    /// Whether an import of `count` commands into a store of `storedRows` drops the unique indexes and
+    /// builds them again (one transaction for the whole import) rather than inserting into them batch by
+    /// batch: from 50 000 commands, and only when they are at least a quarter of what the store holds —
+    /// building the indexes again sorts every stored key, which a small import into a large store must
+    /// not pay for. The price is the write lock held for the whole import (1M commands: seconds), which
+    /// `shq run` and the hooks ride out through their spool, and a crash losing the whole import rather
+    /// than the batches after the last commit (importing again completes it).
+    public static func rebuildsIndexes(importing count: Int, storedRows: Int) -> Bool {
+        count >= 50_000 && count >= storedRows / 4
     }
 
     /// Rows per transaction when the store holds `storedRows`: 10 000, or a tenth of the store, up to

@@ -10,6 +10,11 @@
 ///
 /// The staging table has no index: a command staged twice is dropped by `invocation_rows`' own unique
 /// `import_key` as it moves (`ImportBatchesTests` stages such repeats).
+///
+/// A large import runs in one transaction through `rebuildingIndexes`: the unique indexes on `id` and
+/// `import_key` are dropped, rows are appended with no index to probe, keys are deduplicated against a
+/// set of those already stored, and both indexes are built again by a sort before the commit. A crash or
+/// an error anywhere rolls the whole import back, indexes included: no store is ever left without them.
 public final class ImportStaging {
     private let store: Store
     private let db: Database
@@ -23,6 +28,10 @@ public final class ImportStaging {
     private var names: [String: Int64] = [:]
     private var directories: [[UInt8]: Int64] = [:]
     private var sources: [String: Int64] = [:]
+    /// While `rebuildingIndexes` runs: the import keys stored, and those added since.
+    private var storedKeys: Set<Int64>?
+    /// While `rebuildingIndexes` runs: the insert without a conflict clause (there is no index to name).
+    private var appendRow: Statement?
 
     public init(_ store: Store) throws {
         self.store = store
@@ -79,7 +88,8 @@ public final class ImportStaging {
     /// Docs/queries.md). The rows are new, so the index misses nothing: `ImportIndexTests` runs FTS5's
     /// integrity check.
     public func insertImported(_ rows: [StorableInvocation]) throws -> Int {
-        try indexingAfterwards {
+        if let appendRow { return try append(rows, through: appendRow) }
+        return try indexingAfterwards {
             var added = 0
             for row in rows {
                 try bindInterned(row, to: insertRow)
@@ -88,6 +98,57 @@ public final class ImportStaging {
             }
             return added
         }
+    }
+
+    /// Runs `body`, which calls `insertImported` for every batch of a large import, inside the caller's
+    /// write transaction, with the unique indexes on `id` and `import_key` dropped and triggers off; then
+    /// feeds the trigram index every row added, in one statement, and builds the two indexes again. If
+    /// `body` or the rebuild throws, the caller's rollback restores the indexes with everything else.
+    ///
+    /// A row then costs an append to the table and to `invocations_started_at` instead of two probes and
+    /// two inserts at random places in the unique indexes, and no commit rewrites their pages: the
+    /// figures are in Docs/design/store.md.
+    public func rebuildingIndexes(_ body: () throws -> Void) throws {
+        let newestBefore = try store.newestRowNumber()
+        storedKeys = try store.storedImportKeys()
+        try db.execute(Schema.dropUniqueIndexesSQL)
+        appendRow = try db.prepare("""
+            INSERT INTO main.invocation_rows(\(Schema.storedColumnNames))
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+            """)
+        defer {
+            appendRow = nil
+            storedKeys = nil
+            names.removeAll(keepingCapacity: true)
+            directories.removeAll(keepingCapacity: true)
+            sources.removeAll(keepingCapacity: true)
+        }
+        try db.setTriggers(enabled: false)
+        do {
+            try body()
+        } catch {
+            try? db.setTriggers(enabled: true)
+            throw error
+        }
+        try db.setTriggers(enabled: true)
+        try db.execute("""
+            INSERT INTO main.invocations_fts(rowid, cmd)
+            SELECT seq, cmd FROM main.invocation_rows WHERE seq > \(newestBefore);
+            \(Schema.uniqueIndexesSQL)
+            """)
+    }
+
+    /// `insertImported` while `rebuildingIndexes` runs: a row whose key is stored (or came earlier in this
+    /// import) is skipped, as `ON CONFLICT(import_key) DO NOTHING` skips it when the index is there.
+    private func append(_ rows: [StorableInvocation], through statement: Statement) throws -> Int {
+        var added = 0
+        for row in rows {
+            if let key = row.importKey, storedKeys?.insert(key).inserted == false { continue }
+            try bindInterned(row, to: statement)
+            try statement.run()
+            added += 1
+        }
+        return added
     }
 
     /// Moves the staged rows of records pulled from a sync server: skips ids the store already holds and

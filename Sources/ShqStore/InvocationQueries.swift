@@ -57,6 +57,16 @@ extension Store {
         Int(try db.scalarInt("SELECT max(seq) FROM main.invocation_rows") ?? 0)
     }
 
+    /// The import keys of every stored row (a large import dedupes against them while the unique index
+    /// on `import_key` is dropped: `ImportStaging.rebuildingIndexes`).
+    func storedImportKeys() throws -> Set<Int64> {
+        let rows = Int(try db.scalarInt("SELECT count(import_key) FROM main.invocation_rows") ?? 0)
+        var keys = Set<Int64>(minimumCapacity: rows)
+        let statement = try db.prepare("SELECT import_key FROM main.invocation_rows WHERE import_key IS NOT NULL")
+        while try statement.step() { keys.insert(statement.int(0)) }
+        return keys
+    }
+
     /// A bulk import's connection: a 64 MiB page cache (the unique indexes on id and import_key take
     /// random inserts, and past a few hundred thousand rows the default 2 MiB made every batch re-read
     /// them) and temporary tables in memory.

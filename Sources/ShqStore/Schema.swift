@@ -120,35 +120,13 @@ enum Schema {
         INSERT INTO sources VALUES (0, 'run'), (1, 'hook'), (2, 'save'), (3, 'import');
         ALTER TABLE invocations RENAME TO invocation_rows;
         \(internSQL(from: "invocation_rows").joined(separator: "\n"))
-        CREATE TABLE invocation_rows_new(
-            seq INTEGER PRIMARY KEY,
-            id BLOB NOT NULL UNIQUE,
-            session INTEGER,
-            cmd TEXT NOT NULL,
-            dir INTEGER,
-            host INTEGER, user INTEGER, shell INTEGER, tty INTEGER,
-            source INTEGER NOT NULL,
-            started_at INTEGER NOT NULL,
-            ended_at INTEGER,
-            duration_us INTEGER,
-            exit_code INTEGER,
-            signal INTEGER,
-            status TEXT NOT NULL,
-            pid INTEGER,
-            pid_start INTEGER,
-            wrapper_pid INTEGER,
-            wrapper_start INTEGER,
-            tag TEXT,
-            pipestatus TEXT,
-            import_key INTEGER UNIQUE
-        );
+        \(invocationRowsTable(named: "invocation_rows_new", unique: " UNIQUE"))
         INSERT INTO invocation_rows_new(seq, \(storedColumnNames))
             SELECT r.seq, \(storedColumns(id: "shq_uuid_bytes(r.id)", importKey: "shq_key_hash(r.import_key)"))
             FROM invocation_rows r ORDER BY r.seq;
         DROP TABLE invocation_rows;
         ALTER TABLE invocation_rows_new RENAME TO invocation_rows;
-        CREATE INDEX invocations_started_at ON invocation_rows(started_at);
-        CREATE INDEX invocations_live ON invocation_rows(status) WHERE status IN ('running', 'stopped');
+        \(invocationRowsIndexesSQL)
         CREATE VIEW invocations AS SELECT
             r.seq,
             lower(substr(hex(r.id), 1, 8) || '-' || substr(hex(r.id), 9, 4) || '-' || substr(hex(r.id), 13, 4)
@@ -174,16 +152,7 @@ enum Schema {
         CREATE VIRTUAL TABLE invocations_fts USING fts5(
             cmd, content='invocation_rows', content_rowid='seq', tokenize='trigram', detail='none', columnsize=0
         );
-        CREATE TRIGGER invocations_fts_insert AFTER INSERT ON invocation_rows BEGIN
-            INSERT INTO invocations_fts(rowid, cmd) VALUES (new.seq, new.cmd);
-        END;
-        CREATE TRIGGER invocations_fts_delete AFTER DELETE ON invocation_rows BEGIN
-            INSERT INTO invocations_fts(invocations_fts, rowid, cmd) VALUES ('delete', old.seq, old.cmd);
-        END;
-        CREATE TRIGGER invocations_fts_update AFTER UPDATE OF cmd ON invocation_rows BEGIN
-            INSERT INTO invocations_fts(invocations_fts, rowid, cmd) VALUES ('delete', old.seq, old.cmd);
-            INSERT INTO invocations_fts(rowid, cmd) VALUES (new.seq, new.cmd);
-        END;
+        \(invocationRowsTriggersSQL)
         INSERT INTO invocations_fts(invocations_fts) VALUES ('rebuild');
         """,
         // 4: output chunks in a rowid table with a unique index on (blob, seq), instead of WITHOUT ROWID.
@@ -249,7 +218,82 @@ enum Schema {
             INSERT OR IGNORE INTO chunk_holes VALUES (old.file_offset, old.file_length);
         END;
         """,
+        // 8: `id` and `import_key` unique through indexes of their own (`uniqueIndexesSQL`) instead of
+        // column constraints, whose indexes SQLite never lets go of. A large import drops the two
+        // indexes, appends its rows, dedupes its keys in memory and builds the indexes again by one sort,
+        // all in one transaction (`ImportStaging`, Docs/design/store.md). The table is rebuilt as the
+        // documented twelve steps do it; the views name `invocation_rows`, which does not exist between
+        // the drop and the rename, so the rename runs in legacy mode (it does not re-check them). The
+        // rowids (`seq`) are kept, so the trigram index, `outputs` and `invocation_events` stay valid.
+        """
+        PRAGMA legacy_alter_table = ON;
+        \(invocationRowsTable(named: "invocation_rows_new", unique: ""))
+        INSERT INTO invocation_rows_new SELECT * FROM invocation_rows ORDER BY seq;
+        DROP TABLE invocation_rows;
+        ALTER TABLE invocation_rows_new RENAME TO invocation_rows;
+        PRAGMA legacy_alter_table = OFF;
+        \(uniqueIndexesSQL)
+        \(invocationRowsIndexesSQL)
+        \(invocationRowsTriggersSQL)
+        """,
     ]
+
+    /// `invocation_rows` as migration 3 made it, named `name`; `unique` follows `id` and `import_key`
+    /// (" UNIQUE" until migration 8, which moved both into `uniqueIndexesSQL`).
+    private static func invocationRowsTable(named name: String, unique: String) -> String {
+        """
+        CREATE TABLE \(name)(
+            seq INTEGER PRIMARY KEY,
+            id BLOB NOT NULL\(unique),
+            session INTEGER,
+            cmd TEXT NOT NULL,
+            dir INTEGER,
+            host INTEGER, user INTEGER, shell INTEGER, tty INTEGER,
+            source INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            duration_us INTEGER,
+            exit_code INTEGER,
+            signal INTEGER,
+            status TEXT NOT NULL,
+            pid INTEGER,
+            pid_start INTEGER,
+            wrapper_pid INTEGER,
+            wrapper_start INTEGER,
+            tag TEXT,
+            pipestatus TEXT,
+            import_key INTEGER\(unique)
+        );
+        """
+    }
+
+    /// The unique indexes on `id` and `import_key` (schema 8 on). A large import drops them inside its
+    /// transaction and runs this again before it commits (`ImportStaging.rebuildingIndexes`).
+    static let uniqueIndexesSQL = """
+        CREATE UNIQUE INDEX invocation_rows_id ON invocation_rows(id);
+        CREATE UNIQUE INDEX invocation_rows_import_key ON invocation_rows(import_key);
+        """
+    static let dropUniqueIndexesSQL = "DROP INDEX invocation_rows_id; DROP INDEX invocation_rows_import_key;"
+
+    /// The other indexes of `invocation_rows` (migration 3; a table rebuild recreates them).
+    private static let invocationRowsIndexesSQL = """
+        CREATE INDEX invocations_started_at ON invocation_rows(started_at);
+        CREATE INDEX invocations_live ON invocation_rows(status) WHERE status IN ('running', 'stopped');
+        """
+
+    /// The triggers that keep the trigram index in step with `invocation_rows` (migration 3).
+    private static let invocationRowsTriggersSQL = """
+        CREATE TRIGGER invocations_fts_insert AFTER INSERT ON invocation_rows BEGIN
+            INSERT INTO invocations_fts(rowid, cmd) VALUES (new.seq, new.cmd);
+        END;
+        CREATE TRIGGER invocations_fts_delete AFTER DELETE ON invocation_rows BEGIN
+            INSERT INTO invocations_fts(invocations_fts, rowid, cmd) VALUES ('delete', old.seq, old.cmd);
+        END;
+        CREATE TRIGGER invocations_fts_update AFTER UPDATE OF cmd ON invocation_rows BEGIN
+            INSERT INTO invocations_fts(invocations_fts, rowid, cmd) VALUES ('delete', old.seq, old.cmd);
+            INSERT INTO invocations_fts(rowid, cmd) VALUES (new.seq, new.cmd);
+        END;
+        """
 
     /// The columns of `invocation_rows` that `storedColumns` fills, in its order.
     static let storedColumnNames = """
@@ -324,7 +368,7 @@ enum Schema {
 
     /// `migrations.count`, spelled out: building the migrations' SQL cost ~0.2 ms of every start, and an
     /// up-to-date store needs none of it (StoreRoundTripTests checks the two agree).
-    static let currentVersion: Int64 = 7
+    static let currentVersion: Int64 = 8
 
     /// Brings the store up to date. Checks the version first without a write lock; migrates under
     /// BEGIN IMMEDIATE, re-checking, so concurrent first opens migrate exactly once.
@@ -352,9 +396,9 @@ enum Schema {
                 throw StoreError(db.path, "migration left a \(check.string(0)) row without its \(check.string(2)) row")
             }
             try db.execute("PRAGMA user_version = \(currentVersion)")
-            return current > 0 && current < 4
+            return current > 0 && current < 8
         }
-        // Migrations 3 and 4 copied every row (3) or every output chunk (4) of an existing store, leaving
+        // Migrations 3, 4 and 8 copied every row (3, 8) or every output chunk (4) of an existing store, leaving
         // the old pages free (a 100k-command store: 42 MB until rewritten, 20 MB after). Best effort:
         // another shq reading the store only leaves the space for a later `shq forget`/`prune`.
         if rebuilt {

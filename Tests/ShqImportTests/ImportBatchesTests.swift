@@ -8,7 +8,7 @@ import Testing
 @Suite struct ImportBatchesTests {
     let directory = TemporaryDirectory()
 
-    @Test func manyBatchesStoreEveryCommandOnceInOrder() throws {
+    @Test(arguments: [false, true]) func manyBatchesStoreEveryCommandOnceInOrder(rebuildingIndexes: Bool) throws {
         let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
         var commands: [ImportedCommand] = []
         for index in 0..<250 {
@@ -19,7 +19,7 @@ import Testing
                                             exitCode: 0, identity: identity))
         }
         var reported: [Int] = []
-        let summary = try store.importHistory(commands, format: .bash, batchSize: 7) { done, total in
+        let summary = try store.importHistory(commands, format: .bash, batchSize: 7, rebuildingIndexes: rebuildingIndexes) { done, total in
             #expect(total == 250)
             reported.append(done)
         }
@@ -38,7 +38,7 @@ import Testing
         while try rows.step() { stored.append(rows.string(0)) }
         #expect(stored == expected)
 
-        let again = try store.importHistory(commands, format: .bash, batchSize: 7)
+        let again = try store.importHistory(commands, format: .bash, batchSize: 7, rebuildingIndexes: rebuildingIndexes)
         #expect(again.added == 0)
         #expect(again.alreadyPresent == 225)
     }

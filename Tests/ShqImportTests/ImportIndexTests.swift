@@ -5,11 +5,11 @@ import Testing
 
 /// An import feeds the trigram index itself, with triggers off on its connection (`ImportStaging.move`):
 /// the index must still hold exactly the stored commands, and no other trigger may exist that the import
-/// would skip.
+/// would skip. Both write paths: batches into the indexes, and one transaction rebuilding them.
 @Suite struct ImportIndexTests {
     let directory = TemporaryDirectory()
 
-    @Test func importedCommandsAreIndexedExactly() throws {
+    @Test(arguments: [false, true]) func importedCommandsAreIndexedExactly(rebuildingIndexes: Bool) throws {
         let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
         // A command recorded before, one imported twice (the repeat adds nothing), across several batches.
         try record(store, "kubectl get pods", at: 5)
@@ -20,7 +20,7 @@ import Testing
                                             exitCode: 0, identity: ImportKey.hash(Array(text.utf8))))
         }
         commands.append(commands[3])
-        let summary = try store.importHistory(commands, format: .bash, batchSize: 6)
+        let summary = try store.importHistory(commands, format: .bash, batchSize: 6, rebuildingIndexes: rebuildingIndexes)
         #expect(summary.added == 40 && summary.alreadyPresent == 1)
         try record(store, "kubectl describe pod x", at: 99)
         // FTS5 compares an external-content index with its table, row by row.

@@ -7,11 +7,12 @@ import Testing
 
 /// The import's bulk path (`ImportStaging.insertImported`: rows inserted with triggers off, the trigram
 /// index fed once per batch) stores exactly what the ordinary one-row insert stores for the same
-/// records: every column of `invocations` but the random id, and the same search answers.
+/// records: every column of `invocations` but the random id, and the same search answers — batch by
+/// batch into the indexes, and in one transaction with the unique indexes rebuilt at its end.
 @Suite struct ImportStoredRowsTests {
     let directory = TemporaryDirectory()
 
-    @Test func bulkImportStoresWhatSingleInsertsStore() throws {
+    @Test(arguments: [false, true]) func bulkImportStoresWhatSingleInsertsStore(rebuildingIndexes: Bool) throws {
         var commands: [ImportedCommand] = []
         for index in 0..<300 {
             commands.append(ImportedCommand(
@@ -24,7 +25,7 @@ import Testing
                 identity: ImportKey.hash(Array("line \(index)".utf8))))
         }
         let bulk = try Store(location: StoreLocation(databasePath: directory.file("bulk.db")))
-        let summary = try bulk.importHistory(commands, format: .zshHistdb, batchSize: 64)
+        let summary = try bulk.importHistory(commands, format: .zshHistdb, batchSize: 64, rebuildingIndexes: rebuildingIndexes)
         #expect(summary.added == 300)
 
         let single = try Store(location: StoreLocation(databasePath: directory.file("single.db")))

@@ -32,7 +32,7 @@ import Testing
         let prefix = String(ids[17].prefix(17))
         let conditions = SelectorQuery(try SelectorParser.parse(prefix)).conditions
         let byID = try plan(store, "SELECT i.seq FROM \(Store.invocationsFrom) WHERE \(conditions.sql)", conditions)
-        #expect(byID.contains("USING COVERING INDEX sqlite_autoindex_invocation_rows_1 (id>? AND id<?)"), "\(byID)")
+        #expect(byID.contains("USING COVERING INDEX invocation_rows_id (id>? AND id<?)"), "\(byID)")
         let found = try store.invocations(conditions)
         #expect(found.map(\.id) == [ids[17]])
 
