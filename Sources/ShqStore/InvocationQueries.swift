@@ -57,11 +57,11 @@ extension Store {
         Int(try db.scalarInt("SELECT max(seq) FROM main.invocation_rows") ?? 0)
     }
 
-    /// The import keys of every stored row (a large import dedupes against them while the unique index
-    /// on `import_key` is dropped: `ImportStaging.rebuildingIndexes`).
-    func storedImportKeys() throws -> Set<Int64> {
+    /// The import keys of every stored row, with room for `count` more (a large import dedupes against
+    /// them while the unique index on `import_key` is dropped: `ImportStaging.rebuildingIndexes`).
+    func storedImportKeys(reserving count: Int) throws -> Set<Int64> {
         let rows = Int(try db.scalarInt("SELECT count(import_key) FROM main.invocation_rows") ?? 0)
-        var keys = Set<Int64>(minimumCapacity: rows)
+        var keys = Set<Int64>(minimumCapacity: rows + count)
         let statement = try db.prepare("SELECT import_key FROM main.invocation_rows WHERE import_key IS NOT NULL")
         while try statement.step() { keys.insert(statement.int(0)) }
         return keys

@@ -135,26 +135,25 @@ extension Store {
     /// exit, status, pids, tag, pipestatus, import key. The other seven (session, cwd, host, user, shell,
     /// tty, source: 2 and 4–9) are stored as ids: `insert` binds their text for its look-ups,
     /// `ImportStaging` the ids.
-    func bindStoredValues(_ row: StorableInvocation, to statement: Statement) throws {
-        let invocation = row.invocation
+    func bindStoredValues(_ row: borrowing StorableInvocation, to statement: Statement) throws {
         guard let id = row.id else {
-            throw StoreError(path, "invocation id \(invocation.id) is not a UUID")
+            throw StoreError(path, "invocation id \(row.invocation.id) is not a UUID")
         }
         id.withUnsafeBytes { statement.bindBlob(1, $0) }
-        statement.bindText(3, invocation.cmd)
-        statement.bind(10, invocation.startedAt.microseconds)
-        statement.bind(11, invocation.endedAt?.microseconds)
-        statement.bind(12, invocation.durationMicros)
-        statement.bind(13, invocation.exitCode.map(Int64.init))
-        statement.bind(14, invocation.signal.map(Int64.init))
-        statement.bind(15, invocation.status.rawValue)
-        statement.bind(16, invocation.pid.map(Int64.init))
-        statement.bind(17, invocation.pidStartTicks)
-        statement.bind(18, invocation.tag)
-        statement.bind(19, invocation.pipestatus)
+        statement.bindText(3, row.invocation.cmd)
+        statement.bind(10, row.invocation.startedAt.microseconds)
+        statement.bind(11, row.invocation.endedAt?.microseconds)
+        statement.bind(12, row.invocation.durationMicros)
+        statement.bind(13, row.invocation.exitCode.map(Int64.init))
+        statement.bind(14, row.invocation.signal.map(Int64.init))
+        statement.bind(15, row.invocation.status.rawValue)
+        statement.bind(16, row.invocation.pid.map(Int64.init))
+        statement.bind(17, row.invocation.pidStartTicks)
+        statement.bind(18, row.invocation.tag)
+        statement.bind(19, row.invocation.pipestatus)
         statement.bind(20, row.importKey)
-        statement.bind(21, invocation.wrapperPID.map(Int64.init))
-        statement.bind(22, invocation.wrapperStartTicks)
+        statement.bind(21, row.invocation.wrapperPID.map(Int64.init))
+        statement.bind(22, row.invocation.wrapperStartTicks)
     }
 
     /// Appends a lifecycle event and moves the invocation's status with it.
