@@ -112,10 +112,11 @@ extension Store {
         min(100_000, max(10_000, storedRows / 10))
     }
 
-    static func invocation(from command: ImportedCommand, cmd: [UInt8], format: ImportFormat) -> Invocation {
+    static func invocation(from command: ImportedCommand, cmd: [UInt8], format: ImportFormat,
+                           id: String? = nil) -> Invocation {
         let status: InvocationStatus = command.exitCode.map { $0 == 0 ? .completed : .failed } ?? .completed
         return Invocation(
-            id: InvocationID.make(at: command.startedAt), session: command.session, cmd: cmd, cwd: command.cwd,
+            id: id ?? InvocationID.make(at: command.startedAt), session: command.session, cmd: cmd, cwd: command.cwd,
             host: command.host, user: command.user, source: .import, startedAt: command.startedAt,
             endedAt: command.durationMicros.map { Timestamp(microseconds: command.startedAt.microseconds + $0) },
             durationMicros: command.durationMicros, exitCode: command.exitCode, status: status,
@@ -139,7 +140,9 @@ struct ImportBatch: Sendable {
                 skipped += 1
                 continue
             }
-            rows.append(StorableInvocation(Store.invocation(from: command, cmd: cmd, format: format)))
+            let id = InvocationID.makeBytes(at: command.startedAt)
+            rows.append(StorableInvocation(Store.invocation(from: command, cmd: cmd, format: format, id: InvocationID.text(id)),
+                                           idBytes: id))
         }
     }
 }

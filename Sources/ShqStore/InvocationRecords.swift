@@ -9,8 +9,13 @@ public struct StorableInvocation: Sendable {
     let importKey: Int64?
 
     public init(_ invocation: Invocation) {
+        self.init(invocation, idBytes: InvocationID.bytes(invocation.id))
+    }
+
+    /// With the id's bytes already made (`InvocationID.makeBytes`; `invocation.id` is their text).
+    public init(_ invocation: Invocation, idBytes: [UInt8]?) {
         self.invocation = invocation
-        id = InvocationID.bytes(invocation.id)
+        id = idBytes
         importKey = invocation.importKey.map(FNV1a.storedKey)
     }
 }

@@ -35,6 +35,12 @@ import Testing
         #expect(InvocationID.bytes(id.uppercased()) == bytes)
         #expect(InvocationID.bytes("job") == nil)
         #expect(InvocationID.bytes(String(id.dropLast())) == nil)
+        // The text of known bytes, written out (make's text and bytes agree with each other either way).
+        let known: [UInt8] = [0x01, 0x8f, 0xa2, 0xb3, 0xc4, 0xd5, 0x7e, 0x6f, 0x9a, 0x0b, 0x1c, 0x2d, 0x3e, 0x4f, 0x50, 0xff]
+        #expect(InvocationID.text(known) == "018fa2b3-c4d5-7e6f-9a0b-1c2d3e4f50ff")
+        #expect(InvocationID.bytes(InvocationID.text(known)) == known)
+        let made = InvocationID.makeBytes(at: Timestamp(microseconds: 1_700_000_000_000_000))
+        #expect(InvocationID.text(made).hasPrefix("018bcfe5-6800-7"))
         let range = try #require(InvocationID.range(prefix: "01a-b"))
         #expect(range.low == [0x01, 0xab] + [UInt8](repeating: 0, count: 14))
         #expect(range.high == [0x01, 0xab] + [UInt8](repeating: 0xff, count: 14))
