@@ -204,7 +204,7 @@ import Testing
             }
         }
         let store = try Store(location: location)
-        #expect(try store.db.scalarInt("PRAGMA user_version") == 7)
+        #expect(try store.db.scalarInt("PRAGMA user_version") == Schema.currentVersion)
         #expect(try read(store, 1) == old)
         #expect(try store.db.scalarInt("SELECT count(*) FROM blob_chunks WHERE file_offset IS NULL") == 2)
         // The same bytes captured again: compared across an inline blob and one in the file, then shared.
