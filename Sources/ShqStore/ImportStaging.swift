@@ -111,7 +111,6 @@ public final class ImportStaging {
     /// two inserts at random places in the unique indexes, and no commit rewrites their pages: 1M
     /// zsh-histdb commands, the writing thread 11.8 → 7.9 s of CPU (Docs/queries.md, Import).
     public func rebuildingIndexes(adding count: Int, _ body: () throws -> Void) throws {
-        let newestBefore = try store.newestRowNumber()
         storedKeys = try store.storedImportKeys(reserving: count)
         try db.execute(Schema.dropUniqueIndexesSQL)
         appendRow = try db.prepare("""
@@ -121,23 +120,16 @@ public final class ImportStaging {
         defer {
             appendRow = nil
             storedKeys = nil
+            // Interned ids of a failed import are rolled back with it.
             names.removeAll(keepingCapacity: true)
             directories.removeAll(keepingCapacity: true)
             sources.removeAll(keepingCapacity: true)
         }
-        try db.setTriggers(enabled: false)
-        do {
+        _ = try indexingAfterwards {
             try body()
-        } catch {
-            try? db.setTriggers(enabled: true)
-            throw error
+            return 0
         }
-        try db.setTriggers(enabled: true)
-        try db.execute("""
-            INSERT INTO main.invocations_fts(rowid, cmd)
-            SELECT seq, cmd FROM main.invocation_rows WHERE seq > \(newestBefore);
-            \(Schema.uniqueIndexesSQL)
-            """)
+        try db.execute(Schema.uniqueIndexesSQL)
     }
 
     /// `insertImported` while `rebuildingIndexes` runs: a row whose key is stored (or came earlier in this
