@@ -21,6 +21,10 @@ final class ChunkFile {
 
     init(path: String) { self.path = path }
 
+    /// The disk is full, or the file reached a size limit: the database write that follows (the chunk
+    /// kept in its row) meets the same limit and the recorder says so, once; this one is not said.
+    struct OutOfSpace: Error { let error: StoreError }
+
     deinit { if fd >= 0 { close(fd) } }
 
     /// Opens for reading and writing. `mayCreate` only while the store has never written a chunk there.
@@ -56,8 +60,11 @@ final class ChunkFile {
         while written < bytes.count {
             let count = pwrite(fd, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
             if count < 0 {
-                if errno == EINTR { continue }
-                throw StoreError(path, "cannot write output chunks: \(errnoDescription(errno))")
+                let code = errno
+                if code == EINTR { continue }
+                let error = StoreError(path, "cannot write output chunks: \(errnoDescription(code))")
+                if code == ENOSPC || code == EFBIG || code == EDQUOT { throw OutOfSpace(error: error) }
+                throw error
             }
             written += count
         }

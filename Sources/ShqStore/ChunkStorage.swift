@@ -53,6 +53,8 @@ extension Store {
         let offset: Int64
         do {
             offset = try chunkFile.append(bytes, recordedEnd: recordedEnd)
+        } catch is ChunkFile.OutOfSpace {
+            return nil
         } catch {
             Self.warnChunkFileOnce(error)
             return nil
