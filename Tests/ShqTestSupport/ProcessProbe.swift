@@ -26,12 +26,14 @@ public enum ProcessProbe {
         return try condition()
     }
 
-    /// Zombie processes whose parent is `parent` (or any parent when nil), as "pid comm" lines.
-    public static func zombies(parent: Int32? = nil) -> [String] {
+    /// Zombie processes whose parent is `parent` (or any parent when nil) and not `excludingParent`, as
+    /// "pid comm" lines.
+    public static func zombies(parent: Int32? = nil, excludingParent: Int32? = nil) -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { Int32($0) }.compactMap { pid in
             guard let fields = statFields(pid), fields[0] == "Z" else { return nil }
             if let parent, Int32(fields[1]) != parent { return nil }
+            if let excludingParent, Int32(fields[1]) == excludingParent { return nil }
             let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "?"
             return "\(pid) \(comm.trimmingCharacters(in: .whitespacesAndNewlines))"
         }
