@@ -132,7 +132,8 @@ public struct GrepSearch {
             if last != index - 1 {
                 scanner.skip(toLine: plan.firstLines[index], stripperState: plan.summaries[index].startState)
             }
-            let bytes = try store.chunk(ofBlob: blob, seq: Int64(index))
+            // Gone since the plan was made: the output was forgotten while it was searched.
+            guard let bytes = try store.chunk(ofBlob: blob, seq: Int64(index)) else { return false }
             try bytes.withUnsafeBufferPointer { try scanner.feed($0, budget: &budget, emit: emit) }
             last = index
             if plan.wanted[index] {

@@ -86,16 +86,25 @@ extension Store {
         return result
     }
 
-    /// One decompressed chunk of a blob.
-    public func chunk(ofBlob blob: Int64, seq: Int64) throws -> [UInt8] {
+    /// One decompressed chunk of a blob; nil when it was deleted (forgotten, evicted from a tail) since
+    /// the caller learned of it, as `forEachChunk` skips such a chunk. Damage no delete explains throws.
+    public func chunk(ofBlob blob: Int64, seq: Int64) throws -> [UInt8]? {
         let query = try db.cachedStatement("chunk of blob") {
             "SELECT raw_size, \(Self.chunkPlaceColumns) FROM blob_chunks WHERE blob = ? AND seq = ?"
         }
         defer { query.reset() }
         query.bind(1, blob)
         query.bind(2, seq)
-        guard try query.step() else { throw StoreError(path, "output chunk \(seq) of blob \(blob) is missing") }
-        return try decompressedChunk(query, column: 1, rawSize: Int(query.int(0)), seq: seq, blob: blob)
+        guard try query.step() else { return nil }
+        do {
+            return try decompressedChunk(query, column: 1, rawSize: Int(query.int(0)), seq: seq, blob: blob)
+        } catch {
+            // Its range may have been released between the row read and the file read.
+            guard !query.isNull(2) else { throw error }
+            query.reset()
+            guard db.isAutocommit, try !chunkExists(blob: blob, seq: seq) else { throw error }
+            return nil
+        }
     }
 
     /// Whether two blobs hold the same bytes, however each is cut into chunks; one chunk of each is in

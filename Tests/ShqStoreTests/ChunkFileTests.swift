@@ -154,9 +154,13 @@ import Testing
             return true
         }
         #expect(seen == [0, 2, 3])
+        // One chunk at a time (`shq grep`): the deleted one reads as gone, the others as they are.
+        #expect(try store.chunk(ofBlob: blob, seq: 1) == nil)
+        #expect(try store.chunk(ofBlob: blob, seq: 2) == Array(data[2 * 65_536..<3 * 65_536]))
         // Damage that no delete explains is still reported.
         try other.db.execute("UPDATE blob_chunks SET file_offset = file_offset + 1 WHERE blob = \(blob) AND seq = 2")
         #expect(throws: StoreError.self) { try store.forEachChunk(ofBlob: blob) { _, _ in true } }
+        #expect(throws: StoreError.self) { try store.chunk(ofBlob: blob, seq: 2) }
     }
 
     /// A delete that rolls back releases nothing: the chunk still reads.
