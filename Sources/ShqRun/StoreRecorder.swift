@@ -160,16 +160,10 @@ final class StoreRecorder: @unchecked Sendable {
 
     /// Tail bytes: copied into the stream's ring, committed later (no wake-up: nothing is due yet).
     func submitTail(_ stream: OutputStream, _ bytes: UnsafeRawBufferPointer) {
-        withTail(stream) { $0.append(bytes) }
-    }
-
-    /// Runs `body` on the stream's tail ring under the lock the writer copies out of it with (the relay
-    /// tees into a ring's pipe chain and publishes what it relayed this way).
-    func withTail<Result>(_ stream: OutputStream, _ body: (TailRing) -> Result) -> Result {
         condition.locked {
             let ring = rings[stream] ?? TailRing(limit: cap.tailBytes)
             rings[stream] = ring
-            return body(ring)
+            ring.append(bytes)
         }
     }
 

@@ -6,21 +6,8 @@ import Synchronization
 
 /// One captured stream: a thread reads the command's pipe, writes every byte to shq's own fd 1 or 2 at
 /// once, then hands the bytes to the store writer. The relay never waits on the store.
-///
-/// Past the head of the capture cap, large pieces are not read: they are teed into the stream's tail
-/// (a `TailPipeChain`) and spliced to fd 1 or 2, so the bytes never pass through user space
-/// (Docs/design/relay.md). Small pieces, and everything once the kernel refused a pipe or a splice, are
-/// read as the head is.
 final class StreamRelay: @unchecked Sendable {
     static let readSize = 1 << 20
-    /// Fewer bytes waiting than this are read, not teed: a tee takes the command's pipe buffers as they
-    /// are, and a trickle of small writes would pin a page for every few bytes of the tail.
-    static let teeMinimum = 32 << 10
-
-    /// splice(2) from the command's pipe to the destination: bytes, or -1 with errno. Tests substitute one
-    /// that refuses, as some destinations do.
-    typealias Splice = @Sendable (_ from: Int32, _ to: Int32, _ count: Int) -> Int
-    static let splice: Splice = { from, to, count in shq_splice(from, to, count, 0) }
 
     let stream: OutputStream
     private let pipe: Int32
@@ -29,8 +16,6 @@ final class StreamRelay: @unchecked Sendable {
     private let endSignal: Condition
     private let recorder: StoreRecorder?
     private var cap: CaptureCap
-    private let splice: Splice
-    private let makePipe: TailPipeChain.PipeMaker
     private var thread: OSThread?
 
     /// Monotonic µs of the last read or write; and whether a chunk is between read and relayed.
@@ -41,12 +26,7 @@ final class StreamRelay: @unchecked Sendable {
 
     /// `wake` is the read end of a pipe that becomes readable when the relay must stop; `endSignal` is
     /// broadcast when the relay ends.
-    init(
-        stream: OutputStream, pipe: Int32, target: Int32, wake: Int32, endSignal: Condition, recorder: StoreRecorder?, cap: CaptureCap,
-        splice: @escaping Splice = StreamRelay.splice, makePipe: @escaping TailPipeChain.PipeMaker = TailPipeChain.pipe
-    ) {
-        self.splice = splice
-        self.makePipe = makePipe
+    init(stream: OutputStream, pipe: Int32, target: Int32, wake: Int32, endSignal: Condition, recorder: StoreRecorder?, cap: CaptureCap) {
         self.stream = stream
         self.pipe = pipe
         self.target = target
@@ -85,9 +65,6 @@ final class StreamRelay: @unchecked Sendable {
             }
         }
         var relaying = true
-        // Bytes past the head go through the tail's pipe chain (see `teeAndSplice`); tried once per stream.
-        var teeing = false
-        var teeTried = false
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 16)
         defer { buffer.deallocate() }
         var fds = [pollfd(fd: pipe, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
@@ -100,20 +77,6 @@ final class StreamRelay: @unchecked Sendable {
             }
             if fds[1].revents != 0 { return }
             busy.store(true, ordering: .releasing)
-            if teeing && shq_pipe_available(pipe) >= Self.teeMinimum {
-                switch teeAndSplice(buffer, relaying: &relaying) {
-                case .relayed:
-                    lastActivity.store(MonotonicClock.now(), ordering: .relaxed)
-                    busy.store(false, ordering: .releasing)
-                    continue
-                case .readerGone:
-                    busy.store(false, ordering: .releasing)
-                    return
-                case .refused:
-                    // For the rest of the stream, and for this piece: read below.
-                    teeing = false
-                }
-            }
             let count = read(pipe, buffer.baseAddress, buffer.count)
             if count < 0 {
                 busy.store(false, ordering: .releasing)
@@ -136,79 +99,10 @@ final class StreamRelay: @unchecked Sendable {
                 // Another error (EIO after a hangup): stop relaying, keep capturing.
                 if error != 0 { relaying = false }
             }
-            if !teeTried, relaying, let recorder, cap.seen + Int64(count) > cap.headBytes {
-                // The first bytes past the head: the tail starts as a pipe chain if the kernel grants it.
-                teeTried = true
-                teeing = recorder.withTail(stream) { $0.startChain(segmentBytes: Self.readSize, makePipe: makePipe) }
-            }
             hand(chunk)
             lastActivity.store(MonotonicClock.now(), ordering: .relaxed)
             busy.store(false, ordering: .releasing)
         }
-    }
-
-    private enum TeeOutcome {
-        case relayed
-        /// The destination's reader went away (`EPIPE`): the relay ends, as after a failed write.
-        case readerGone
-        /// The chain or the destination refused: the tail is in memory again, the next bytes are read.
-        case refused
-    }
-
-    /// Tees up to a read's worth of the command's pipe into the tail's chain, then splices those bytes to
-    /// the destination and publishes them in the tail. If the destination refuses splice (EINVAL: a file
-    /// opened `O_APPEND`, a device without it; EAGAIN: a non-blocking one), the bytes not yet spliced are
-    /// still at the front of the pipe and already in the chain: they are read and written as a read chunk
-    /// is, published once, and the tail goes back to memory.
-    private func teeAndSplice(_ buffer: UnsafeMutableRawBufferPointer, relaying: inout Bool) -> TeeOutcome {
-        guard let recorder else { return .refused }
-        let teed = recorder.withTail(stream) { $0.tee(from: pipe, maxCount: Self.readSize) }
-        guard teed > 0 else { return .refused }
-        var moved = 0
-        while moved < teed {
-            let count = splice(pipe, target, teed - moved)
-            if count > 0 {
-                moved += count
-                continue
-            }
-            if count < 0 && errno == EINTR { continue }
-            // As a write that failed with EPIPE: the piece is not stored, the command gets SIGPIPE.
-            if count < 0 && errno == EPIPE { return .readerGone }
-            break
-        }
-        if moved == teed {
-            recorder.withTail(stream) { $0.publish(teed) }
-            counted(teed)
-            return .relayed
-        }
-        var relayed = moved
-        while relayed < teed {
-            let count = read(pipe, buffer.baseAddress, min(teed - relayed, buffer.count))
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            if relaying {
-                let error = writeAll(target, UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                if error == EPIPE {
-                    recorder.withTail(stream) { $0.publish(relayed) }
-                    counted(relayed)
-                    return .readerGone
-                }
-                if error != 0 { relaying = false }
-            }
-            relayed += count
-        }
-        recorder.withTail(stream) { ring in
-            ring.publish(relayed)
-            ring.fallBack()
-        }
-        counted(relayed)
-        return .refused
-    }
-
-    /// Bytes past the head that reached the tail without `hand`.
-    private func counted(_ count: Int) {
-        _ = cap.split(count)
-        if cap.isTruncated { truncated.store(true, ordering: .relaxed) }
     }
 
     /// `count` bytes from `offset`, copied with memcpy (a slice-to-Array copy goes byte by byte).

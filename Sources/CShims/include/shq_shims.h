@@ -11,7 +11,6 @@
 // Named here too so that a module cache built before shq_copy.h existed is seen to be stale (the umbrella
 // directory alone did not invalidate it in an incremental release build).
 #include "shq_copy.h"
-#include "shq_splice.h"
 
 // Wait-status macros (WIFEXITED and friends are macros, invisible to Swift).
 int shq_wexitstatus(int status);
