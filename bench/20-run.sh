@@ -11,6 +11,7 @@ export SHQ_DB="$work/bench.db"
 BIG="$work/big.txt"      # 1 GiB of base64 text: far beyond the 32 MiB default cap
 SMALL="$work/small.txt"  # 24 MiB: under the cap, stored whole
 # RUN_ONLY=capture: only the last section (capture into a new store against zstd), which needs 250 MB.
+# RUN_ONLY=relay: only the paired CPU of the relay past the cap.
 if [ "${RUN_ONLY:-}" = capture ]; then
   head -c $((192 << 20)) /dev/urandom | base64 -w 76 > "$BIG"
 else
@@ -33,8 +34,8 @@ measure() {
   printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" "$rss"
 }
 
-# CPU seconds (user + system) of a bash command line, children included.
-cpu() { { /usr/bin/time -f '%U %S' bash -c "$1" 2>&1 >/dev/null; } | tail -1 | awk '{printf "%.2f", $1 + $2}'; }
+# CPU seconds (user + system) of a bash command line, children included, then its wall seconds.
+cpu_wall() { { /usr/bin/time -f '%U %S %e' bash -c "$1" 2>&1 >/dev/null; } | tail -1 | awk '{printf "%.2f %.2f\n", $1 + $2, $3}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 variants=("shq|$SHQ_BIN")
 [ -z "${SHQ_BASE_BIN:-}" ] || variants+=("shq (base)|$SHQ_BASE_BIN")
@@ -42,6 +43,7 @@ variants=("shq|$SHQ_BIN")
 echo "## Run"
 echo
 if [ "${RUN_ONLY:-}" != capture ]; then
+if [ "${RUN_ONLY:-}" != relay ]; then
 echo "Release binary, static Swift runtime; store: a fresh temporary database; 2 vCPU shared."
 echo "Load average when this section started: $(cut -d' ' -f1-3 /proc/loadavg) (other builds share the machine;"
 echo "compare rows of one table with each other, not with other runs)."
@@ -103,38 +105,48 @@ for row in "base64 text|$SMALL" "build-log lines|$LOG"; do
   done
 done
 echo
+fi
 echo "### CPU of the relay, paired"
 echo
 echo "Wall time of the pipe pair swings with the scheduling of two shared cores, so this compares CPU"
-echo "(user + system of the whole process tree, from \`/usr/bin/time\`) in runs that alternate A B A B."
-echo "${PAIRS:=5} pairs; the ratio is the median of the pairs' ratios.${SHQ_BASE_BIN:+ \`shq (base)\` is \`\$SHQ_BASE_BIN\`, another build run in the same pairs.}"
+echo "(user + system of the whole process tree, from \`/usr/bin/time\`) in runs that alternate A B A B"
+echo "(with a second build, the two shq builds swap places every round). ${PAIRS:=5} pairs; the ratio is the"
+echo "median of the pairs' ratios.${SHQ_BASE_BIN:+ \`shq (base)\` is \`\$SHQ_BASE_BIN\`, another build run in the same pairs.}"
+echo "Load average when this section started: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo '```'
 echo "shq run cat FILE >/dev/null"
 echo "cat FILE | cat >/dev/null"
 echo '```'
 echo
-declare -A relay_cpu relay_ratio
-pipe_cpu=()
-for _ in $(seq "$PAIRS"); do
-  p=$(cpu "cat $BIG | cat >/dev/null"); pipe_cpu+=("$p")
-  for i in "${!variants[@]}"; do
+declare -A relay_cpu relay_wall relay_ratio
+pipe_cpu=() pipe_wall=()
+for round in $(seq "$PAIRS"); do
+  read -r p pw < <(cpu_wall "cat $BIG | cat >/dev/null"); pipe_cpu+=("$p"); pipe_wall+=("$pw")
+  order=("${!variants[@]}")
+  (( round % 2 )) || order=($(printf '%s\n' "${order[@]}" | tac))
+  for i in "${order[@]}"; do
     v=${variants[$i]}
     # A store per build: a newer schema would make the other build run the command unrecorded.
-    c=$(cpu "SHQ_DB=$work/relay-$i.db ${v#*|} run cat $BIG >/dev/null")
+    read -r c w < <(cpu_wall "SHQ_DB=$work/relay-$i.db ${v#*|} run cat $BIG >/dev/null")
     relay_cpu[${v%%|*}]+="$c "
+    relay_wall[${v%%|*}]+="$w "
     relay_ratio[${v%%|*}]+="$(awk -v a="$c" -v b="$p" 'BEGIN {printf "%.3f", a / b}') "
   done
 done
-echo "| command | CPU (s), median | CPU per run | vs pipe (median of pairs) |"
-echo "|---|---:|---|---:|"
+echo "| command | CPU (s), median | CPU per run | vs pipe (median of pairs) | wall (s), median |"
+echo "|---|---:|---|---:|---:|"
 for v in "${variants[@]}"; do
   name=${v%%|*}
-  printf '| `%s run cat FILE` | %s | %s | %.2f× |\n' "$name" "$(tr ' ' '\n' <<<"${relay_cpu[$name]}" | grep . | median)" "${relay_cpu[$name]% }" "$(tr ' ' '\n' <<<"${relay_ratio[$name]}" | grep . | median)"
+  printf '| `%s run cat FILE` | %s | %s | %.2f× | %s |\n' "$name" "$(tr ' ' '\n' <<<"${relay_cpu[$name]}" | grep . | median)" "${relay_cpu[$name]% }" \
+    "$(tr ' ' '\n' <<<"${relay_ratio[$name]}" | grep . | median)" "$(tr ' ' '\n' <<<"${relay_wall[$name]}" | grep . | median)"
 done
-printf '| `cat FILE \\| cat` | %s | %s | 1.00× |\n' "$(printf '%s\n' "${pipe_cpu[@]}" | median)" "${pipe_cpu[*]}"
+printf '| `cat FILE \\| cat` | %s | %s | 1.00× | %s |\n' "$(printf '%s\n' "${pipe_cpu[@]}" | median)" "${pipe_cpu[*]}" "$(printf '%s\n' "${pipe_wall[@]}" | median)"
+echo
+echo "Load average at the end of this section: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 fi
+[ "${RUN_ONLY:-}" != relay ] || exit 0
 echo "### Capture into a new store against zstd"
 echo
 CAPTURE="$work/capture.txt"  # 250 MB of base64 text, stored whole under a 300 MiB cap
