@@ -75,6 +75,9 @@ import Testing
         #expect(try store.db.scalarInt("SELECT count(*) FROM invocation_rows") == 10)
         #expect(try indexNames(store) == ["invocation_rows_id", "invocation_rows_import_key"])
         #expect(try store.search("make", limit: 10).isEmpty)
+        // The batches written before the failure fed the trigram index: those entries went with the
+        // rollback too (asked of the index itself: `search` re-checks each candidate against its row).
+        #expect(try store.db.scalarInt("SELECT count(*) FROM invocations_fts WHERE invocations_fts MATCH 'mak'") == 0)
         // Triggers are on again: a recorded command reaches the trigram index.
         _ = try store.insert(Invocation(cmd: Array("make install".utf8), source: .save, startedAt: Timestamp(microseconds: 5), status: .completed))
         #expect(try store.search("make", limit: 10).map(\.cmdText) == ["make install"])
@@ -82,6 +85,33 @@ import Testing
         // The whole import again succeeds.
         let retried = try store.importHistory(all, format: .bash, rebuildingIndexes: true)
         #expect(retried.added == 190)
+    }
+
+    /// Each batch feeds the trigram index its own rows while the next is prepared: after an import of
+    /// many batches (the first a tenth of the others, repeats skipped), the index holds every added row
+    /// exactly once — no batch missed, none fed twice, nothing skipped fed — and search finds a command
+    /// of every batch.
+    @Test func everyBatchReachesTheTrigramIndex() throws {
+        let store = try Store(location: StoreLocation(databasePath: directory.databasePath))
+        _ = try store.importHistory(commands(0..<5, prefix: "ls"), format: .zsh, rebuildingIndexes: false)
+        // Batches of 3, then 30: 190 commands, the first 13 repeated at the end (skipped as stored).
+        var all = commands(10..<200, prefix: "make")
+        all += all.prefix(13)
+        let summary = try store.importHistory(all, format: .zsh, batchSize: 30, rebuildingIndexes: true)
+        #expect(summary.added == 190 && summary.alreadyPresent == 13)
+        let indexed = try store.db.prepare("SELECT rowid FROM invocations_fts WHERE invocations_fts MATCH 'mak' ORDER BY rowid")
+        var rowids: [Int64] = []
+        while try indexed.step() { rowids.append(indexed.int(0)) }
+        let stored = try store.db.prepare("SELECT seq FROM invocation_rows WHERE cmd LIKE 'make %' ORDER BY seq")
+        var seqs: [Int64] = []
+        while try stored.step() { seqs.append(stored.int(0)) }
+        #expect(seqs.count == 190)
+        #expect(rowids == seqs)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM invocations_fts WHERE invocations_fts MATCH '\"ls \"'") == 5)
+        for index in [10, 12, 13, 42, 99, 150, 199] {
+            #expect(try store.search("make \(index)", limit: 200).map(\.cmdText).contains("make \(index)"), "make \(index)")
+        }
+        try store.db.execute("INSERT INTO invocations_fts(invocations_fts, rank) VALUES ('integrity-check', 1)")
     }
 
     /// Large imports into a store of their size or smaller rebuild; small ones, or a small share of a
