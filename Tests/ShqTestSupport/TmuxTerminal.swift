@@ -120,7 +120,31 @@ public final class TmuxTerminal: @unchecked Sendable {
             if regex.firstMatch(in: last, range: NSRange(last.startIndex..., in: last)) != nil { return last }
             usleep(50_000)
         }
-        throw TerminalTimeout(pattern: pattern, screen: last)
+        throw TerminalTimeout(pattern: pattern, screen: last, processes: processStates())
+    }
+
+    /// Every process of the pane's session with its state and the kernel function it sleeps in, and the
+    /// terminal's foreground group: what a timeout needs to tell a slow machine from a hung shell.
+    public func processStates() -> String {
+        // The pane's session, and the shell's when it runs under `shq session` on a terminal of its own.
+        let pane = (try? tmux(["display-message", "-p", "#{pane_pid}"])).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let sessions = Set([pane, try? shellPID()].compactMap { $0.flatMap { Self.statFields($0)?[3] } })
+        var lines: [String] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(name), let fields = Self.statFields(pid), sessions.contains(fields[3]) else { continue }
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "?"
+            let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? "?"
+            lines.append("pid \(pid) ppid \(fields[1]) pgrp \(fields[2]) tpgid \(fields[5]) state \(fields[0]) wchan \(wchan) \(comm.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return lines.sorted().joined(separator: "\n")
+    }
+
+    /// The fields of /proc/<pid>/stat after "(comm)": state ppid pgrp session tty_nr tpgid …
+    private static func statFields(_ pid: Int32) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.range(of: ")", options: .backwards) else { return nil }
+        let fields = stat[close.upperBound...].split(separator: " ")
+        return fields.count > 5 ? fields : nil
     }
 
     /// Clears the screen (so later waits don't match old text), by typing `clear`.
@@ -149,20 +173,16 @@ public final class TmuxTerminal: @unchecked Sendable {
         guard Self.underSession else { return pane }
         // The proxy's one child (the tmux pane's process is the proxy).
         for name in try FileManager.default.contentsOfDirectory(atPath: "/proc") {
-            guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.range(of: ")", options: .backwards) else { continue }
-            let fields = stat[close.upperBound...].split(separator: " ")
-            if fields.count > 1, Int32(fields[1]) == pane { return pid }
+            if let pid = Int32(name), let fields = Self.statFields(pid), Int32(fields[1]) == pane { return pid }
         }
         return pane
     }
 
     /// The terminal's foreground process group, from field 8 (tpgid) of /proc/<shell>/stat.
     public func foregroundGroup() throws -> Int32 {
-        let stat = try String(contentsOfFile: "/proc/\(try shellPID())/stat", encoding: .utf8)
-        let afterName = stat[stat.range(of: ")", options: .backwards)!.upperBound...]
-        let fields = afterName.split(separator: " ")
-        return Int32(fields[5])!  // fields after "(comm)": state ppid pgrp session tty_nr tpgid
+        let shell = try shellPID()
+        guard let fields = Self.statFields(shell) else { throw CocoaError(.fileReadNoSuchFile) }
+        return Int32(fields[5])!
     }
 
     /// True when the shell itself owns the terminal (its pid is the foreground group).
@@ -189,5 +209,8 @@ public final class TmuxTerminal: @unchecked Sendable {
 public struct TerminalTimeout: Error, CustomStringConvertible {
     public let pattern: String
     public let screen: String
-    public var description: String { "timed out waiting for /\(pattern)/; screen was:\n\(screen)" }
+    public var processes: String = ""
+    public var description: String {
+        "timed out waiting for /\(pattern)/; screen was:\n\(screen)" + (processes.isEmpty ? "" : "\nprocesses of the terminal's session:\n\(processes)")
+    }
 }
